@@ -1,0 +1,100 @@
+//! The enumerations a case is described by: channel, type, stage and state.
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum!(
+    /// How a petition reached the office.
+    Channel {
+        Letter => "letter",
+        Visit => "visit",
+        Phone => "phone",
+        Online => "online",
+        Email => "email",
+        Fax => "fax",
+        Transferred => "transferred",
+        Assigned => "assigned",
+    }
+);
+
+string_enum!(
+    /// The three types of matter (建议意见 / 检举控告 / 申诉求决).
+    CaseType {
+        Suggestion => "suggestion",
+        Accusation => "accusation",
+        Claim => "claim",
+    }
+);
+
+string_enum!(
+    /// The lifecycle stage a case is in. A registered case waits for routing.
+    Stage {
+        Routing => "routing",
+        Closed => "closed",
+    }
+);
+
+string_enum!(
+    /// Whether a case is still being worked.
+    CaseState {
+        Open => "open",
+        Closed => "closed",
+        Voided => "voided",
+    }
+);
+
+impl CaseType {
+    /// Suggestions and accusations may be anonymous; a claim asks for the petitioner's own
+    /// rights and needs someone to answer.
+    pub fn may_be_anonymous(self) -> bool {
+        matches!(self, CaseType::Suggestion | CaseType::Accusation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_round_trips() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(*c));
+        }
+        for t in CaseType::ALL {
+            assert_eq!(CaseType::parse(t.as_str()), Some(*t));
+        }
+        assert_eq!(Channel::parse("pigeon"), None);
+    }
+
+    #[test]
+    fn only_claims_need_a_named_petitioner() {
+        assert!(CaseType::Suggestion.may_be_anonymous());
+        assert!(CaseType::Accusation.may_be_anonymous());
+        assert!(!CaseType::Claim.may_be_anonymous());
+    }
+}

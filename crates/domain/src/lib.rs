@@ -1,0 +1,18 @@
+//! Hearken's pure rules: validated values, the registration rules and the roles.
+//!
+//! Nothing in this crate does IO, touches a clock or a database. Randomness and
+//! time are passed in by the caller.
+
+pub mod case;
+pub mod codes;
+pub mod error;
+pub mod petitioner;
+pub mod registration;
+pub mod role;
+
+pub use case::{CaseState, CaseType, Channel, Stage};
+pub use codes::{CaseNo, QueryCode, RegionCode, UnitCode};
+pub use error::{DomainError, FieldErrors};
+pub use petitioner::{IdNumber, Petitioner, PhoneNumber};
+pub use registration::{NewCase, Registration, MAX_REPRESENTATIVES};
+pub use role::{Permission, Role, UnitLevel};

@@ -1,0 +1,78 @@
+//! Roles, what each may do, and the levels of the unit tree.
+
+use crate::case::string_enum;
+
+string_enum!(
+    /// A staff role (see DOMAIN.md, "Who uses it").
+    Role {
+        Clerk => "clerk",
+        Handler => "handler",
+        Leader => "leader",
+        Supervisor => "supervisor",
+        Duty => "duty",
+        Admin => "admin",
+        Auditor => "auditor",
+    }
+);
+
+string_enum!(
+    /// A level of the unit tree. Departments hang below any level.
+    UnitLevel {
+        Province => "province",
+        City => "city",
+        County => "county",
+        Township => "township",
+        Village => "village",
+        Department => "department",
+    }
+);
+
+/// Something a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read cases in scope, including petitioners' personal data.
+    ReadCases,
+    /// Register a new case.
+    Register,
+    /// Correct a case's registration.
+    EditCase,
+    /// Manage units, users and categories.
+    Administer,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Role {
+    pub fn can(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            ReadCases => true,
+            Register => matches!(self, Clerk | Supervisor | Admin | Duty | Handler),
+            EditCase => matches!(self, Clerk | Supervisor | Handler | Admin),
+            Administer => matches!(self, Admin),
+            ReadAudit => matches!(self, Admin | Auditor),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auditors_read_but_never_change() {
+        assert!(Role::Auditor.can(Permission::ReadCases));
+        assert!(Role::Auditor.can(Permission::ReadAudit));
+        assert!(!Role::Auditor.can(Permission::Register));
+        assert!(!Role::Auditor.can(Permission::EditCase));
+        assert!(!Role::Auditor.can(Permission::Administer));
+    }
+
+    #[test]
+    fn only_admins_administer() {
+        for r in Role::ALL {
+            assert_eq!(r.can(Permission::Administer), *r == Role::Admin);
+        }
+    }
+}

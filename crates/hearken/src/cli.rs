@@ -1,0 +1,106 @@
+//! The command line. `--data` and `--database-url` are global: they work before or after
+//! a subcommand's own words, and `HEARKEN_DATA` / `HEARKEN_DATABASE_URL` set them too.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "hearken", version, about = "Hearken: a petition (信访) and grievance case system.",
+    long_about = "Hearken registers petitions from every channel, routes them, and keeps a record that \
+proves each was handled lawfully and on time.\n\nBy default everything lives in ./hearken-data \
+(embedded SQLite and attachments). Give --database-url postgres://… to share a PostgreSQL \
+database between several instances.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// The data folder: SQLite database and attachments.
+    #[arg(long, global = true, env = "HEARKEN_DATA", default_value = "./hearken-data")]
+    pub data: PathBuf,
+    /// Use this database instead of SQLite in the data folder (postgres://… or sqlite://…).
+    #[arg(long, global = true, env = "HEARKEN_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Write logs as JSON lines.
+    #[arg(long, global = true, env = "HEARKEN_LOG_JSON")]
+    pub log_json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (staff pages, API and portal). Migrates the database first.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill the database with realistic demonstration data: units, users of every role and
+    /// petitions over two years.
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HEARKEN_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Load 2,000 demonstration cases into an empty database first.
+    #[arg(long)]
+    pub demo: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "HEARKEN_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Mark cookies Secure (serve behind HTTPS).
+    #[arg(long, env = "HEARKEN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a staff account; the password is read from standard input.
+    Add(UserAddArgs),
+    /// Set a new password (read from standard input) and clear any lockout.
+    ResetPassword(ResetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    pub username: String,
+    /// clerk, handler, leader, supervisor, duty, admin or auditor.
+    #[arg(long)]
+    pub role: String,
+    /// The unit's code; the root unit by default.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// The name shown in the app.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from standard input (required).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ResetArgs {
+    pub username: String,
+    /// Read the password from standard input (required).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many petitions to create.
+    #[arg(long, default_value_t = 2000)]
+    pub cases: u64,
+    /// Seed for the random generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}

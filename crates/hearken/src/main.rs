@@ -1,0 +1,62 @@
+//! `hearken`: the petition case system in one binary.
+
+mod bootstrap;
+mod cli;
+mod demo;
+mod serve;
+mod users;
+
+use clap::Parser;
+use cli::{Cli, Command, UserCommand};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.log_json);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hearken: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hearken: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = cli.global;
+    match cli.command {
+        Command::Serve(args) => serve::run(&g, &args).await,
+        Command::Migrate => {
+            let store = bootstrap::open(&g).await?;
+            store.migrate().await?;
+            println!("migrations applied ({})", store.backend().name());
+            Ok(())
+        }
+        Command::User { command } => match command {
+            UserCommand::Add(args) => users::add(&g, &args).await,
+            UserCommand::ResetPassword(args) => users::reset_password(&g, &args).await,
+        },
+        Command::Demo(args) => {
+            let store = bootstrap::open_ready(&g).await?;
+            demo::run(&store, args.cases, args.seed, true).await?;
+            Ok(())
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARKEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

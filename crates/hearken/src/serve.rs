@@ -1,0 +1,60 @@
+//! `hearken serve`: migrate, bootstrap, optionally load demo data, then serve.
+
+use crate::bootstrap;
+use crate::cli::{Global, ServeArgs};
+use anyhow::Context;
+use std::net::SocketAddr;
+use web::{AppState, WebConfig};
+
+pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
+    let store = bootstrap::open_ready(g).await?;
+    let password = bootstrap::first_start(&store).await?;
+    if args.demo {
+        if store.case_count().await? == 0 {
+            crate::demo::run(&store, 2000, 2026, false).await?;
+        } else {
+            println!("demo: the database already holds cases; no demo data added");
+        }
+    }
+    let mut config = WebConfig::new(&g.data);
+    config.session_idle_minutes = args.session_idle_minutes.max(1);
+    config.secure_cookies = args.secure_cookies;
+    let state = AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    println!("Hearken is serving at http://{addr}/  (staff: http://{addr}/staff/login)");
+    println!("database: {}", store.backend().name());
+    match password {
+        Some(pw) => {
+            println!("First start: log in as  admin  with the one-time password  {pw}");
+            println!("(it is shown only now; reset it with: hearken user reset-password admin --password-stdin)");
+        }
+        None => println!("Log in with your account; an admin can reset passwords with: hearken user reset-password USER --password-stdin"),
+    }
+    if args.demo {
+        println!("Demo accounts: see `hearken demo --help`; every demo user has the password {}", crate::demo::DEMO_PASSWORD);
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

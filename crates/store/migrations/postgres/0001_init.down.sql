@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE attachments;
+DROP TABLE case_events;
+DROP TABLE case_petitioners;
+DROP TABLE cases;
+DROP TABLE case_counters;
+DROP TABLE categories;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE units;

@@ -1,0 +1,404 @@
+//! Registering, reading and correcting cases. Every change appends to `case_events` and
+//! updates the `cases` projection in the same transaction.
+
+use crate::{
+    now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord, Result,
+    Scope, Store, StoreError, Unit,
+};
+use domain::{CaseNo, CaseState, QueryCode, Registration, Stage, UnitCode};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+pub(crate) const SUMMARY_COLUMNS: &str = "c.id, c.case_no, c.unit_id, n.code AS unit_code, n.name AS unit_name,
+    c.channel, c.case_type, c.category, c.region, c.headcount, c.anonymous, c.respondent, c.state, c.stage,
+    c.due_on, c.received_on, c.registered_at, c.version, substr(c.content, 1, 80) AS excerpt";
+
+pub(crate) fn summary_from_row(r: &AnyRow) -> Result<CaseSummary> {
+    let anonymous: i64 = r.try_get("anonymous")?;
+    Ok(CaseSummary {
+        id: r.try_get("id")?,
+        case_no: r.try_get("case_no")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        channel: r.try_get("channel")?,
+        case_type: r.try_get("case_type")?,
+        category: r.try_get("category")?,
+        region: r.try_get("region")?,
+        headcount: r.try_get("headcount")?,
+        anonymous: anonymous != 0,
+        respondent: r.try_get("respondent")?,
+        state: r.try_get("state")?,
+        stage: r.try_get("stage")?,
+        due_on: r.try_get("due_on")?,
+        received_on: r.try_get("received_on")?,
+        registered_at: r.try_get("registered_at")?,
+        version: r.try_get("version")?,
+        excerpt: r.try_get("excerpt")?,
+    })
+}
+
+/// What registration hands back: enough for the receipt.
+#[derive(Debug, Clone)]
+pub struct RegisterResult {
+    pub id: i64,
+    pub case_no: CaseNo,
+    pub query_code: QueryCode,
+}
+
+/// A correction to a case's registration. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CasePatch {
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub respondent: Option<String>,
+    pub content: Option<String>,
+    pub demands: Option<String>,
+}
+
+pub(crate) async fn append_event(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    kind: &str,
+    actor: &Actor,
+    at: i64,
+    payload: &serde_json::Value,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO case_events (case_id, kind, actor_id, actor_name, at, payload)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+    )
+    .bind(case_id)
+    .bind(kind)
+    .bind(actor.id)
+    .bind(&actor.name)
+    .bind(at)
+    .bind(payload.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("seq")?)
+}
+
+/// The next case number for a unit and year, taken inside the caller's transaction.
+pub(crate) async fn next_case_no(tx: &mut Transaction<'_, Any>, unit: &Unit, year: i32) -> Result<CaseNo> {
+    let row = sqlx::query(
+        "INSERT INTO case_counters (unit_id, year, last) VALUES ($1, $2, 1)
+         ON CONFLICT (unit_id, year) DO UPDATE SET last = case_counters.last + 1
+         RETURNING last",
+    )
+    .bind(unit.id)
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?;
+    let seq: i64 = row.try_get("last")?;
+    let code = UnitCode::parse(&unit.code).ok_or_else(|| StoreError::Data(format!("unit code {}", unit.code)))?;
+    Ok(CaseNo::new(&code, year, seq))
+}
+
+impl Store {
+    /// Registers a validated petition in `unit`: one transaction takes the case number,
+    /// writes the case, its petitioners and the `registered` event.
+    pub async fn register_case(
+        &self,
+        reg: &Registration,
+        unit: &Unit,
+        query_code: &QueryCode,
+        year: i32,
+        due_on: Option<chrono::NaiveDate>,
+        actor: &Actor,
+    ) -> Result<RegisterResult> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let case_no = next_case_no(&mut tx, unit, year).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
+                 headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
+                 registered_at, registered_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)
+             RETURNING id",
+        )
+        .bind(case_no.as_str())
+        .bind(query_code.as_str())
+        .bind(unit.id)
+        .bind(&unit.path)
+        .bind(reg.channel.as_str())
+        .bind(reg.case_type.as_str())
+        .bind(&reg.category)
+        .bind(reg.region.as_str())
+        .bind(reg.headcount)
+        .bind(i64::from(reg.anonymous))
+        .bind(&reg.respondent)
+        .bind(&reg.content)
+        .bind(&reg.demands)
+        .bind(CaseState::Open.as_str())
+        .bind(Stage::Routing.as_str())
+        .bind(due_on.map(|d| d.to_string()))
+        .bind(reg.received_on.to_string())
+        .bind(now)
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from_sqlx)?
+        .try_get("id")?;
+        for (i, p) in reg.petitioners.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO case_petitioners (case_id, position, name, phone, id_number, address, representative)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(i as i64)
+            .bind(&p.name)
+            .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
+            .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
+            .bind(&p.address)
+            .bind(i64::from(reg.representatives.contains(&i)))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let payload = serde_json::json!({
+            "case_no": case_no.as_str(),
+            "channel": reg.channel.as_str(),
+            "type": reg.case_type.as_str(),
+            "category": reg.category,
+            "region": reg.region.as_str(),
+            "unit": unit.code,
+            "headcount": reg.headcount,
+            "anonymous": reg.anonymous,
+            "received_on": reg.received_on.to_string(),
+        });
+        append_event(&mut tx, id, "registered", actor, now, &payload).await?;
+        tx.commit().await?;
+        Ok(RegisterResult { id, case_no, query_code: query_code.clone() })
+    }
+
+    /// A case's queue row, if it is in scope.
+    pub async fn case_summary(&self, scope: &Scope, id: i64) -> Result<CaseSummary> {
+        let (lo, hi) = scope.bounds();
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM cases c JOIN units n ON n.id = c.unit_id
+             WHERE c.id = $1 AND c.unit_path >= $2 AND c.unit_path < $3"
+        ))
+        .bind(id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        summary_from_row(&row)
+    }
+
+    /// A whole case with its petitioners and attachments, if it is in scope. The caller
+    /// must write the audit record for the personal data this returns.
+    pub async fn case(&self, scope: &Scope, id: i64) -> Result<CaseRecord> {
+        let (lo, hi) = scope.bounds();
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS}, c.query_code, c.content, c.demands, c.registered_by
+             FROM cases c JOIN units n ON n.id = c.unit_id
+             WHERE c.id = $1 AND c.unit_path >= $2 AND c.unit_path < $3"
+        ))
+        .bind(id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let summary = summary_from_row(&row)?;
+        let petitioners = sqlx::query(
+            "SELECT name, phone, id_number, address, representative FROM case_petitioners
+             WHERE case_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            let rep: i64 = r.try_get("representative")?;
+            Ok(PetitionerRecord {
+                name: r.try_get("name")?,
+                phone: r.try_get("phone")?,
+                id_number: r.try_get("id_number")?,
+                address: r.try_get("address")?,
+                representative: rep != 0,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let attachments = self.attachments_of(id).await?;
+        Ok(CaseRecord {
+            summary,
+            query_code: row.try_get("query_code")?,
+            content: row.try_get("content")?,
+            demands: row.try_get("demands")?,
+            petitioners,
+            attachments,
+            registered_by: row.try_get("registered_by")?,
+        })
+    }
+
+    /// The id of the case with this number, if it is in scope.
+    pub async fn case_id_by_no(&self, scope: &Scope, case_no: &str) -> Result<i64> {
+        let (lo, hi) = scope.bounds();
+        let row = sqlx::query("SELECT id FROM cases WHERE case_no = $1 AND unit_path >= $2 AND unit_path < $3")
+            .bind(case_no)
+            .bind(lo)
+            .bind(hi)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// The case's timeline, oldest first.
+    pub async fn case_events(&self, scope: &Scope, id: i64) -> Result<Vec<CaseEvent>> {
+        self.case_summary(scope, id).await?;
+        let rows = sqlx::query(
+            "SELECT seq, case_id, kind, actor_id, actor_name, at, payload FROM case_events
+             WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(CaseEvent {
+                    seq: r.try_get("seq")?,
+                    case_id: r.try_get("case_id")?,
+                    kind: r.try_get("kind")?,
+                    actor_id: r.try_get("actor_id")?,
+                    actor_name: r.try_get("actor_name")?,
+                    at: r.try_get("at")?,
+                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                })
+            })
+            .collect()
+    }
+
+    /// Corrects a case's registration if it is still at `expected_version`. A concurrent
+    /// edit that came first makes this fail with [`StoreError::Conflict`]; nothing is
+    /// overwritten silently.
+    pub async fn correct_case(
+        &self,
+        scope: &Scope,
+        id: i64,
+        expected_version: i64,
+        patch: &CasePatch,
+        actor: &Actor,
+    ) -> Result<CaseRecord> {
+        let current = self.case(scope, id).await?;
+        let now = now_ms();
+        let mut changed = serde_json::Map::new();
+        let s = &current.summary;
+        let mut note = |field: &str, old: &str, new: &Option<String>| {
+            if let Some(n) = new {
+                if n != old {
+                    changed.insert(field.into(), serde_json::json!({ "from": old, "to": n }));
+                }
+            }
+        };
+        note("category", &s.category, &patch.category);
+        note("region", &s.region, &patch.region);
+        note("respondent", &s.respondent, &patch.respondent);
+        note("content", &current.content, &patch.content);
+        note("demands", &current.demands, &patch.demands);
+
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET category = $1, region = $2, respondent = $3, content = $4, demands = $5,
+                 updated_at = $6, version = version + 1
+             WHERE id = $7 AND version = $8",
+        )
+        .bind(patch.category.as_ref().unwrap_or(&s.category))
+        .bind(patch.region.as_ref().unwrap_or(&s.region))
+        .bind(patch.respondent.as_ref().unwrap_or(&s.respondent))
+        .bind(patch.content.as_ref().unwrap_or(&current.content))
+        .bind(patch.demands.as_ref().unwrap_or(&current.demands))
+        .bind(now)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            let latest = self.case_summary(scope, id).await?;
+            return Err(StoreError::Conflict { current_version: latest.version });
+        }
+        append_event(&mut tx, id, "corrected", actor, now, &serde_json::Value::Object(changed)).await?;
+        tx.commit().await?;
+        self.case(scope, id).await
+    }
+
+    /// Records an attachment already written to disk under its SHA-256.
+    pub async fn add_attachment(&self, scope: &Scope, case_id: i64, a: &NewAttachment, actor: &Actor) -> Result<Attachment> {
+        self.case_summary(scope, case_id).await?;
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO attachments (case_id, sha256, filename, content_type, size, uploaded_at, uploaded_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(&a.sha256)
+        .bind(&a.filename)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(now)
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let payload = serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
+        append_event(&mut tx, case_id, "attachment_added", actor, now, &payload).await?;
+        tx.commit().await?;
+        Ok(Attachment {
+            id,
+            sha256: a.sha256.clone(),
+            filename: a.filename.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            uploaded_at: now,
+        })
+    }
+
+    async fn attachments_of(&self, case_id: i64) -> Result<Vec<Attachment>> {
+        let rows = sqlx::query(
+            "SELECT id, sha256, filename, content_type, size, uploaded_at FROM attachments
+             WHERE case_id = $1 ORDER BY id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Attachment {
+                    id: r.try_get("id")?,
+                    sha256: r.try_get("sha256")?,
+                    filename: r.try_get("filename")?,
+                    content_type: r.try_get("content_type")?,
+                    size: r.try_get("size")?,
+                    uploaded_at: r.try_get("uploaded_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One attachment of a case in scope, by id.
+    pub async fn attachment(&self, scope: &Scope, case_id: i64, attachment_id: i64) -> Result<Attachment> {
+        self.case_summary(scope, case_id).await?;
+        self.attachments_of(case_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == attachment_id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The number of cases and events, for health pages and tests.
+    pub async fn counts(&self) -> Result<(i64, i64)> {
+        let cases: i64 = sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(&self.read).await?.try_get("n")?;
+        let events: i64 = sqlx::query("SELECT COUNT(*) AS n FROM case_events")
+            .fetch_one(&self.read)
+            .await?
+            .try_get("n")?;
+        Ok((cases, events))
+    }
+}

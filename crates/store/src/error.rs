@@ -1,0 +1,40 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Not there, or not in the caller's scope: the two are deliberately the same.
+    #[error("not_found")]
+    NotFound,
+    /// Someone else changed the record first (optimistic concurrency).
+    #[error("version_conflict")]
+    Conflict { current_version: i64 },
+    /// A unique constraint refused the value.
+    #[error("duplicate")]
+    Duplicate { constraint: String },
+    /// The input refers to something that does not exist (a unit, a category).
+    #[error("invalid_reference")]
+    InvalidReference { field: &'static str },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("data error: {0}")]
+    Data(String),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Duplicate`].
+    pub(crate) fn from_sqlx(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Duplicate {
+                    constraint: db.constraint().unwrap_or("unique").to_string(),
+                };
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::InvalidReference { field: "reference" };
+            }
+        }
+        StoreError::Database(e)
+    }
+}

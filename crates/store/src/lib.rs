@@ -1,0 +1,75 @@
+//! Hearken's persistence: one API over embedded SQLite and PostgreSQL.
+//!
+//! Queries are runtime sqlx queries in portable SQL through the `Any` driver, so each
+//! piece of business logic is written once. The backend is chosen from the URL. Every
+//! query that reads or lists cases takes the caller's [`Scope`]; no caller can forget it.
+
+mod audit;
+mod cases;
+mod case_list;
+mod categories;
+mod connect;
+mod error;
+mod models;
+mod sessions;
+mod tokens;
+mod units;
+mod users;
+
+pub mod bulk;
+
+pub use case_list::{CaseFilter, Cursor, Page};
+pub use cases::{CasePatch, RegisterResult};
+pub use connect::Backend;
+pub use error::StoreError;
+pub use models::*;
+
+use sqlx::AnyPool;
+
+/// The store: a pool for reads and a pool for writes. On SQLite the write pool has a
+/// single connection, so writers queue in-process instead of failing with `SQLITE_BUSY`;
+/// on PostgreSQL both are the same pool.
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A user's visibility: the subtree of one unit, named by its materialised path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    path: String,
+}
+
+impl Scope {
+    pub fn new(unit_path: &str) -> Self {
+        Scope { path: unit_path.to_string() }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The half-open range `[lower, upper)` of paths inside this subtree. A path is
+    /// `/1/5/23/`; every descendant starts with it, and `0` is the byte after `/`.
+    pub fn bounds(&self) -> (String, String) {
+        bounds_of(&self.path)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        path.starts_with(&self.path)
+    }
+}
+
+pub(crate) fn bounds_of(path: &str) -> (String, String) {
+    let mut upper = path.trim_end_matches('/').to_string();
+    upper.push('0');
+    (path.to_string(), upper)
+}
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

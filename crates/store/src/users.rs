@@ -1,0 +1,148 @@
+//! Staff accounts, with the counters that lock an account after failed logins.
+
+use crate::{now_ms, NewUser, Result, Store, StoreError, User};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id,
+    n.code AS unit_code, n.name AS unit_name, n.path AS unit_path, u.password_hash,
+    u.failed_logins, u.locked_until, u.active
+    FROM users u JOIN units n ON n.id = u.unit_id";
+
+pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
+    let active: i64 = r.try_get("active")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: r.try_get("role")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        unit_path: r.try_get("unit_path")?,
+        password_hash: r.try_get("password_hash")?,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get("locked_until")?,
+        active: active != 0,
+    })
+}
+
+impl Store {
+    pub async fn create_user(&self, u: &NewUser) -> Result<User> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, display_name, role, unit_id, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.role)
+        .bind(u.unit_id)
+        .bind(&u.password_hash)
+        .bind(now_ms())
+        .fetch_one(&self.write)
+        .await
+        .map_err(StoreError::from_sqlx)?
+        .try_get("id")?;
+        self.user(id).await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        user_from_row(&row)
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<User> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = $1"))
+            .bind(username)
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        user_from_row(&row)
+    }
+
+    /// Users whose unit lies in the subtree at `path`.
+    pub async fn users_under(&self, path: &str) -> Result<Vec<User>> {
+        let (lo, hi) = crate::bounds_of(path);
+        let rows = sqlx::query(&format!(
+            "{USER_SELECT} WHERE n.path >= $1 AND n.path < $2 ORDER BY n.path, u.username"
+        ))
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.read).await?;
+        Ok(row.try_get("n")?)
+    }
+
+    pub async fn update_user(&self, id: i64, display_name: &str, role: &str, unit_id: i64, active: bool) -> Result<User> {
+        let n = sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4 WHERE id = $5",
+        )
+        .bind(display_name)
+        .bind(role)
+        .bind(unit_id)
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(&self.write)
+        .await
+        .map_err(StoreError::from_sqlx)?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.user(id).await
+    }
+
+    /// Sets a new password hash and clears any lockout.
+    pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(id)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Counts a failed login. When the count reaches `max_failures` the account is locked
+    /// until `lock_until` and the count starts again. Returns whether it is now locked.
+    pub async fn record_failed_login(&self, id: i64, max_failures: i64, lock_until: i64) -> Result<bool> {
+        let row = sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(id)
+        .fetch_one(&self.write)
+        .await?;
+        let failures: i64 = row.try_get("failed_logins")?;
+        if failures >= max_failures {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+                .bind(lock_until)
+                .bind(id)
+                .execute(&self.write)
+                .await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub async fn record_successful_login(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}

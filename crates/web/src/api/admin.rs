@@ -1,0 +1,267 @@
+//! Units, users and roles. Admins manage their own unit's subtree and nothing above it.
+//! The staff pages call the same functions.
+
+use super::JsonBody;
+use crate::app::AppState;
+use crate::auth::{password, ApiUser, Principal};
+use crate::error::{ApiError, ApiResult};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use domain::{Permission, Role, UnitCode, UnitLevel};
+use serde::Deserialize;
+use store::{NewUnit, NewUser, StoreError, Unit, User};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UnitInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// province | city | county | township | village | department
+    pub level: String,
+    /// The parent unit's code; required (the root exists already).
+    pub parent: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UnitNames {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UserInput {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// clerk | handler | leader | supervisor | duty | admin | auditor
+    pub role: String,
+    /// The unit's code; defaults to the admin's own unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub password: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct UserUpdate {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub unit: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// A unit in the admin's subtree, by code; anything else is "not found".
+async fn unit_in_scope(state: &AppState, who: &Principal, code: &str, field: &str) -> ApiResult<Unit> {
+    match state.store.unit_by_code(code.trim()).await {
+        Ok(u) if who.scope().contains(&u.path) => Ok(u),
+        Ok(_) | Err(StoreError::NotFound) => Err(ApiError::field(field, "unknown_unit")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn user_in_scope(state: &AppState, who: &Principal, id: i64) -> ApiResult<User> {
+    let user = state.store.user(id).await?;
+    if who.scope().contains(&user.unit_path) {
+        Ok(user)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+pub async fn create_unit_checked(state: &AppState, who: &Principal, input: &UnitInput) -> ApiResult<Unit> {
+    who.require(Permission::Administer)?;
+    let mut errors = domain::FieldErrors::new();
+    let code = UnitCode::parse(&input.code);
+    if code.is_none() {
+        errors.insert("code".into(), "invalid_unit_code".into());
+    }
+    if input.name.trim().is_empty() || input.name.chars().count() > 100 {
+        errors.insert("name".into(), "required".into());
+    }
+    let level = UnitLevel::parse(input.level.trim());
+    if level.is_none() {
+        errors.insert("level".into(), "invalid_level".into());
+    }
+    let parent = match unit_in_scope(state, who, &input.parent, "parent").await {
+        Ok(p) => Some(p),
+        Err(ApiError::Validation(f)) => {
+            errors.extend(f);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    match (code, level, parent) {
+        (Some(code), Some(level), Some(parent)) if errors.is_empty() => {
+            let unit = state
+                .store
+                .create_unit(&NewUnit {
+                    code: code.as_str().to_string(),
+                    name: input.name.trim().to_string(),
+                    name_en: input.name_en.trim().to_string(),
+                    level: level.as_str().to_string(),
+                    parent_id: Some(parent.id),
+                })
+                .await
+                .map_err(|e| match e {
+                    StoreError::Duplicate { .. } => ApiError::field("code", "duplicate_unit_code"),
+                    e => e.into(),
+                })?;
+            Ok(unit)
+        }
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+pub async fn create_user_checked(state: &AppState, who: &Principal, input: &UserInput) -> ApiResult<User> {
+    who.require(Permission::Administer)?;
+    let mut errors = domain::FieldErrors::new();
+    let username = input.username.trim().to_lowercase();
+    let name_ok = (2..=40).contains(&username.len())
+        && username.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+    if !name_ok {
+        errors.insert("username".into(), "invalid_username".into());
+    }
+    let role = Role::parse(input.role.trim());
+    if role.is_none() {
+        errors.insert("role".into(), "invalid_role".into());
+    }
+    if let Err(code) = password::check_policy(&input.password) {
+        errors.insert("password".into(), code.into());
+    }
+    let unit = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        None => Some(state.store.unit(who.user.unit_id).await?),
+        Some(code) => match unit_in_scope(state, who, code, "unit").await {
+            Ok(u) => Some(u),
+            Err(ApiError::Validation(f)) => {
+                errors.extend(f);
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let (Some(role), Some(unit), true) = (role, unit, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let hash = password::hash_async(input.password.clone()).await.map_err(ApiError::Internal)?;
+    let display = input.display_name.trim();
+    state
+        .store
+        .create_user(&NewUser {
+            username: username.clone(),
+            display_name: if display.is_empty() { username.clone() } else { display.to_string() },
+            role: role.as_str().to_string(),
+            unit_id: unit.id,
+            password_hash: hash,
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate { .. } => ApiError::field("username", "duplicate_username"),
+            e => e.into(),
+        })
+}
+
+pub async fn update_user_checked(state: &AppState, who: &Principal, id: i64, input: &UserUpdate) -> ApiResult<User> {
+    who.require(Permission::Administer)?;
+    let user = user_in_scope(state, who, id).await?;
+    let role = match input.role.as_deref() {
+        None => user.role.clone(),
+        Some(r) => Role::parse(r.trim()).ok_or_else(|| ApiError::field("role", "invalid_role"))?.as_str().to_string(),
+    };
+    let unit_id = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        None => user.unit_id,
+        Some(code) => unit_in_scope(state, who, code, "unit").await?.id,
+    };
+    let active = input.active.unwrap_or(user.active);
+    if user.id == who.user.id && (!active || role != user.role) {
+        return Err(ApiError::field("role", "cannot_change_own_account"));
+    }
+    let display = input.display_name.as_deref().map(str::trim).filter(|d| !d.is_empty()).unwrap_or(&user.display_name);
+    Ok(state.store.update_user(id, display, &role, unit_id, active).await?)
+}
+
+pub async fn reset_password_checked(state: &AppState, who: &Principal, id: i64, pw: &str) -> ApiResult<()> {
+    who.require(Permission::Administer)?;
+    let user = user_in_scope(state, who, id).await?;
+    password::check_policy(pw).map_err(|code| ApiError::field("password", code))?;
+    let hash = password::hash_async(pw.to_string()).await.map_err(ApiError::Internal)?;
+    state.store.set_password(user.id, &hash).await?;
+    state.store.audit(&who.actor(), "password_reset", &user.username, "").await?;
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "admin", responses((status = 200, description = "Units in your subtree, in tree order")))]
+pub async fn list_units(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<Unit>>> {
+    Ok(Json(state.store.units_under(&who.user.unit_path).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/units", tag = "admin", request_body = UnitInput,
+    responses((status = 201, description = "Created"), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+pub async fn create_unit(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    JsonBody(input): JsonBody<UnitInput>,
+) -> ApiResult<(StatusCode, Json<Unit>)> {
+    Ok((StatusCode::CREATED, Json(create_unit_checked(&state, &who, &input).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/units/{code}", tag = "admin", request_body = UnitNames,
+    params(("code" = String, Path, description = "Unit code")), responses((status = 200, description = "Renamed")))]
+pub async fn update_unit(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+    JsonBody(input): JsonBody<UnitNames>,
+) -> ApiResult<Json<Unit>> {
+    who.require(Permission::Administer)?;
+    let unit = unit_in_scope(&state, &who, &code, "code").await.map_err(|_| ApiError::NotFound)?;
+    if input.name.trim().is_empty() {
+        return Err(ApiError::field("name", "required"));
+    }
+    Ok(Json(state.store.update_unit_names(unit.id, input.name.trim(), input.name_en.trim()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, description = "Users in your subtree")))]
+pub async fn list_users(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<User>>> {
+    who.require(Permission::Administer)?;
+    Ok(Json(state.store.users_under(&who.user.unit_path).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = UserInput,
+    responses((status = 201, description = "Created"), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    JsonBody(input): JsonBody<UserInput>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    Ok((StatusCode::CREATED, Json(create_user_checked(&state, &who, &input).await?)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
+    params(("id" = i64, Path, description = "User id")), responses((status = 200, description = "Updated")))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<UserUpdate>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(update_user_checked(&state, &who, id, &input).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "admin", request_body = PasswordReset,
+    params(("id" = i64, Path, description = "User id")), responses((status = 204, description = "Password set; lockout cleared")))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<PasswordReset>,
+) -> ApiResult<StatusCode> {
+    reset_password_checked(&state, &who, id, &input.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,312 @@
+//! Registration, the queue, case records, corrections and attachments.
+
+use super::json::map_rejection;
+use super::JsonBody;
+use crate::app::AppState;
+use crate::attachments;
+use crate::auth::{ApiUser, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::registration::register;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use domain::{NewCase, Permission};
+use serde::Deserialize;
+use store::{CaseEvent, CaseFilter, CasePatch, CaseRecord, Cursor, NewAttachment, StoreError};
+
+/// A file taken from a multipart request, not yet stored.
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the `case` JSON part and the `attachments` file parts of a multipart body.
+async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Upload>)> {
+    let mut case = None;
+    let mut files = vec![];
+    while let Some(field) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
+        match field.name().unwrap_or("") {
+            "case" => {
+                let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+                let parsed = serde_json::from_slice::<NewCase>(&bytes).map_err(|_| ApiError::BadRequest("malformed_json"))?;
+                case = Some(parsed);
+            }
+            "attachments" | "attachment" | "file" => {
+                let filename = field.file_name().unwrap_or("attachment").to_string();
+                let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?.to_vec();
+                if !bytes.is_empty() {
+                    files.push(Upload { filename, bytes });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((case, files))
+}
+
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge
+    } else {
+        ApiError::BadRequest("malformed_multipart")
+    }
+}
+
+/// Checks every upload before anything is stored, so a bad file rejects the whole request.
+pub fn check_uploads(state: &AppState, files: &[Upload]) -> ApiResult<()> {
+    if files.len() > 10 {
+        return Err(ApiError::field("attachments", "too_many_files"));
+    }
+    for f in files {
+        if f.bytes.len() > state.config.max_upload_bytes {
+            return Err(ApiError::field("attachments", "file_too_large"));
+        }
+        if attachments::sniff(&f.bytes, &attachments::clean_filename(&f.filename)).is_none() {
+            return Err(ApiError::field("attachments", "file_type_not_allowed"));
+        }
+    }
+    Ok(())
+}
+
+pub async fn store_uploads(state: &AppState, who: &Principal, case_id: i64, files: &[Upload]) -> ApiResult<()> {
+    for f in files {
+        let meta: NewAttachment =
+            attachments::save(&state.config.attachments_dir, &f.filename, &f.bytes, state.config.max_upload_bytes).await?;
+        state.store.add_attachment(&who.scope(), case_id, &meta, &who.actor()).await?;
+    }
+    Ok(())
+}
+
+/// Reads a case and records that its petitioners' personal data were read.
+pub async fn read_case_audited(state: &AppState, who: &Principal, id: i64, how: &str) -> ApiResult<CaseRecord> {
+    let case = state.store.case(&who.scope(), id).await?;
+    if !case.petitioners.is_empty() {
+        state.store.audit(&who.actor(), "read_personal_data", &case.summary.case_no, how).await?;
+    }
+    Ok(case)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+    request_body(content = serde_json::Value, description = "A registration as JSON, or multipart/form-data with a `case` JSON part and `attachments` files",
+        example = json!({"channel":"visit","type":"claim","category":"labor.wages","region":"330102",
+            "petitioners":[{"name":"张三","phone":"13800000000","id_number":null,"address":"西湖区文三路1号"}],
+            "headcount":1,"representatives":[],"respondent":"某建筑公司","content":"拖欠工资三个月","demands":"支付工资"})),
+    responses((status = 201, description = "Registered: `id`, `case_no`, `query_code` and the case"),
+              (status = 422, description = "Invalid; nothing was stored", body = crate::error::ErrorBody)))]
+pub async fn create(State(state): State<AppState>, ApiUser(who): ApiUser, req: Request) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    who.require(Permission::Register)?;
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (input, files) = if content_type.starts_with("multipart/form-data") {
+        let mp = Multipart::from_request(req, &state).await.map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+        let (case, files) = read_multipart(mp).await?;
+        (case.ok_or_else(|| ApiError::field("case", "required"))?, files)
+    } else {
+        let input = axum::Json::<NewCase>::from_request(req, &state).await.map_err(|r| map_rejection(&r))?.0;
+        (input, vec![])
+    };
+    check_uploads(&state, &files)?;
+    let (result, _unit) = register(&state, &who, &input).await?;
+    store_uploads(&state, &who, result.id, &files).await?;
+    let case = state.store.case(&who.scope(), result.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "id": result.id,
+            "case_no": result.case_no.as_str(),
+            "query_code": result.query_code.as_str(),
+            "case": case,
+        })),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// A unit code: its subtree (within yours).
+    pub unit: Option<String>,
+    /// open | closed | voided
+    pub state: Option<String>,
+    pub channel: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub case_type: Option<String>,
+    /// A category code; subcategories match too.
+    pub category: Option<String>,
+    /// A region-code prefix.
+    pub region: Option<String>,
+    /// Received on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Received on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    pub case_no: Option<String>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1–200 (50 by default).
+    pub limit: Option<i64>,
+}
+
+impl ListQuery {
+    /// The store filter, with the unit code resolved to its path.
+    pub async fn filter(&self, state: &AppState) -> ApiResult<CaseFilter> {
+        let nonempty = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        for (field, v) in [("from", &self.from), ("to", &self.to)] {
+            if let Some(d) = nonempty(v) {
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| ApiError::field(field, "invalid_date"))?;
+            }
+        }
+        let unit_path = match nonempty(&self.unit) {
+            None => None,
+            Some(code) => match state.store.unit_by_code(&code.to_ascii_uppercase()).await {
+                Ok(u) => Some(u.path),
+                Err(StoreError::NotFound) => Some("/none/".into()),
+                Err(e) => return Err(e.into()),
+            },
+        };
+        Ok(CaseFilter {
+            unit_path,
+            state: nonempty(&self.state),
+            channel: nonempty(&self.channel),
+            case_type: nonempty(&self.case_type),
+            category: nonempty(&self.category),
+            region: nonempty(&self.region),
+            received_from: nonempty(&self.from),
+            received_to: nonempty(&self.to),
+            case_no: nonempty(&self.case_no).map(|s| s.to_ascii_uppercase()),
+        })
+    }
+
+    pub fn cursor(&self) -> ApiResult<Option<Cursor>> {
+        match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(c) => Cursor::decode(c).map(Some).ok_or_else(|| ApiError::field("cursor", "invalid_cursor")),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, description = "`items` (oldest registration first) and `next`, the cursor of the next page or null")))]
+pub async fn list(State(state): State<AppState>, ApiUser(who): ApiUser, Query(q): Query<ListQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let filter = q.filter(&state).await?;
+    let page = state
+        .store
+        .list_cases(&who.scope(), &filter, q.cursor()?, q.limit.unwrap_or(50).clamp(1, 200))
+        .await?;
+    Ok(Json(serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) })))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "The case"), (status = 404, description = "No such case in your scope", body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<CaseRecord>> {
+    Ok(Json(read_case_audited(&state, &who, id, "api").await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CorrectionInput {
+    /// The version you read; if someone changed the case since, the answer is 409.
+    pub version: i64,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    pub respondent: Option<String>,
+    pub content: Option<String>,
+    pub demands: Option<String>,
+}
+
+/// Validates a correction against the same rules as registration.
+pub async fn correct_checked(state: &AppState, who: &Principal, id: i64, input: &CorrectionInput) -> ApiResult<CaseRecord> {
+    who.require(Permission::EditCase)?;
+    let mut errors = domain::FieldErrors::new();
+    if let Some(c) = &input.category {
+        let known = state.store.categories().await?;
+        if !known.iter().any(|k| k.code == c.trim()) {
+            errors.insert("category".into(), "unknown_category".into());
+        }
+    }
+    if let Some(r) = &input.region {
+        if domain::RegionCode::parse(r).is_none() {
+            errors.insert("region".into(), "invalid_region".into());
+        }
+    }
+    if let Some(c) = &input.content {
+        if c.trim().is_empty() {
+            errors.insert("content".into(), "required".into());
+        } else if c.chars().count() > domain::registration::MAX_CONTENT_CHARS {
+            errors.insert("content".into(), "too_long".into());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let trim = |v: &Option<String>| v.as_ref().map(|s| s.trim().replace("\r\n", "\n"));
+    let patch = CasePatch {
+        category: trim(&input.category),
+        region: trim(&input.region),
+        respondent: trim(&input.respondent),
+        content: trim(&input.content),
+        demands: trim(&input.demands),
+    };
+    Ok(state.store.correct_case(&who.scope(), id, input.version, &patch, &who.actor()).await?)
+}
+
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", request_body = CorrectionInput,
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "Corrected"), (status = 409, description = "Changed by someone else first", body = crate::error::ErrorBody)))]
+pub async fn correct(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<CorrectionInput>,
+) -> ApiResult<Json<CaseRecord>> {
+    Ok(Json(correct_checked(&state, &who, id, &input).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "The timeline, oldest first; `seq` is global")))]
+pub async fn events(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<Vec<CaseEvent>>> {
+    Ok(Json(state.store.case_events(&who.scope(), id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id")),
+    request_body(content_type = "multipart/form-data", description = "One or more `attachments` files: PDF, JPEG, PNG, DOC(X), XLS(X), TXT"),
+    responses((status = 201, description = "Stored"), (status = 422, description = "Type or size not allowed", body = crate::error::ErrorBody)))]
+pub async fn add_attachments(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> ApiResult<(StatusCode, Json<CaseRecord>)> {
+    who.require(Permission::EditCase)?;
+    state.store.case_summary(&who.scope(), id).await?;
+    let (_, files) = read_multipart(mp).await?;
+    if files.is_empty() {
+        return Err(ApiError::field("attachments", "required"));
+    }
+    check_uploads(&state, &files)?;
+    store_uploads(&state, &who, id, &files).await?;
+    Ok((StatusCode::CREATED, Json(state.store.case(&who.scope(), id).await?)))
+}
+
+/// Sends a stored attachment as a download.
+pub async fn attachment_response(state: &AppState, who: &Principal, id: i64, aid: i64) -> ApiResult<Response> {
+    let a = state.store.attachment(&who.scope(), id, aid).await?;
+    let bytes = tokio::fs::read(attachments::path_for(&state.config.attachments_dir, &a.sha256))
+        .await
+        .map_err(|e| ApiError::Internal(format!("attachment {}: {e}", a.sha256)))?;
+    let disposition = format!("attachment; filename*=UTF-8''{}", crate::views::urlencode(&a.filename));
+    Response::builder()
+        .header(header::CONTENT_TYPE, a.content_type)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .body(Body::from(bytes))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment_id}", tag = "cases",
+    params(("id" = i64, Path, description = "Case id"), ("attachment_id" = i64, Path, description = "Attachment id")),
+    responses((status = 200, description = "The file")))]
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    attachment_response(&state, &who, id, aid).await
+}

@@ -1,0 +1,42 @@
+//! The current user, the category tree and the audit log.
+
+use crate::app::AppState;
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
+use axum::extract::{Query, State};
+use axum::Json;
+use domain::Permission;
+use serde::Deserialize;
+use store::{AuditEntry, Category, User};
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "meta", responses((status = 200, description = "The logged-in user")))]
+pub async fn me(ApiUser(who): ApiUser) -> Json<User> {
+    Json(who.user)
+}
+
+#[utoipa::path(get, path = "/api/v1/categories", tag = "meta",
+    responses((status = 200, description = "The category tree, parents before children; `parent` links them")))]
+pub async fn categories(State(state): State<AppState>, ApiUser(_who): ApiUser) -> ApiResult<Json<Vec<Category>>> {
+    Ok(Json(state.store.categories().await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Only this action (`login`, `login_failed`, `read_personal_data`, …).
+    pub action: Option<String>,
+    /// Entries older than this id, for paging.
+    pub before: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "meta", params(AuditQuery),
+    responses((status = 200, description = "Audit entries, newest first"), (status = 403, description = "Not an admin or auditor")))]
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    who.require(Permission::ReadAudit)?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    Ok(Json(state.store.audit_entries(q.action.as_deref(), q.before, limit).await?))
+}

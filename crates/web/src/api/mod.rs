@@ -1,0 +1,68 @@
+//! The JSON API, version 1. Every route is registered through utoipa-axum, so
+//! `/api/openapi.json` documents each one by construction.
+
+mod admin;
+mod cases;
+mod json;
+mod meta;
+mod session;
+mod tokens;
+
+pub use json::JsonBody;
+
+use crate::app::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hearken API", version = "1", description = "Petition (信访) registration and case work."),
+    tags(
+        (name = "session", description = "Logging in and out"),
+        (name = "cases", description = "Registration, the queue and case records"),
+        (name = "admin", description = "Units, users and roles"),
+        (name = "meta", description = "Categories, the current user, tokens and the audit log"),
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let json_limit = DefaultBodyLimit::max(state.config.max_json_bytes);
+    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes * 5 + state.config.max_json_bytes);
+    let json_routes = OpenApiRouter::new()
+        .routes(routes!(session::login, session::logout))
+        .routes(routes!(meta::me))
+        .routes(routes!(meta::categories))
+        .routes(routes!(meta::audit))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(admin::list_units, admin::create_unit))
+        .routes(routes!(admin::update_unit))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::update_user))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(cases::list))
+        .routes(routes!(cases::get, cases::correct))
+        .routes(routes!(cases::events))
+        .routes(routes!(cases::download_attachment))
+        .layer(json_limit);
+    let upload_routes = OpenApiRouter::new()
+        .routes(routes!(cases::create))
+        .routes(routes!(cases::add_attachments))
+        .layer(upload_limit);
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(json_routes)
+        .merge(upload_routes)
+        .split_for_parts()
+}
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let (router, doc) = api_router(state);
+    let doc = std::sync::Arc::new(doc);
+    router.route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+}

@@ -1,0 +1,62 @@
+//! `POST /api/v1/session` logs in and sets the session cookie; `DELETE` logs out.
+
+use super::JsonBody;
+use crate::app::AppState;
+use crate::auth::{authenticate, client_ip_from, random_token, set_cookie, sha256_hex, ApiUser, LoginError, SESSION_COOKIE};
+use crate::error::{ApiError, ApiResult};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Starts a session, creating it server-side. The cookie is `HttpOnly`, `SameSite=Strict`.
+pub async fn start_session(state: &AppState, user_id: i64) -> ApiResult<(String, String)> {
+    let token = random_token();
+    let csrf = random_token();
+    state.store.create_session(&sha256_hex(&token), user_id, &csrf).await?;
+    let cookie = set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies);
+    Ok((cookie, csrf))
+}
+
+pub fn login_error(e: LoginError) -> ApiError {
+    match e {
+        LoginError::Invalid => ApiError::InvalidCredentials,
+        LoginError::Locked { until } => ApiError::AccountLocked { until },
+        LoginError::Store(e) => e.into(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
+    responses((status = 200, description = "Logged in; the session cookie is set"),
+              (status = 401, description = "Wrong username or password", body = crate::error::ErrorBody),
+              (status = 403, description = "Account locked after repeated failures", body = crate::error::ErrorBody)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let user = authenticate(&state, &body.username, &body.password, &client_ip_from(addr))
+        .await
+        .map_err(login_error)?;
+    let (cookie, csrf) = start_session(&state, user.id).await?;
+    let body = serde_json::json!({ "user": user, "csrf_token": csrf });
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "Logged out")))]
+pub async fn logout(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Response> {
+    if let Some((hash, _)) = &who.session {
+        state.store.end_session(hash).await?;
+    }
+    let cookie = set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}

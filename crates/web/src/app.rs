@@ -1,0 +1,62 @@
+//! The application state and the router.
+
+use crate::config::WebConfig;
+use crate::i18n::I18n;
+use crate::{api, middleware, portal, views};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub i18n: Arc<I18n>,
+    /// A hash to verify against when the user does not exist, so both paths take as long.
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Result<AppState, String> {
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            i18n: I18n::load()?,
+            dummy_hash: crate::auth::password::hash("no such user, no such password")?,
+        })
+    }
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes(&state))
+        .merge(views::routes(&state))
+        .merge(portal::routes())
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/static/{*path}", get(middleware::static_file))
+        .fallback(middleware::not_found)
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready", "database": state.store.backend().name() })),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" })))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Settings the web layer needs, passed in by the binary.
+
+use chrono::{FixedOffset, Offset};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where attachments are kept (`<data>/attachments`).
+    pub attachments_dir: PathBuf,
+    /// Minutes of inactivity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after which a session ends however active it is.
+    pub session_absolute_hours: i64,
+    /// Set `Secure` on cookies (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// Largest accepted JSON body, in bytes.
+    pub max_json_bytes: usize,
+    /// The office's time zone; deadlines are dates there. China has no DST, so an offset
+    /// is exact.
+    pub time_zone: FixedOffset,
+    /// Failed logins before an account is locked, and for how long.
+    pub lockout_failures: i64,
+    pub lockout_minutes: i64,
+}
+
+impl WebConfig {
+    pub fn new(data_dir: &std::path::Path) -> Self {
+        WebConfig {
+            attachments_dir: data_dir.join("attachments"),
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            secure_cookies: false,
+            max_upload_bytes: 20 * 1024 * 1024,
+            max_json_bytes: 256 * 1024,
+            time_zone: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix()),
+            lockout_failures: 5,
+            lockout_minutes: 15,
+        }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.time_zone).date_naive()
+    }
+}

@@ -1,0 +1,159 @@
+//! One error type for the API. Codes are stable snake_case; database and unexpected
+//! errors are logged with their context and answered with a plain 500.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::{DomainError, FieldErrors};
+use serde::Serialize;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not_found")]
+    NotFound,
+    #[error("invalid_credentials")]
+    InvalidCredentials,
+    #[error("account_locked")]
+    AccountLocked { until: i64 },
+    #[error("validation_failed")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    BadRequest(&'static str),
+    #[error("version_conflict")]
+    Conflict { current_version: i64 },
+    #[error("duplicate")]
+    Duplicate(String),
+    #[error("payload_too_large")]
+    TooLarge,
+    #[error("unsupported_media_type")]
+    UnsupportedMediaType,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable snake_case code.
+    pub error: String,
+    /// A sentence for people, in English.
+    pub message: String,
+    /// Per-field codes, for validation errors.
+    #[serde(skip_serializing_if = "FieldErrors::is_empty")]
+    pub fields: FieldErrors,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<i64>,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::AccountLocked { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Validation(_) | ApiError::Duplicate(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not_found",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::AccountLocked { .. } => "account_locked",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::BadRequest(code) => code,
+            ApiError::Conflict { .. } => "version_conflict",
+            ApiError::Duplicate(_) => "duplicate",
+            ApiError::TooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::Unauthorized => "Log in first, or send a valid API token.".into(),
+            ApiError::Forbidden => "Your role does not allow this.".into(),
+            ApiError::NotFound => "No such record in your scope.".into(),
+            ApiError::InvalidCredentials => "Wrong username or password.".into(),
+            ApiError::AccountLocked { .. } => "Too many failed logins: the account is locked for a while.".into(),
+            ApiError::Validation(f) => format!("The input has {} problem(s); see `fields`.", f.len()),
+            ApiError::BadRequest(code) => format!("Bad request: {code}."),
+            ApiError::Conflict { .. } => "Someone changed this record first. Reload it and apply your change again.".into(),
+            ApiError::Duplicate(what) => format!("That value is already taken ({what})."),
+            ApiError::TooLarge => "The request is too large.".into(),
+            ApiError::UnsupportedMediaType => "Send JSON (application/json) or multipart/form-data.".into(),
+            ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
+        }
+    }
+
+    pub fn field(field: &str, code: &str) -> Self {
+        let mut f = FieldErrors::new();
+        f.insert(field.into(), code.into());
+        ApiError::Validation(f)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict { current_version } => ApiError::Conflict { current_version },
+            StoreError::Duplicate { constraint } => ApiError::Duplicate(constraint),
+            StoreError::InvalidReference { field } => ApiError::field(field, "invalid_reference"),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError::Validation(e.fields())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let status = self.status();
+        let body = ErrorBody {
+            error: self.code().to_string(),
+            message: self.message(),
+            fields: match &self {
+                ApiError::Validation(f) => f.clone(),
+                _ => FieldErrors::new(),
+            },
+            current_version: match &self {
+                ApiError::Conflict { current_version } => Some(*current_version),
+                _ => None,
+            },
+            locked_until: match &self {
+                ApiError::AccountLocked { until } => Some(*until),
+                _ => None,
+            },
+        };
+        let mut res = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

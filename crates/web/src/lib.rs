@@ -1,0 +1,20 @@
+//! Hearken's web layer: the JSON API (`api`), the staff pages (`views`), the public
+//! portal (`portal`), authentication (`auth`) and the shared plumbing.
+
+pub mod api;
+pub mod app;
+pub mod attachments;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod middleware;
+pub mod portal;
+pub mod registration;
+pub mod views;
+
+pub use app::{router, AppState};
+pub use config::WebConfig;
+/// Re-exported so that tests and the binary serve with the same axum.
+pub use axum;

@@ -1,0 +1,36 @@
+//! Registering a petition, shared by the API and the staff form.
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use chrono::Datelike;
+use domain::{NewCase, Permission, QueryCode};
+use std::collections::HashSet;
+use store::{RegisterResult, StoreError, Unit};
+
+/// Days the petition office has to route a registered case (2022 regulation, Art. 22).
+/// The statutory calendar (working days, holidays) refines this in the lifecycle.
+pub const ROUTING_DAYS: i64 = 15;
+
+/// Validates and stores a registration. Nothing is stored when anything is wrong.
+pub async fn register(state: &AppState, who: &Principal, input: &NewCase) -> ApiResult<(RegisterResult, Unit)> {
+    who.require(Permission::Register)?;
+    let known: HashSet<String> = state.store.categories().await?.into_iter().map(|c| c.code).collect();
+    let today = state.config.today();
+    let reg = input.validate(&|c| known.contains(c), today)?;
+    let unit = match &reg.unit {
+        None => state.store.unit(who.user.unit_id).await?,
+        Some(code) => match state.store.unit_by_code(code.as_str()).await {
+            Ok(u) if who.scope().contains(&u.path) => u,
+            Ok(_) | Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unit_out_of_scope")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let query_code = QueryCode::generate(&mut rand::thread_rng());
+    let due_on = reg.received_on + chrono::Duration::days(ROUTING_DAYS);
+    let result = state
+        .store
+        .register_case(&reg, &unit, &query_code, today.year(), Some(due_on), &who.actor())
+        .await?;
+    Ok((result, unit))
+}
