@@ -28,8 +28,8 @@ impl QueryCode {
             .filter(|c| !c.is_whitespace() && *c != '-')
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        let ok = code.len() == QUERY_CODE_LEN
-            && code.bytes().all(|b| QUERY_CODE_ALPHABET.contains(&b));
+        let ok =
+            code.len() == QUERY_CODE_LEN && code.bytes().all(|b| QUERY_CODE_ALPHABET.contains(&b));
         ok.then_some(QueryCode(code))
     }
 
@@ -119,7 +119,9 @@ impl RegionCode {
             return None;
         }
         let province: u32 = s[..2].parse().ok()?;
-        (11..=82).contains(&province).then(|| RegionCode(s.to_string()))
+        (11..=82)
+            .contains(&province)
+            .then(|| RegionCode(s.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -11,7 +11,10 @@ pub enum DomainError {
     #[error("validation_failed")]
     Validation(FieldErrors),
     #[error("invalid_value")]
-    InvalidValue { field: &'static str, code: &'static str },
+    InvalidValue {
+        field: &'static str,
+        code: &'static str,
+    },
 }
 
 impl DomainError {

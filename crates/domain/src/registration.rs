@@ -113,7 +113,9 @@ struct Checker {
 
 impl Checker {
     fn fail(&mut self, field: impl Into<String>, code: &str) {
-        self.errors.entry(field.into()).or_insert_with(|| code.to_string());
+        self.errors
+            .entry(field.into())
+            .or_insert_with(|| code.to_string());
     }
 
     fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
@@ -137,15 +139,31 @@ impl NewCase {
         category_exists: &dyn Fn(&str) -> bool,
         today: NaiveDate,
     ) -> Result<Registration, DomainError> {
-        let mut c = Checker { errors: FieldErrors::new() };
+        let mut c = Checker {
+            errors: FieldErrors::new(),
+        };
 
         let channel = Channel::parse(self.channel.trim());
         if channel.is_none() {
-            c.fail("channel", if self.channel.trim().is_empty() { "required" } else { "invalid_channel" });
+            c.fail(
+                "channel",
+                if self.channel.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid_channel"
+                },
+            );
         }
         let case_type = CaseType::parse(self.case_type.trim());
         if case_type.is_none() {
-            c.fail("type", if self.case_type.trim().is_empty() { "required" } else { "invalid_type" });
+            c.fail(
+                "type",
+                if self.case_type.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid_type"
+                },
+            );
         }
         let category = self.category.trim().to_string();
         if category.is_empty() {
@@ -155,9 +173,21 @@ impl NewCase {
         }
         let region = RegionCode::parse(&self.region);
         if region.is_none() {
-            c.fail("region", if self.region.trim().is_empty() { "required" } else { "invalid_region" });
+            c.fail(
+                "region",
+                if self.region.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid_region"
+                },
+            );
         }
-        let unit = match self.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let unit = match self
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(u) => {
                 let parsed = UnitCode::parse(u);
@@ -184,7 +214,12 @@ impl NewCase {
 
         let mut petitioners = Vec::with_capacity(self.petitioners.len());
         for (i, p) in self.petitioners.iter().enumerate() {
-            let name = c.text(&format!("petitioners[{i}].name"), &p.name, true, MAX_NAME_CHARS);
+            let name = c.text(
+                &format!("petitioners[{i}].name"),
+                &p.name,
+                true,
+                MAX_NAME_CHARS,
+            );
             let phone = match p.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => None,
                 Some(s) => {
@@ -195,7 +230,12 @@ impl NewCase {
                     v
                 }
             };
-            let id_number = match p.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let id_number = match p
+                .id_number
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 None => None,
                 Some(s) => {
                     let v = IdNumber::parse(s);
@@ -208,9 +248,21 @@ impl NewCase {
             let address = p
                 .address
                 .as_deref()
-                .map(|a| c.text(&format!("petitioners[{i}].address"), a, false, MAX_SHORT_CHARS))
+                .map(|a| {
+                    c.text(
+                        &format!("petitioners[{i}].address"),
+                        a,
+                        false,
+                        MAX_SHORT_CHARS,
+                    )
+                })
                 .filter(|a| !a.is_empty());
-            petitioners.push(Petitioner { name, phone, id_number, address });
+            petitioners.push(Petitioner {
+                name,
+                phone,
+                id_number,
+                address,
+            });
         }
 
         let named = petitioners.len() as i64;
@@ -239,12 +291,27 @@ impl NewCase {
             }
         }
 
-        let respondent = c.text("respondent", self.respondent.as_deref().unwrap_or(""), false, MAX_SHORT_CHARS);
+        let respondent = c.text(
+            "respondent",
+            self.respondent.as_deref().unwrap_or(""),
+            false,
+            MAX_SHORT_CHARS,
+        );
         let content = c.text("content", &self.content, true, MAX_CONTENT_CHARS);
         let demands_required = case_type == Some(CaseType::Claim);
-        let demands = c.text("demands", self.demands.as_deref().unwrap_or(""), demands_required, MAX_DEMANDS_CHARS);
+        let demands = c.text(
+            "demands",
+            self.demands.as_deref().unwrap_or(""),
+            demands_required,
+            MAX_DEMANDS_CHARS,
+        );
 
-        let received_on = match self.received_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let received_on = match self
+            .received_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => today,
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) if d > today => {
@@ -264,21 +331,23 @@ impl NewCase {
         };
 
         match (channel, case_type, region) {
-            (Some(channel), Some(case_type), Some(region)) if c.errors.is_empty() => Ok(Registration {
-                channel,
-                case_type,
-                category,
-                region,
-                unit,
-                petitioners,
-                representatives,
-                headcount,
-                anonymous: self.anonymous,
-                respondent,
-                content,
-                demands,
-                received_on,
-            }),
+            (Some(channel), Some(case_type), Some(region)) if c.errors.is_empty() => {
+                Ok(Registration {
+                    channel,
+                    case_type,
+                    category,
+                    region,
+                    unit,
+                    petitioners,
+                    representatives,
+                    headcount,
+                    anonymous: self.anonymous,
+                    respondent,
+                    content,
+                    demands,
+                    received_on,
+                })
+            }
             _ => Err(DomainError::Validation(c.errors)),
         }
     }
@@ -338,10 +407,19 @@ mod tests {
         input.category = "nope".into();
         input.petitioners[0].phone = Some("call me".into());
         let f = field_errors(&input);
-        assert_eq!(f.get("channel").map(String::as_str), Some("invalid_channel"));
+        assert_eq!(
+            f.get("channel").map(String::as_str),
+            Some("invalid_channel")
+        );
         assert_eq!(f.get("region").map(String::as_str), Some("invalid_region"));
-        assert_eq!(f.get("category").map(String::as_str), Some("unknown_category"));
-        assert_eq!(f.get("petitioners[0].phone").map(String::as_str), Some("invalid_phone"));
+        assert_eq!(
+            f.get("category").map(String::as_str),
+            Some("unknown_category")
+        );
+        assert_eq!(
+            f.get("petitioners[0].phone").map(String::as_str),
+            Some("invalid_phone")
+        );
     }
 
     #[test]
@@ -349,9 +427,14 @@ mod tests {
         let mut input = valid();
         input.anonymous = true;
         input.petitioners.clear();
-        assert_eq!(field_errors(&input).get("anonymous").map(String::as_str), Some("claim_not_anonymous"));
+        assert_eq!(
+            field_errors(&input).get("anonymous").map(String::as_str),
+            Some("claim_not_anonymous")
+        );
         input.case_type = "accusation".into();
-        let r = input.validate(&known, today()).expect("anonymous accusation");
+        let r = input
+            .validate(&known, today())
+            .expect("anonymous accusation");
         assert!(r.anonymous && r.petitioners.is_empty());
     }
 
@@ -359,20 +442,33 @@ mod tests {
     fn group_petitions_have_at_most_five_representatives_from_the_petitioners() {
         let mut input = valid();
         input.petitioners = (0..7)
-            .map(|i| NewPetitioner { name: format!("工人{i}"), ..Default::default() })
+            .map(|i| NewPetitioner {
+                name: format!("工人{i}"),
+                ..Default::default()
+            })
             .collect();
         input.headcount = Some(40);
         input.representatives = (0..6).map(RepresentativeRef::Index).collect();
         assert_eq!(
-            field_errors(&input).get("representatives").map(String::as_str),
+            field_errors(&input)
+                .get("representatives")
+                .map(String::as_str),
             Some("too_many_representatives")
         );
-        input.representatives = vec![RepresentativeRef::Index(0), RepresentativeRef::Name("外人".into())];
+        input.representatives = vec![
+            RepresentativeRef::Index(0),
+            RepresentativeRef::Name("外人".into()),
+        ];
         assert_eq!(
-            field_errors(&input).get("representatives").map(String::as_str),
+            field_errors(&input)
+                .get("representatives")
+                .map(String::as_str),
             Some("representative_not_petitioner")
         );
-        input.representatives = vec![RepresentativeRef::Index(0), RepresentativeRef::Name("工人3".into())];
+        input.representatives = vec![
+            RepresentativeRef::Index(0),
+            RepresentativeRef::Name("工人3".into()),
+        ];
         let r = input.validate(&known, today()).expect("group");
         assert!(r.is_group());
         assert_eq!(r.representatives, vec![0, 3]);
@@ -382,7 +478,10 @@ mod tests {
     fn headcount_cannot_be_below_named_petitioners() {
         let mut input = valid();
         input.headcount = Some(0);
-        assert_eq!(field_errors(&input).get("headcount").map(String::as_str), Some("invalid_headcount"));
+        assert_eq!(
+            field_errors(&input).get("headcount").map(String::as_str),
+            Some("invalid_headcount")
+        );
     }
 
     #[test]
@@ -397,7 +496,10 @@ mod tests {
     fn received_on_must_not_be_in_the_future() {
         let mut input = valid();
         input.received_on = Some("2026-12-01".into());
-        assert_eq!(field_errors(&input).get("received_on").map(String::as_str), Some("date_in_future"));
+        assert_eq!(
+            field_errors(&input).get("received_on").map(String::as_str),
+            Some("date_in_future")
+        );
         input.received_on = Some("2026-11-20".into());
         assert_eq!(
             input.validate(&known, today()).expect("valid").received_on,

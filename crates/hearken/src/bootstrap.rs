@@ -6,7 +6,9 @@ use store::Store;
 
 pub async fn open(g: &Global) -> anyhow::Result<Store> {
     let store = match &g.database_url {
-        Some(url) => Store::connect(url).await.with_context(|| "cannot connect to the database")?,
+        Some(url) => Store::connect(url)
+            .await
+            .with_context(|| "cannot connect to the database")?,
         None => Store::open_sqlite(&g.data)
             .await
             .with_context(|| format!("cannot open the database in {}", g.data.display()))?,
@@ -21,6 +23,5 @@ pub async fn open_ready(g: &Global) -> anyhow::Result<Store> {
     store.seed_categories().await?;
     Ok(store)
 }
-
 
 pub use web::bootstrap::first_start;

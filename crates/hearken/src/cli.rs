@@ -5,11 +5,15 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "hearken", version, about = "Hearken: a petition (信访) and grievance case system.",
+#[command(
+    name = "hearken",
+    version,
+    about = "Hearken: a petition (信访) and grievance case system.",
     long_about = "Hearken registers petitions from every channel, routes them, and keeps a record that \
 proves each was handled lawfully and on time.\n\nBy default everything lives in ./hearken-data \
 (embedded SQLite and attachments). Give --database-url postgres://… to share a PostgreSQL \
-database between several instances.")]
+database between several instances."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -20,7 +24,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// The data folder: SQLite database and attachments.
-    #[arg(long, global = true, env = "HEARKEN_DATA", default_value = "./hearken-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "HEARKEN_DATA",
+        default_value = "./hearken-data"
+    )]
     pub data: PathBuf,
     /// Use this database instead of SQLite in the data folder (postgres://… or sqlite://…).
     #[arg(long, global = true, env = "HEARKEN_DATABASE_URL")]

@@ -35,11 +35,17 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         None => println!("Log in with your account; an admin can reset passwords with: hearken user reset-password USER --password-stdin"),
     }
     if args.demo {
-        println!("Demo accounts: see `hearken demo --help`; every demo user has the password {}", crate::demo::DEMO_PASSWORD);
+        println!(
+            "Demo accounts: see `hearken demo --help`; every demo user has the password {}",
+            crate::demo::DEMO_PASSWORD
+        );
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     store.close().await;
     Ok(())
 }
@@ -50,7 +56,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

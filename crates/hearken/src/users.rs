@@ -9,7 +9,9 @@ use store::NewUser;
 
 fn read_password() -> anyhow::Result<String> {
     let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the password from standard input")?;
     let pw = s.trim_end_matches(['\n', '\r']).to_string();
     if let Err(code) = web::auth::password::check_policy(&pw) {
         bail!(
@@ -23,7 +25,11 @@ fn read_password() -> anyhow::Result<String> {
 pub async fn add(g: &Global, args: &UserAddArgs) -> anyhow::Result<()> {
     let role = Role::parse(&args.role).with_context(|| {
         let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("unknown role '{}'; use one of: {}", args.role, all.join(", "))
+        format!(
+            "unknown role '{}'; use one of: {}",
+            args.role,
+            all.join(", ")
+        )
     })?;
     let store = bootstrap::open_ready(g).await?;
     bootstrap::first_start(&store).await?;
@@ -36,7 +42,9 @@ pub async fn add(g: &Global, args: &UserAddArgs) -> anyhow::Result<()> {
     };
     let username = args.username.trim().to_lowercase();
     let password = read_password()?;
-    let hash = web::auth::password::hash_async(password).await.map_err(anyhow::Error::msg)?;
+    let hash = web::auth::password::hash_async(password)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let user = store
         .create_user(&NewUser {
             username: username.clone(),
@@ -47,10 +55,15 @@ pub async fn add(g: &Global, args: &UserAddArgs) -> anyhow::Result<()> {
         })
         .await
         .map_err(|e| match e {
-            store::StoreError::Duplicate { .. } => anyhow::anyhow!("user '{username}' already exists"),
+            store::StoreError::Duplicate { .. } => {
+                anyhow::anyhow!("user '{username}' already exists")
+            }
             e => e.into(),
         })?;
-    println!("added {} ({}) in {} {}", user.username, user.role, unit.code, unit.name);
+    println!(
+        "added {} ({}) in {} {}",
+        user.username, user.role, unit.code, unit.name
+    );
     Ok(())
 }
 
@@ -61,9 +74,21 @@ pub async fn reset_password(g: &Global, args: &ResetArgs) -> anyhow::Result<()> 
         .await
         .with_context(|| format!("no user '{}'", args.username))?;
     let password = read_password()?;
-    let hash = web::auth::password::hash_async(password).await.map_err(anyhow::Error::msg)?;
+    let hash = web::auth::password::hash_async(password)
+        .await
+        .map_err(anyhow::Error::msg)?;
     store.set_password(user.id, &hash).await?;
-    store.audit(&store::Actor::system(), "password_reset", &user.username, "command line").await?;
-    println!("password reset for {}; any lockout is cleared", user.username);
+    store
+        .audit(
+            &store::Actor::system(),
+            "password_reset",
+            &user.username,
+            "command line",
+        )
+        .await?;
+    println!(
+        "password reset for {}; any lockout is cleared",
+        user.username
+    );
     Ok(())
 }

@@ -4,7 +4,13 @@ use crate::{now_ms, Actor, AuditEntry, Result, Store};
 use sqlx::Row;
 
 impl Store {
-    pub async fn audit(&self, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO audit_log (at, actor_id, actor_name, action, target, ip, detail)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -22,7 +28,12 @@ impl Store {
     }
 
     /// The newest entries first, optionally of one action, before `before_id` for paging.
-    pub async fn audit_entries(&self, action: Option<&str>, before_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_entries(
+        &self,
+        action: Option<&str>,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT id, at, actor_id, actor_name, action, target, ip, detail FROM audit_log
              WHERE ($1 = '' OR action = $1) AND id < $2

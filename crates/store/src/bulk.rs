@@ -69,7 +69,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("m")?;
-        let with_ids: Vec<(i64, &BulkCase)> = batch.iter().enumerate().map(|(i, c)| (max + 1 + i as i64, c)).collect();
+        let with_ids: Vec<(i64, &BulkCase)> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (max + 1 + i as i64, c))
+            .collect();
 
         for chunk in with_ids.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
@@ -109,7 +113,12 @@ impl Store {
 
         let petitioners: Vec<(i64, usize, &BulkPetitioner)> = with_ids
             .iter()
-            .flat_map(|(id, c)| c.petitioners.iter().enumerate().map(move |(i, p)| (*id, i, p)))
+            .flat_map(|(id, c)| {
+                c.petitioners
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, p)| (*id, i, p))
+            })
             .collect();
         for chunk in petitioners.chunks(ROWS_PER_STATEMENT * 2) {
             let sql = format!(
@@ -147,7 +156,13 @@ impl Store {
             );
             let mut q = sqlx::query(&sql);
             for (id, kind, at, payload) in chunk {
-                q = q.bind(*id).bind(*kind).bind(actor.id).bind(&actor.name).bind(*at).bind(payload);
+                q = q
+                    .bind(*id)
+                    .bind(*kind)
+                    .bind(actor.id)
+                    .bind(&actor.name)
+                    .bind(*at)
+                    .bind(payload);
             }
             q.execute(&mut *tx).await?;
         }
@@ -189,6 +204,9 @@ impl Store {
     /// The number of cases already stored (so demo data is only loaded into an empty
     /// database).
     pub async fn case_count(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(&self.read).await?.try_get("n")?)
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM cases")
+            .fetch_one(&self.read)
+            .await?
+            .try_get("n")?)
     }
 }

@@ -68,13 +68,26 @@ impl Sql {
 
 impl Store {
     /// One page of the queue, oldest registration first.
-    pub async fn list_cases(&self, scope: &Scope, f: &CaseFilter, after: Option<Cursor>, limit: i64) -> Result<Page> {
+    pub async fn list_cases(
+        &self,
+        scope: &Scope,
+        f: &CaseFilter,
+        after: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Page> {
         let limit = limit.clamp(1, 500);
         // The narrower of the caller's scope and the requested unit; none if disjoint.
         let path = match &f.unit_path {
             Some(p) if scope.contains(p) => p.clone(),
-            Some(p) if p.len() < scope.path().len() && scope.path().starts_with(p.as_str()) => scope.path().to_string(),
-            Some(_) => return Ok(Page { items: vec![], next: None }),
+            Some(p) if p.len() < scope.path().len() && scope.path().starts_with(p.as_str()) => {
+                scope.path().to_string()
+            }
+            Some(_) => {
+                return Ok(Page {
+                    items: vec![],
+                    next: None,
+                })
+            }
             None => scope.path().to_string(),
         };
         let (lo, hi) = bounds_of(&path);
@@ -86,7 +99,12 @@ impl Store {
             let (a, b) = (q.arg(Arg::S(lo)), q.arg(Arg::S(hi)));
             q.and(&format!("c.unit_path >= {a} AND c.unit_path < {b}"));
         }
-        for (col, val) in [("c.state", &f.state), ("c.channel", &f.channel), ("c.case_type", &f.case_type), ("c.case_no", &f.case_no)] {
+        for (col, val) in [
+            ("c.state", &f.state),
+            ("c.channel", &f.channel),
+            ("c.case_type", &f.case_type),
+            ("c.case_no", &f.case_no),
+        ] {
             if let Some(v) = val.as_ref().filter(|v| !v.is_empty()) {
                 let p = q.arg(Arg::S(v.clone()));
                 q.and(&format!("{col} = {p}"));
@@ -96,7 +114,9 @@ impl Store {
             let a = q.arg(Arg::S(cat.clone()));
             let b = q.arg(Arg::S(format!("{cat}.")));
             let c = q.arg(Arg::S(format!("{cat}/")));
-            q.and(&format!("(c.category = {a} OR (c.category >= {b} AND c.category < {c}))"));
+            q.and(&format!(
+                "(c.category = {a} OR (c.category >= {b} AND c.category < {c}))"
+            ));
         }
         if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(region.clone()));
@@ -116,7 +136,8 @@ impl Store {
             q.and(&format!("(c.registered_at, c.id) > ({a}, {b})"));
         }
         let l = q.arg(Arg::I(limit + 1));
-        q.text.push_str(&format!(" ORDER BY c.registered_at, c.id LIMIT {l}"));
+        q.text
+            .push_str(&format!(" ORDER BY c.registered_at, c.id LIMIT {l}"));
 
         let mut query = sqlx::query(&q.text);
         for a in q.args {
@@ -126,7 +147,10 @@ impl Store {
             };
         }
         let rows = query.fetch_all(&self.read).await?;
-        let mut items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let mut items = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
             items.last().map(|c| Cursor(c.registered_at, c.id))

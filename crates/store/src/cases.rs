@@ -2,8 +2,8 @@
 //! updates the `cases` projection in the same transaction.
 
 use crate::{
-    now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord, Result,
-    Scope, Store, StoreError, Unit,
+    now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord,
+    Result, Scope, Store, StoreError, Unit,
 };
 use domain::{CaseNo, CaseState, QueryCode, Registration, Stage, UnitCode};
 use sqlx::any::AnyRow;
@@ -80,7 +80,11 @@ pub(crate) async fn append_event(
 }
 
 /// The next case number for a unit and year, taken inside the caller's transaction.
-pub(crate) async fn next_case_no(tx: &mut Transaction<'_, Any>, unit: &Unit, year: i32) -> Result<CaseNo> {
+pub(crate) async fn next_case_no(
+    tx: &mut Transaction<'_, Any>,
+    unit: &Unit,
+    year: i32,
+) -> Result<CaseNo> {
     let row = sqlx::query(
         "INSERT INTO case_counters (unit_id, year, last) VALUES ($1, $2, 1)
          ON CONFLICT (unit_id, year) DO UPDATE SET last = case_counters.last + 1
@@ -91,7 +95,8 @@ pub(crate) async fn next_case_no(tx: &mut Transaction<'_, Any>, unit: &Unit, yea
     .fetch_one(&mut **tx)
     .await?;
     let seq: i64 = row.try_get("last")?;
-    let code = UnitCode::parse(&unit.code).ok_or_else(|| StoreError::Data(format!("unit code {}", unit.code)))?;
+    let code = UnitCode::parse(&unit.code)
+        .ok_or_else(|| StoreError::Data(format!("unit code {}", unit.code)))?;
     Ok(CaseNo::new(&code, year, seq))
 }
 
@@ -168,7 +173,11 @@ impl Store {
         });
         append_event(&mut tx, id, "registered", actor, now, &payload).await?;
         tx.commit().await?;
-        Ok(RegisterResult { id, case_no, query_code: query_code.clone() })
+        Ok(RegisterResult {
+            id,
+            case_no,
+            query_code: query_code.clone(),
+        })
     }
 
     /// A case's queue row, if it is in scope.
@@ -237,13 +246,15 @@ impl Store {
     /// The id of the case with this number, if it is in scope.
     pub async fn case_id_by_no(&self, scope: &Scope, case_no: &str) -> Result<i64> {
         let (lo, hi) = scope.bounds();
-        let row = sqlx::query("SELECT id FROM cases WHERE case_no = $1 AND unit_path >= $2 AND unit_path < $3")
-            .bind(case_no)
-            .bind(lo)
-            .bind(hi)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(
+            "SELECT id FROM cases WHERE case_no = $1 AND unit_path >= $2 AND unit_path < $3",
+        )
+        .bind(case_no)
+        .bind(lo)
+        .bind(hi)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         Ok(row.try_get("id")?)
     }
 
@@ -321,15 +332,31 @@ impl Store {
         if n == 0 {
             tx.rollback().await?;
             let latest = self.case_summary(scope, id).await?;
-            return Err(StoreError::Conflict { current_version: latest.version });
+            return Err(StoreError::Conflict {
+                current_version: latest.version,
+            });
         }
-        append_event(&mut tx, id, "corrected", actor, now, &serde_json::Value::Object(changed)).await?;
+        append_event(
+            &mut tx,
+            id,
+            "corrected",
+            actor,
+            now,
+            &serde_json::Value::Object(changed),
+        )
+        .await?;
         tx.commit().await?;
         self.case(scope, id).await
     }
 
     /// Records an attachment already written to disk under its SHA-256.
-    pub async fn add_attachment(&self, scope: &Scope, case_id: i64, a: &NewAttachment, actor: &Actor) -> Result<Attachment> {
+    pub async fn add_attachment(
+        &self,
+        scope: &Scope,
+        case_id: i64,
+        a: &NewAttachment,
+        actor: &Actor,
+    ) -> Result<Attachment> {
         self.case_summary(scope, case_id).await?;
         let now = now_ms();
         let mut tx = self.write.begin().await?;
@@ -347,7 +374,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let payload = serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
+        let payload =
+            serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
         append_event(&mut tx, case_id, "attachment_added", actor, now, &payload).await?;
         tx.commit().await?;
         Ok(Attachment {
@@ -383,7 +411,12 @@ impl Store {
     }
 
     /// One attachment of a case in scope, by id.
-    pub async fn attachment(&self, scope: &Scope, case_id: i64, attachment_id: i64) -> Result<Attachment> {
+    pub async fn attachment(
+        &self,
+        scope: &Scope,
+        case_id: i64,
+        attachment_id: i64,
+    ) -> Result<Attachment> {
         self.case_summary(scope, case_id).await?;
         self.attachments_of(case_id)
             .await?
@@ -394,7 +427,10 @@ impl Store {
 
     /// The number of cases and events, for health pages and tests.
     pub async fn counts(&self) -> Result<(i64, i64)> {
-        let cases: i64 = sqlx::query("SELECT COUNT(*) AS n FROM cases").fetch_one(&self.read).await?.try_get("n")?;
+        let cases: i64 = sqlx::query("SELECT COUNT(*) AS n FROM cases")
+            .fetch_one(&self.read)
+            .await?
+            .try_get("n")?;
         let events: i64 = sqlx::query("SELECT COUNT(*) AS n FROM case_events")
             .fetch_one(&self.read)
             .await?

@@ -21,12 +21,19 @@ struct TreeEntry {
 
 /// The default tree that ships with Hearken, parents before children.
 pub fn default_categories() -> Result<Vec<Category>> {
-    let file: TreeFile = toml::from_str(DEFAULT_TREE).map_err(|e| StoreError::Data(format!("categories.toml: {e}")))?;
+    let file: TreeFile = toml::from_str(DEFAULT_TREE)
+        .map_err(|e| StoreError::Data(format!("categories.toml: {e}")))?;
     Ok(file
         .category
         .into_iter()
         .enumerate()
-        .map(|(i, e)| Category { code: e.code, parent: e.parent, name: e.zh, name_en: e.en, sort: i as i64 })
+        .map(|(i, e)| Category {
+            code: e.code,
+            parent: e.parent,
+            name: e.zh,
+            name_en: e.en,
+            sort: i as i64,
+        })
         .collect())
 }
 

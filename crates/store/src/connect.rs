@@ -29,7 +29,8 @@ impl Backend {
 impl Store {
     /// Opens embedded SQLite at `dir/hearken.db`, creating the folder and the file.
     pub async fn open_sqlite(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Data(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Data(format!("{}: {e}", dir.display())))?;
         let file = dir.join("hearken.db");
         let url = format!("sqlite://{}?mode=rwc", file.display());
         Store::connect(&url).await
@@ -56,12 +57,20 @@ impl Store {
                     .idle_timeout(Duration::from_secs(300))
                     .connect(url)
                     .await?;
-                Ok(Store { read: pool.clone(), write: pool, backend })
+                Ok(Store {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                })
             }
             Backend::Sqlite => {
                 let write = sqlite_pool(url, 1).await?;
                 let read = sqlite_pool(url, 4).await?;
-                Ok(Store { read, write, backend })
+                Ok(Store {
+                    read,
+                    write,
+                    backend,
+                })
             }
         }
     }
@@ -94,7 +103,9 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         let row = sqlx::query("SELECT 1 AS one").fetch_one(&self.read).await?;
         let one: i64 = row.try_get("one")?;
-        (one == 1).then_some(()).ok_or_else(|| StoreError::Data("ping".into()))
+        (one == 1)
+            .then_some(())
+            .ok_or_else(|| StoreError::Data("ping".into()))
     }
 
     pub async fn close(&self) {

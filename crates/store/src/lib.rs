@@ -5,8 +5,8 @@
 //! query that reads or lists cases takes the caller's [`Scope`]; no caller can forget it.
 
 mod audit;
-mod cases;
 mod case_list;
+mod cases;
 mod categories;
 mod connect;
 mod error;
@@ -46,7 +46,9 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(unit_path: &str) -> Self {
-        Scope { path: unit_path.to_string() }
+        Scope {
+            path: unit_path.to_string(),
+        }
     }
 
     pub fn path(&self) -> &str {

@@ -163,7 +163,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor { id: None, name: "system".into(), ip: String::new() }
+        Actor {
+            id: None,
+            name: "system".into(),
+            ip: String::new(),
+        }
     }
 }
 

@@ -6,7 +6,12 @@ use crate::{now_ms, Result, Session, Store};
 use sqlx::Row;
 
 impl Store {
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+    ) -> Result<()> {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen)
@@ -24,7 +29,12 @@ impl Store {
     /// The live session for a token hash, if it has been used within `idle_ms` and began
     /// within `absolute_ms`. A live session's last use is moved to now (at most once a
     /// minute, to spare the writer).
-    pub async fn session(&self, token_hash: &str, idle_ms: i64, absolute_ms: i64) -> Result<Option<Session>> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        idle_ms: i64,
+        absolute_ms: i64,
+    ) -> Result<Option<Session>> {
         let now = now_ms();
         let row = sqlx::query(
             "SELECT user_id, csrf_token, created_at, last_seen FROM sessions

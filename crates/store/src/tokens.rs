@@ -5,7 +5,13 @@ use crate::{now_ms, ApiToken, Result, Store, StoreError, User};
 use sqlx::Row;
 
 impl Store {
-    pub async fn create_token(&self, user_id: i64, name: &str, token_hash: &str, prefix: &str) -> Result<ApiToken> {
+    pub async fn create_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        prefix: &str,
+    ) -> Result<ApiToken> {
         let id: i64 = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -107,7 +107,9 @@ impl Store {
     }
 
     pub async fn unit_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM units").fetch_one(&self.read).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM units")
+            .fetch_one(&self.read)
+            .await?;
         Ok(row.try_get("n")?)
     }
 }

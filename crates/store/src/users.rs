@@ -78,11 +78,20 @@ impl Store {
     }
 
     pub async fn user_count(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.read).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.read)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
-    pub async fn update_user(&self, id: i64, display_name: &str, role: &str, unit_id: i64, active: bool) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        id: i64,
+        display_name: &str,
+        role: &str,
+        unit_id: i64,
+        active: bool,
+    ) -> Result<User> {
         let n = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4 WHERE id = $5",
         )
@@ -119,7 +128,12 @@ impl Store {
 
     /// Counts a failed login. When the count reaches `max_failures` the account is locked
     /// until `lock_until` and the count starts again. Returns whether it is now locked.
-    pub async fn record_failed_login(&self, id: i64, max_failures: i64, lock_until: i64) -> Result<bool> {
+    pub async fn record_failed_login(
+        &self,
+        id: i64,
+        max_failures: i64,
+        lock_until: i64,
+    ) -> Result<bool> {
         let row = sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
         )

@@ -24,7 +24,8 @@ pub struct TestDb {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("HEARKEN_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("HEARKEN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn temp_dir() -> PathBuf {
@@ -48,9 +49,15 @@ pub async fn fresh_pg_url() -> Option<String> {
         }
     };
     let name = format!("hearken_t_{:016x}", rand::thread_rng().gen::<u64>());
-    store.execute_admin(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    store
+        .execute_admin(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     store.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin);
     Some(format!("{base}/{name}"))
 }
 
@@ -87,7 +94,10 @@ impl TestApp {
         Self::spawn_with(kind, |_| {}).await
     }
 
-    pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut web::WebConfig)) -> Option<TestApp> {
+    pub async fn spawn_with(
+        kind: Kind,
+        tweak: impl FnOnce(&mut web::WebConfig),
+    ) -> Option<TestApp> {
         let db = fresh_db(kind).await?;
         let admin_password = web::bootstrap::first_start(&db.store)
             .await
@@ -97,12 +107,21 @@ impl TestApp {
         tweak(&mut config);
         let state = web::AppState::new(db.store.clone(), config.clone()).expect("state");
         let app = web::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             axum_serve(listener, app).await;
         });
-        Some(TestApp { addr, base: format!("http://{addr}"), store: db.store.clone(), admin_password, db, config })
+        Some(TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            store: db.store.clone(),
+            admin_password,
+            db,
+            config,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -127,7 +146,12 @@ impl TestApp {
             .send()
             .await
             .expect("login request");
-        assert_eq!(res.status(), 200, "login as {username} failed: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "login as {username} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
         c
     }
 
@@ -136,7 +160,14 @@ impl TestApp {
     }
 
     /// Creates a unit under `parent` (a code) through the API.
-    pub async fn unit(&self, admin: &reqwest::Client, code: &str, name: &str, level: &str, parent: &str) -> serde_json::Value {
+    pub async fn unit(
+        &self,
+        admin: &reqwest::Client,
+        code: &str,
+        name: &str,
+        level: &str,
+        parent: &str,
+    ) -> serde_json::Value {
         let res = admin
             .post(self.url("/api/v1/units"))
             .json(&serde_json::json!({ "code": code, "name": name, "level": level, "parent": parent }))
@@ -148,7 +179,13 @@ impl TestApp {
     }
 
     /// Creates a user through the API and returns a client logged in as them.
-    pub async fn user(&self, admin: &reqwest::Client, username: &str, role: &str, unit: &str) -> reqwest::Client {
+    pub async fn user(
+        &self,
+        admin: &reqwest::Client,
+        username: &str,
+        role: &str,
+        unit: &str,
+    ) -> reqwest::Client {
         let pw = "Test-password-1";
         let res = admin
             .post(self.url("/api/v1/users"))
@@ -156,13 +193,22 @@ impl TestApp {
             .send()
             .await
             .expect("create user");
-        assert_eq!(res.status(), 201, "create user {username}: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            201,
+            "create user {username}: {}",
+            res.text().await.unwrap_or_default()
+        );
         self.login(username, pw).await
     }
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum_router::Router) {
-    let _ = axum_router::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+    let _ = axum_router::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await;
 }
 
 use web::axum as axum_router;

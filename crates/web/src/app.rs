@@ -52,11 +52,16 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::
     match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(serde_json::json!({ "status": "ready", "database": state.store.backend().name() })),
+            Json(
+                serde_json::json!({ "status": "ready", "database": state.store.backend().name() }),
+            ),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
         }
     }
 }

@@ -8,7 +8,11 @@ use store::NewAttachment;
 /// The kinds of file a petition may carry, recognised by their first bytes rather than
 /// by what the client claims.
 pub fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
-    let ext = filename.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let ext = filename
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if bytes.starts_with(b"%PDF-") {
         return Some("application/pdf");
     }
@@ -20,7 +24,9 @@ pub fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return match ext.as_str() {
-            "docx" => Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            "docx" => {
+                Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            }
             "xlsx" => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             _ => None,
         };
@@ -37,7 +43,11 @@ pub fn sniff(bytes: &[u8], filename: &str) -> Option<&'static str> {
 /// A file name safe to show and to send back in a header.
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
     if cleaned.trim().is_empty() {
         "attachment".into()
     } else {
@@ -50,7 +60,12 @@ pub fn path_for(dir: &Path, sha256: &str) -> PathBuf {
 }
 
 /// Checks and stores one uploaded file. The same content is stored once.
-pub async fn save(dir: &Path, filename: &str, bytes: &[u8], max: usize) -> Result<NewAttachment, ApiError> {
+pub async fn save(
+    dir: &Path,
+    filename: &str,
+    bytes: &[u8],
+    max: usize,
+) -> Result<NewAttachment, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::field("attachments", "empty_file"));
     }
@@ -58,19 +73,37 @@ pub async fn save(dir: &Path, filename: &str, bytes: &[u8], max: usize) -> Resul
         return Err(ApiError::field("attachments", "file_too_large"));
     }
     let filename = clean_filename(filename);
-    let content_type = sniff(bytes, &filename).ok_or_else(|| ApiError::field("attachments", "file_type_not_allowed"))?;
+    let content_type = sniff(bytes, &filename)
+        .ok_or_else(|| ApiError::field("attachments", "file_type_not_allowed"))?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let path = path_for(dir, &sha256);
     if tokio::fs::metadata(&path).await.is_err() {
-        let parent = path.parent().ok_or_else(|| ApiError::Internal("attachment path".into()))?;
-        tokio::fs::create_dir_all(parent).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let parent = path
+            .parent()
+            .ok_or_else(|| ApiError::Internal("attachment path".into()))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         let tmp = parent.join(format!(".{sha256}.{}", crate::auth::random_token()));
-        tokio::fs::write(&tmp, bytes).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-        let f = tokio::fs::File::open(&tmp).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-        f.sync_all().await.map_err(|e| ApiError::Internal(e.to_string()))?;
-        tokio::fs::rename(&tmp, &path).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let f = tokio::fs::File::open(&tmp)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        f.sync_all()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
     }
-    Ok(NewAttachment { sha256, filename, content_type: content_type.to_string(), size: bytes.len() as i64 })
+    Ok(NewAttachment {
+        sha256,
+        filename,
+        content_type: content_type.to_string(),
+        size: bytes.len() as i64,
+    })
 }
 
 #[cfg(test)]
@@ -82,7 +115,10 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7 ...", "x.pdf"), Some("application/pdf"));
         assert_eq!(sniff(b"%PDF-1.7 ...", "x.txt"), Some("application/pdf"));
         assert_eq!(sniff(b"MZ\x90\x00", "evil.pdf"), None);
-        assert_eq!(sniff(b"hello", "note.txt"), Some("text/plain; charset=utf-8"));
+        assert_eq!(
+            sniff(b"hello", "note.txt"),
+            Some("text/plain; charset=utf-8")
+        );
         assert_eq!(sniff(b"<html>", "page.html"), None);
         assert_eq!(sniff(b"PK\x03\x04rest", "a.zip"), None);
     }

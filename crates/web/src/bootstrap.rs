@@ -10,7 +10,11 @@ pub fn one_time_password() -> String {
     const ALPHA: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut rng = rand::rngs::OsRng;
     (0..4)
-        .map(|_| (0..4).map(|_| ALPHA[rng.gen_range(0..ALPHA.len())] as char).collect::<String>())
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHA[rng.gen_range(0..ALPHA.len())] as char)
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("-")
 }
@@ -38,9 +42,15 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
     if store.user_count().await? > 0 {
         return Ok(None);
     }
-    let root = if root.id == 0 { store.unit_by_code(ROOT_CODE).await? } else { root };
+    let root = if root.id == 0 {
+        store.unit_by_code(ROOT_CODE).await?
+    } else {
+        root
+    };
     let password = one_time_password();
-    let hash = crate::auth::password::hash_async(password.clone()).await.map_err(StoreError::Data)?;
+    let hash = crate::auth::password::hash_async(password.clone())
+        .await
+        .map_err(StoreError::Data)?;
     let created = store
         .create_user(&NewUser {
             username: "admin".into(),

@@ -41,6 +41,8 @@ impl WebConfig {
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now().with_timezone(&self.time_zone).date_naive()
+        chrono::Utc::now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
     }
 }

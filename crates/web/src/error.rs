@@ -89,13 +89,21 @@ impl ApiError {
             ApiError::Forbidden => "Your role does not allow this.".into(),
             ApiError::NotFound => "No such record in your scope.".into(),
             ApiError::InvalidCredentials => "Wrong username or password.".into(),
-            ApiError::AccountLocked { .. } => "Too many failed logins: the account is locked for a while.".into(),
-            ApiError::Validation(f) => format!("The input has {} problem(s); see `fields`.", f.len()),
+            ApiError::AccountLocked { .. } => {
+                "Too many failed logins: the account is locked for a while.".into()
+            }
+            ApiError::Validation(f) => {
+                format!("The input has {} problem(s); see `fields`.", f.len())
+            }
             ApiError::BadRequest(code) => format!("Bad request: {code}."),
-            ApiError::Conflict { .. } => "Someone changed this record first. Reload it and apply your change again.".into(),
+            ApiError::Conflict { .. } => {
+                "Someone changed this record first. Reload it and apply your change again.".into()
+            }
             ApiError::Duplicate(what) => format!("That value is already taken ({what})."),
             ApiError::TooLarge => "The request is too large.".into(),
-            ApiError::UnsupportedMediaType => "Send JSON (application/json) or multipart/form-data.".into(),
+            ApiError::UnsupportedMediaType => {
+                "Send JSON (application/json) or multipart/form-data.".into()
+            }
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }
@@ -149,8 +157,10 @@ impl IntoResponse for ApiError {
         };
         let mut res = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         res
     }

@@ -48,16 +48,21 @@ pub struct I18n {
 
 fn bundle(lang: &str, source: &str) -> Result<FluentBundle<FluentResource>, String> {
     let id: unic_langid::LanguageIdentifier = lang.parse().map_err(|e| format!("{lang}: {e}"))?;
-    let res = FluentResource::try_new(source.to_string()).map_err(|(_, errs)| format!("{lang}.ftl: {errs:?}"))?;
+    let res = FluentResource::try_new(source.to_string())
+        .map_err(|(_, errs)| format!("{lang}.ftl: {errs:?}"))?;
     let mut b = FluentBundle::new_concurrent(vec![id]);
     b.set_use_isolating(false);
-    b.add_resource(res).map_err(|errs| format!("{lang}.ftl: {errs:?}"))?;
+    b.add_resource(res)
+        .map_err(|errs| format!("{lang}.ftl: {errs:?}"))?;
     Ok(b)
 }
 
 impl I18n {
     pub fn load() -> Result<Arc<I18n>, String> {
-        Ok(Arc::new(I18n { zh: bundle("zh-CN", ZH)?, en: bundle("en", EN)? }))
+        Ok(Arc::new(I18n {
+            zh: bundle("zh-CN", ZH)?,
+            en: bundle("en", EN)?,
+        }))
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -91,7 +96,8 @@ impl I18n {
         src.lines()
             .filter_map(|l| {
                 let (k, _) = l.split_once(" =")?;
-                (!k.starts_with(' ') && !k.starts_with('#') && !k.is_empty()).then(|| k.trim().to_string())
+                (!k.starts_with(' ') && !k.starts_with('#') && !k.is_empty())
+                    .then(|| k.trim().to_string())
             })
             .collect()
     }
@@ -115,8 +121,15 @@ impl Tr {
 
     /// A message with one named argument.
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.targs(key, &[(name, value)])
+    }
+
+    /// A message with named arguments.
+    pub fn targs(&self, key: &str, pairs: &[(&str, &str)]) -> String {
         let mut args = FluentArgs::new();
-        args.set(name.to_string(), FluentValue::from(value.to_string()));
+        for (name, value) in pairs {
+            args.set(name.to_string(), FluentValue::from(value.to_string()));
+        }
         self.i18n.get(self.lang, key, Some(&args))
     }
 
@@ -156,5 +169,103 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
             .or_else(|| crate::auth::cookie(&parts.headers, "lang").and_then(|v| Lang::parse(&v)))
             .unwrap_or(Lang::Zh);
         Ok(ReqLang(lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("rs" | "html")) {
+                out.push_str(&std::fs::read_to_string(&p).expect("read"));
+            }
+        }
+    }
+
+    /// Every message a page asks for exists in both languages, and neither file has a
+    /// message the other lacks.
+    #[test]
+    fn every_used_key_is_translated_in_both_languages() {
+        let i18n = I18n::load().expect("bundles parse");
+        let zh: std::collections::BTreeSet<_> = I18n::keys(Lang::Zh).into_iter().collect();
+        let en: std::collections::BTreeSet<_> = I18n::keys(Lang::En).into_iter().collect();
+        assert_eq!(zh, en, "zh-CN.ftl and en.ftl must define the same messages");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut text = String::new();
+        sources(&root.join("src"), &mut text);
+        sources(&root.join("templates"), &mut text);
+        let mut missing = vec![];
+        for marker in ["t.t(\"", "t.t1(\"", "t.targs(\""] {
+            for part in text.split(marker).skip(1) {
+                let key = part.split('"').next().unwrap_or("");
+                if key.is_empty() || key == "key" {
+                    continue;
+                }
+                for lang in [Lang::Zh, Lang::En] {
+                    if !i18n.has(lang, key) {
+                        missing.push(format!("{}:{key}", lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing messages: {missing:?}");
+    }
+
+    #[test]
+    fn every_coded_value_has_a_label() {
+        let i18n = I18n::load().expect("bundles parse");
+        let mut keys = vec![];
+        keys.extend(
+            domain::Channel::ALL
+                .iter()
+                .map(|c| format!("channel-{}", c.as_str())),
+        );
+        keys.extend(
+            domain::CaseType::ALL
+                .iter()
+                .map(|c| format!("type-{}", c.as_str())),
+        );
+        keys.extend(
+            domain::CaseState::ALL
+                .iter()
+                .map(|c| format!("state-{}", c.as_str())),
+        );
+        keys.extend(
+            domain::Stage::ALL
+                .iter()
+                .map(|c| format!("stage-{}", c.as_str())),
+        );
+        keys.extend(
+            domain::Role::ALL
+                .iter()
+                .map(|c| format!("role-{}", c.as_str())),
+        );
+        keys.extend(
+            domain::UnitLevel::ALL
+                .iter()
+                .map(|c| format!("level-{}", c.as_str())),
+        );
+        for lang in [Lang::Zh, Lang::En] {
+            for k in &keys {
+                assert!(
+                    i18n.has(lang, &k.replace('_', "-")),
+                    "{} lacks {k}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_differ_between_languages() {
+        let i18n = I18n::load().expect("bundles parse");
+        assert_eq!(i18n.get(Lang::Zh, "login-title", None), "工作人员登录");
+        assert_eq!(i18n.get(Lang::En, "login-title", None), "Staff login");
     }
 }

@@ -15,6 +15,6 @@ pub mod registration;
 pub mod views;
 
 pub use app::{router, AppState};
-pub use config::WebConfig;
 /// Re-exported so that tests and the binary serve with the same axum.
 pub use axum;
+pub use config::WebConfig;

@@ -13,16 +13,28 @@ use store::{RegisterResult, StoreError, Unit};
 pub const ROUTING_DAYS: i64 = 15;
 
 /// Validates and stores a registration. Nothing is stored when anything is wrong.
-pub async fn register(state: &AppState, who: &Principal, input: &NewCase) -> ApiResult<(RegisterResult, Unit)> {
+pub async fn register(
+    state: &AppState,
+    who: &Principal,
+    input: &NewCase,
+) -> ApiResult<(RegisterResult, Unit)> {
     who.require(Permission::Register)?;
-    let known: HashSet<String> = state.store.categories().await?.into_iter().map(|c| c.code).collect();
+    let known: HashSet<String> = state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
     let today = state.config.today();
     let reg = input.validate(&|c| known.contains(c), today)?;
     let unit = match &reg.unit {
         None => state.store.unit(who.user.unit_id).await?,
         Some(code) => match state.store.unit_by_code(code.as_str()).await {
             Ok(u) if who.scope().contains(&u.path) => u,
-            Ok(_) | Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unit_out_of_scope")),
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(ApiError::field("unit", "unit_out_of_scope"))
+            }
             Err(e) => return Err(e.into()),
         },
     };
@@ -30,7 +42,14 @@ pub async fn register(state: &AppState, who: &Principal, input: &NewCase) -> Api
     let due_on = reg.received_on + chrono::Duration::days(ROUTING_DAYS);
     let result = state
         .store
-        .register_case(&reg, &unit, &query_code, today.year(), Some(due_on), &who.actor())
+        .register_case(
+            &reg,
+            &unit,
+            &query_code,
+            today.year(),
+            Some(due_on),
+            &who.actor(),
+        )
         .await?;
     Ok((result, unit))
 }

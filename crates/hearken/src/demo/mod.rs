@@ -2,6 +2,7 @@
 //! petitions across every channel, type, category and region over two years.
 
 mod corpus;
+mod corpus_data;
 mod places;
 
 use anyhow::Context;
@@ -25,7 +26,14 @@ struct Place {
     weight: u32,
 }
 
-async fn unit(store: &Store, code: &str, name: &str, name_en: &str, level: &str, parent: &Unit) -> anyhow::Result<Unit> {
+async fn unit(
+    store: &Store,
+    code: &str,
+    name: &str,
+    name_en: &str,
+    level: &str,
+    parent: &Unit,
+) -> anyhow::Result<Unit> {
     match store.unit_by_code(code).await {
         Ok(u) => Ok(u),
         Err(StoreError::NotFound) => Ok(store
@@ -41,7 +49,14 @@ async fn unit(store: &Store, code: &str, name: &str, name_en: &str, level: &str,
     }
 }
 
-async fn user(store: &Store, username: &str, display: &str, role: &str, unit: &Unit, hash: &str) -> anyhow::Result<()> {
+async fn user(
+    store: &Store,
+    username: &str,
+    display: &str,
+    role: &str,
+    unit: &Unit,
+    hash: &str,
+) -> anyhow::Result<()> {
     match store.user_by_name(username).await {
         Ok(_) => Ok(()),
         Err(StoreError::NotFound) => {
@@ -69,9 +84,19 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             store.root_unit().await?.context("no root unit")?
         }
     };
-    let hash = web::auth::password::hash_async(DEMO_PASSWORD.into()).await.map_err(anyhow::Error::msg)?;
+    let hash = web::auth::password::hash_async(DEMO_PASSWORD.into())
+        .await
+        .map_err(anyhow::Error::msg)?;
     let (pcode, pname) = places::PROVINCE;
-    let province = unit(store, pcode, &format!("{pname}信访局"), "Provincial petition bureau", "province", &root).await?;
+    let province = unit(
+        store,
+        pcode,
+        &format!("{pname}信访局"),
+        "Provincial petition bureau",
+        "province",
+        &root,
+    )
+    .await?;
     for (u, role, name) in [
         ("prov.admin", "admin", "省局管理员"),
         ("prov.supervisor", "supervisor", "省局督办员"),
@@ -85,33 +110,128 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
     let mut staff = vec![];
     let (mut t_i, mut v_i) = (0usize, 0usize);
     for city in places::CITIES {
-        let c = unit(store, city.code, &format!("{}信访局", city.name), "City petition bureau", "city", &province).await?;
-        user(store, &format!("{}.supervisor", city.pinyin), &format!("{}督办员", city.name), "supervisor", &c, &hash).await?;
-        user(store, &format!("{}.clerk", city.pinyin), &format!("{}登记员", city.name), "clerk", &c, &hash).await?;
-        out.push(Place { unit: c.clone(), region: city.code.into(), place_name: city.name.into(), weight: 10 });
+        let c = unit(
+            store,
+            city.code,
+            &format!("{}信访局", city.name),
+            "City petition bureau",
+            "city",
+            &province,
+        )
+        .await?;
+        user(
+            store,
+            &format!("{}.supervisor", city.pinyin),
+            &format!("{}督办员", city.name),
+            "supervisor",
+            &c,
+            &hash,
+        )
+        .await?;
+        user(
+            store,
+            &format!("{}.clerk", city.pinyin),
+            &format!("{}登记员", city.name),
+            "clerk",
+            &c,
+            &hash,
+        )
+        .await?;
+        out.push(Place {
+            unit: c.clone(),
+            region: city.code.into(),
+            place_name: city.name.into(),
+            weight: 10,
+        });
         for county in city.counties {
-            let k = unit(store, county.code, &format!("{}{}信访局", city.name, county.name), "District petition bureau", "county", &c).await?;
-            for (role, label) in [("clerk", "登记员"), ("handler", "承办人"), ("leader", "领导"), ("supervisor", "督办员"), ("duty", "值班员")] {
-                user(store, &format!("{}.{role}", county.pinyin), &format!("{}{label}", county.name), role, &k, &hash).await?;
+            let k = unit(
+                store,
+                county.code,
+                &format!("{}{}信访局", city.name, county.name),
+                "District petition bureau",
+                "county",
+                &c,
+            )
+            .await?;
+            for (role, label) in [
+                ("clerk", "登记员"),
+                ("handler", "承办人"),
+                ("leader", "领导"),
+                ("supervisor", "督办员"),
+                ("duty", "值班员"),
+            ] {
+                user(
+                    store,
+                    &format!("{}.{role}", county.pinyin),
+                    &format!("{}{label}", county.name),
+                    role,
+                    &k,
+                    &hash,
+                )
+                .await?;
             }
             let place = format!("{}{}", city.name, county.name);
-            out.push(Place { unit: k.clone(), region: county.code.into(), place_name: place.clone(), weight: 60 });
+            out.push(Place {
+                unit: k.clone(),
+                region: county.code.into(),
+                place_name: place.clone(),
+                weight: 60,
+            });
             for (suffix, dname, den) in places::DEPARTMENTS {
-                let d = unit(store, &format!("{}-{suffix}", county.code), &format!("{}{dname}", county.name), den, "department", &k).await?;
-                out.push(Place { unit: d, region: county.code.into(), place_name: place.clone(), weight: 2 });
+                let d = unit(
+                    store,
+                    &format!("{}-{suffix}", county.code),
+                    &format!("{}{dname}", county.name),
+                    den,
+                    "department",
+                    &k,
+                )
+                .await?;
+                out.push(Place {
+                    unit: d,
+                    region: county.code.into(),
+                    place_name: place.clone(),
+                    weight: 2,
+                });
             }
             for t in 1..=3 {
                 let tname = places::TOWNSHIPS[t_i % places::TOWNSHIPS.len()];
                 t_i += 1;
                 let tcode = format!("{}{t:03}", county.code);
-                let tu = unit(store, &tcode, &format!("{}{tname}", county.name), "Township", "township", &k).await?;
-                out.push(Place { unit: tu.clone(), region: tcode.clone(), place_name: format!("{place}{tname}"), weight: 8 });
+                let tu = unit(
+                    store,
+                    &tcode,
+                    &format!("{}{tname}", county.name),
+                    "Township",
+                    "township",
+                    &k,
+                )
+                .await?;
+                out.push(Place {
+                    unit: tu.clone(),
+                    region: tcode.clone(),
+                    place_name: format!("{place}{tname}"),
+                    weight: 8,
+                });
                 for v in 1..=2 {
                     let vname = places::VILLAGES[v_i % places::VILLAGES.len()];
                     v_i += 1;
                     let vcode = format!("{tcode}{v:03}");
-                    let vu = unit(store, &vcode, &format!("{tname}{vname}"), "Village", "village", &tu).await?;
-                    out.push(Place { unit: vu, region: vcode, place_name: format!("{place}{tname}{vname}"), weight: 1 });
+                    let vu = unit(
+                        store,
+                        &vcode,
+                        &format!("{tname}{vname}"),
+                        "Village",
+                        "village",
+                        &tu,
+                    )
+                    .await?;
+                    out.push(Place {
+                        unit: vu,
+                        region: vcode,
+                        place_name: format!("{place}{tname}{vname}"),
+                        weight: 1,
+                    });
                 }
             }
         }
@@ -138,17 +258,45 @@ fn weighted<'a, T, R: Rng>(rng: &mut R, items: &'a [(T, u32)]) -> &'a T {
 }
 
 const CHANNELS: &[(&str, u32)] = &[
-    ("online", 30), ("visit", 25), ("phone", 20), ("letter", 13), ("email", 3), ("fax", 1), ("transferred", 5), ("assigned", 3),
+    ("online", 30),
+    ("visit", 25),
+    ("phone", 20),
+    ("letter", 13),
+    ("email", 3),
+    ("fax", 1),
+    ("transferred", 5),
+    ("assigned", 3),
 ];
 const TYPES: &[(&str, u32)] = &[("claim", 75), ("accusation", 12), ("suggestion", 13)];
 const CATEGORIES: &[(&str, u32)] = &[
-    ("labor.wages", 14), ("labor.social_insurance", 6), ("labor.pension", 5), ("labor.contract", 4),
-    ("land.requisition", 6), ("land.contract", 3), ("land.homestead", 3),
-    ("housing.expropriation", 5), ("housing.property", 7), ("housing.delivery", 5), ("housing.security", 3),
-    ("market.food", 4), ("market.drug", 2), ("market.consumer", 4),
-    ("law.conduct", 4), ("law.litigation", 3), ("environment.pollution", 4), ("environment.noise", 4),
-    ("rural.subsidy", 2), ("rural.collective", 3), ("health.medical", 3), ("education.enrolment", 3),
-    ("education.fees", 1), ("civil.assistance", 3), ("civil.veterans", 2), ("transport", 2), ("discipline", 2), ("other", 2),
+    ("labor.wages", 14),
+    ("labor.social_insurance", 6),
+    ("labor.pension", 5),
+    ("labor.contract", 4),
+    ("land.requisition", 6),
+    ("land.contract", 3),
+    ("land.homestead", 3),
+    ("housing.expropriation", 5),
+    ("housing.property", 7),
+    ("housing.delivery", 5),
+    ("housing.security", 3),
+    ("market.food", 4),
+    ("market.drug", 2),
+    ("market.consumer", 4),
+    ("law.conduct", 4),
+    ("law.litigation", 3),
+    ("environment.pollution", 4),
+    ("environment.noise", 4),
+    ("rural.subsidy", 2),
+    ("rural.collective", 3),
+    ("health.medical", 3),
+    ("education.enrolment", 3),
+    ("education.fees", 1),
+    ("civil.assistance", 3),
+    ("civil.veterans", 2),
+    ("transport", 2),
+    ("discipline", 2),
+    ("other", 2),
 ];
 
 /// Loads `n` demo petitions (and the tree and users, if missing). Shows a progress bar
@@ -156,7 +304,11 @@ const CATEGORIES: &[(&str, u32)] = &[
 pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed);
     let (places, clerks) = build_tree(store, &mut rng).await?;
-    let weights: Vec<(usize, u32)> = places.iter().enumerate().map(|(i, p)| (i, p.weight)).collect();
+    let weights: Vec<(usize, u32)> = places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.weight))
+        .collect();
     if store.case_count().await? > 0 {
         anyhow::bail!("the database already holds cases; demo data goes into an empty database");
     }
@@ -170,7 +322,11 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
         let day = today - Duration::days(rng.gen_range(0..730));
         let secs = rng.gen_range(8 * 3600 + 1800..17 * 3600 + 1800);
         let at = day.and_hms_opt(0, 0, 0).context("midnight")? + Duration::seconds(secs);
-        let ms = tz.from_local_datetime(&at).single().context("local time")?.timestamp_millis();
+        let ms = tz
+            .from_local_datetime(&at)
+            .single()
+            .context("local time")?
+            .timestamp_millis();
         times.push(ms.min(now));
     }
     times.sort_unstable();
@@ -185,7 +341,11 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
             .progress_chars("=> "),
     );
     bar.set_message("demo");
-    let actor = Actor { id: clerks.first().copied(), name: "demo".into(), ip: String::new() };
+    let actor = Actor {
+        id: clerks.first().copied(),
+        name: "demo".into(),
+        ip: String::new(),
+    };
     let mut counters: HashMap<(usize, i32), i64> = HashMap::new();
     let mut batch = Vec::with_capacity(BATCH);
     for ts in times {
@@ -200,21 +360,48 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
         let category = *weighted(&mut rng, CATEGORIES);
         let text = corpus::petition_text(&mut rng, category, case_type, &place.place_name);
         let anonymous = case_type != "claim" && rng.gen_bool(0.3);
-        let received = local.date_naive() - Duration::days(if channel == "letter" { rng.gen_range(1..4) } else { 0 });
+        let received = local.date_naive()
+            - Duration::days(if channel == "letter" {
+                rng.gen_range(1..4)
+            } else {
+                0
+            });
         let group = !anonymous && rng.gen_bool(0.03);
-        let headcount = if anonymous { 1 } else if group { rng.gen_range(5..61) } else if rng.gen_bool(0.07) { rng.gen_range(2..5) } else { 1 };
-        let named = if anonymous { 0 } else { headcount.min(if group { 6 } else { 4 }) };
+        let headcount = if anonymous {
+            1
+        } else if group {
+            rng.gen_range(5..61)
+        } else if rng.gen_bool(0.07) {
+            rng.gen_range(2..5)
+        } else {
+            1
+        };
+        let named = if anonymous {
+            0
+        } else {
+            headcount.min(if group { 6 } else { 4 })
+        };
         let petitioners = (0..named)
             .map(|i| BulkPetitioner {
                 name: corpus::person_name(&mut rng),
                 phone: rng.gen_bool(0.9).then(|| corpus::phone(&mut rng)),
-                address: rng.gen_bool(0.7).then(|| corpus::address(&mut rng, &place.place_name)),
+                address: rng
+                    .gen_bool(0.7)
+                    .then(|| corpus::address(&mut rng, &place.place_name)),
                 representative: group && i < 5,
             })
             .collect();
         let age_days = (now - ts) / 86_400_000;
-        let closed_p = if age_days > 90 { 0.95 } else if age_days > 30 { 0.5 } else { 0.0 };
-        let closed_at = rng.gen_bool(closed_p).then(|| ts + rng.gen_range(5..80) * 86_400_000);
+        let closed_p = if age_days > 90 {
+            0.95
+        } else if age_days > 30 {
+            0.5
+        } else {
+            0.0
+        };
+        let closed_at = rng
+            .gen_bool(closed_p)
+            .then(|| ts + rng.gen_range(5..80) * 86_400_000);
         batch.push(BulkCase {
             case_no: format!("{}-{year}-{:06}", place.unit.code, seq),
             query_code: domain::QueryCode::generate(&mut rng).to_string(),
@@ -247,7 +434,9 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
         bar.inc(batch.len() as u64);
     }
     for ((pi, year), last) in counters {
-        store.set_case_counter(places[pi].unit.id, year, last).await?;
+        store
+            .set_case_counter(places[pi].unit.id, year, last)
+            .await?;
     }
     bar.finish_and_clear();
     store.finish_bulk().await?;

@@ -58,7 +58,12 @@ pub struct PasswordReset {
 }
 
 /// A unit in the admin's subtree, by code; anything else is "not found".
-async fn unit_in_scope(state: &AppState, who: &Principal, code: &str, field: &str) -> ApiResult<Unit> {
+async fn unit_in_scope(
+    state: &AppState,
+    who: &Principal,
+    code: &str,
+    field: &str,
+) -> ApiResult<Unit> {
     match state.store.unit_by_code(code.trim()).await {
         Ok(u) if who.scope().contains(&u.path) => Ok(u),
         Ok(_) | Err(StoreError::NotFound) => Err(ApiError::field(field, "unknown_unit")),
@@ -75,7 +80,11 @@ async fn user_in_scope(state: &AppState, who: &Principal, id: i64) -> ApiResult<
     }
 }
 
-pub async fn create_unit_checked(state: &AppState, who: &Principal, input: &UnitInput) -> ApiResult<Unit> {
+pub async fn create_unit_checked(
+    state: &AppState,
+    who: &Principal,
+    input: &UnitInput,
+) -> ApiResult<Unit> {
     who.require(Permission::Administer)?;
     let mut errors = domain::FieldErrors::new();
     let code = UnitCode::parse(&input.code);
@@ -119,12 +128,18 @@ pub async fn create_unit_checked(state: &AppState, who: &Principal, input: &Unit
     }
 }
 
-pub async fn create_user_checked(state: &AppState, who: &Principal, input: &UserInput) -> ApiResult<User> {
+pub async fn create_user_checked(
+    state: &AppState,
+    who: &Principal,
+    input: &UserInput,
+) -> ApiResult<User> {
     who.require(Permission::Administer)?;
     let mut errors = domain::FieldErrors::new();
     let username = input.username.trim().to_lowercase();
     let name_ok = (2..=40).contains(&username.len())
-        && username.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
     if !name_ok {
         errors.insert("username".into(), "invalid_username".into());
     }
@@ -149,13 +164,19 @@ pub async fn create_user_checked(state: &AppState, who: &Principal, input: &User
     let (Some(role), Some(unit), true) = (role, unit, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let hash = password::hash_async(input.password.clone()).await.map_err(ApiError::Internal)?;
+    let hash = password::hash_async(input.password.clone())
+        .await
+        .map_err(ApiError::Internal)?;
     let display = input.display_name.trim();
     state
         .store
         .create_user(&NewUser {
             username: username.clone(),
-            display_name: if display.is_empty() { username.clone() } else { display.to_string() },
+            display_name: if display.is_empty() {
+                username.clone()
+            } else {
+                display.to_string()
+            },
             role: role.as_str().to_string(),
             unit_id: unit.id,
             password_hash: hash,
@@ -167,12 +188,20 @@ pub async fn create_user_checked(state: &AppState, who: &Principal, input: &User
         })
 }
 
-pub async fn update_user_checked(state: &AppState, who: &Principal, id: i64, input: &UserUpdate) -> ApiResult<User> {
+pub async fn update_user_checked(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    input: &UserUpdate,
+) -> ApiResult<User> {
     who.require(Permission::Administer)?;
     let user = user_in_scope(state, who, id).await?;
     let role = match input.role.as_deref() {
         None => user.role.clone(),
-        Some(r) => Role::parse(r.trim()).ok_or_else(|| ApiError::field("role", "invalid_role"))?.as_str().to_string(),
+        Some(r) => Role::parse(r.trim())
+            .ok_or_else(|| ApiError::field("role", "invalid_role"))?
+            .as_str()
+            .to_string(),
     };
     let unit_id = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
         None => user.unit_id,
@@ -182,22 +211,43 @@ pub async fn update_user_checked(state: &AppState, who: &Principal, id: i64, inp
     if user.id == who.user.id && (!active || role != user.role) {
         return Err(ApiError::field("role", "cannot_change_own_account"));
     }
-    let display = input.display_name.as_deref().map(str::trim).filter(|d| !d.is_empty()).unwrap_or(&user.display_name);
-    Ok(state.store.update_user(id, display, &role, unit_id, active).await?)
+    let display = input
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&user.display_name);
+    Ok(state
+        .store
+        .update_user(id, display, &role, unit_id, active)
+        .await?)
 }
 
-pub async fn reset_password_checked(state: &AppState, who: &Principal, id: i64, pw: &str) -> ApiResult<()> {
+pub async fn reset_password_checked(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    pw: &str,
+) -> ApiResult<()> {
     who.require(Permission::Administer)?;
     let user = user_in_scope(state, who, id).await?;
     password::check_policy(pw).map_err(|code| ApiError::field("password", code))?;
-    let hash = password::hash_async(pw.to_string()).await.map_err(ApiError::Internal)?;
+    let hash = password::hash_async(pw.to_string())
+        .await
+        .map_err(ApiError::Internal)?;
     state.store.set_password(user.id, &hash).await?;
-    state.store.audit(&who.actor(), "password_reset", &user.username, "").await?;
+    state
+        .store
+        .audit(&who.actor(), "password_reset", &user.username, "")
+        .await?;
     Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "admin", responses((status = 200, description = "Units in your subtree, in tree order")))]
-pub async fn list_units(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<Unit>>> {
+pub async fn list_units(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<Unit>>> {
     Ok(Json(state.store.units_under(&who.user.unit_path).await?))
 }
 
@@ -208,7 +258,10 @@ pub async fn create_unit(
     ApiUser(who): ApiUser,
     JsonBody(input): JsonBody<UnitInput>,
 ) -> ApiResult<(StatusCode, Json<Unit>)> {
-    Ok((StatusCode::CREATED, Json(create_unit_checked(&state, &who, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(create_unit_checked(&state, &who, &input).await?),
+    ))
 }
 
 #[utoipa::path(patch, path = "/api/v1/units/{code}", tag = "admin", request_body = UnitNames,
@@ -220,15 +273,25 @@ pub async fn update_unit(
     JsonBody(input): JsonBody<UnitNames>,
 ) -> ApiResult<Json<Unit>> {
     who.require(Permission::Administer)?;
-    let unit = unit_in_scope(&state, &who, &code, "code").await.map_err(|_| ApiError::NotFound)?;
+    let unit = unit_in_scope(&state, &who, &code, "code")
+        .await
+        .map_err(|_| ApiError::NotFound)?;
     if input.name.trim().is_empty() {
         return Err(ApiError::field("name", "required"));
     }
-    Ok(Json(state.store.update_unit_names(unit.id, input.name.trim(), input.name_en.trim()).await?))
+    Ok(Json(
+        state
+            .store
+            .update_unit_names(unit.id, input.name.trim(), input.name_en.trim())
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, description = "Users in your subtree")))]
-pub async fn list_users(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<User>>> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<User>>> {
     who.require(Permission::Administer)?;
     Ok(Json(state.store.users_under(&who.user.unit_path).await?))
 }
@@ -240,7 +303,10 @@ pub async fn create_user(
     ApiUser(who): ApiUser,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    Ok((StatusCode::CREATED, Json(create_user_checked(&state, &who, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(create_user_checked(&state, &who, &input).await?),
+    ))
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,

@@ -30,12 +30,17 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Up
         match field.name().unwrap_or("") {
             "case" => {
                 let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
-                let parsed = serde_json::from_slice::<NewCase>(&bytes).map_err(|_| ApiError::BadRequest("malformed_json"))?;
+                let parsed = serde_json::from_slice::<NewCase>(&bytes)
+                    .map_err(|_| ApiError::BadRequest("malformed_json"))?;
                 case = Some(parsed);
             }
             "attachments" | "attachment" | "file" => {
                 let filename = field.file_name().unwrap_or("attachment").to_string();
-                let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?.to_vec();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(&e))?
+                    .to_vec();
                 if !bytes.is_empty() {
                     files.push(Upload { filename, bytes });
                 }
@@ -70,20 +75,46 @@ pub fn check_uploads(state: &AppState, files: &[Upload]) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn store_uploads(state: &AppState, who: &Principal, case_id: i64, files: &[Upload]) -> ApiResult<()> {
+pub async fn store_uploads(
+    state: &AppState,
+    who: &Principal,
+    case_id: i64,
+    files: &[Upload],
+) -> ApiResult<()> {
     for f in files {
-        let meta: NewAttachment =
-            attachments::save(&state.config.attachments_dir, &f.filename, &f.bytes, state.config.max_upload_bytes).await?;
-        state.store.add_attachment(&who.scope(), case_id, &meta, &who.actor()).await?;
+        let meta: NewAttachment = attachments::save(
+            &state.config.attachments_dir,
+            &f.filename,
+            &f.bytes,
+            state.config.max_upload_bytes,
+        )
+        .await?;
+        state
+            .store
+            .add_attachment(&who.scope(), case_id, &meta, &who.actor())
+            .await?;
     }
     Ok(())
 }
 
 /// Reads a case and records that its petitioners' personal data were read.
-pub async fn read_case_audited(state: &AppState, who: &Principal, id: i64, how: &str) -> ApiResult<CaseRecord> {
+pub async fn read_case_audited(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    how: &str,
+) -> ApiResult<CaseRecord> {
     let case = state.store.case(&who.scope(), id).await?;
     if !case.petitioners.is_empty() {
-        state.store.audit(&who.actor(), "read_personal_data", &case.summary.case_no, how).await?;
+        state
+            .store
+            .audit(
+                &who.actor(),
+                "read_personal_data",
+                &case.summary.case_no,
+                how,
+            )
+            .await?;
     }
     Ok(case)
 }
@@ -95,15 +126,35 @@ pub async fn read_case_audited(state: &AppState, who: &Principal, id: i64, how: 
             "headcount":1,"representatives":[],"respondent":"某建筑公司","content":"拖欠工资三个月","demands":"支付工资"})),
     responses((status = 201, description = "Registered: `id`, `case_no`, `query_code` and the case"),
               (status = 422, description = "Invalid; nothing was stored", body = crate::error::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, ApiUser(who): ApiUser, req: Request) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    req: Request,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     who.require(Permission::Register)?;
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let (input, files) = if content_type.starts_with("multipart/form-data") {
-        let mp = Multipart::from_request(req, &state).await.map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+        let mp = Multipart::from_request(req, &state)
+            .await
+            .map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
         let (case, files) = read_multipart(mp).await?;
-        (case.ok_or_else(|| ApiError::field("case", "required"))?, files)
+        (
+            case.ok_or_else(|| ApiError::field("case", "required"))?,
+            files,
+        )
     } else {
-        let input = axum::Json::<NewCase>::from_request(req, &state).await.map_err(|r| map_rejection(&r))?.0;
+        // This route allows upload-sized bodies; a JSON registration gets the JSON limit.
+        let mut req = req;
+        axum::extract::DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
+        let input = axum::Json::<NewCase>::from_request(req, &state)
+            .await
+            .map_err(|r| map_rejection(&r))?
+            .0;
         (input, vec![])
     };
     check_uploads(&state, &files)?;
@@ -149,10 +200,15 @@ pub struct ListQuery {
 impl ListQuery {
     /// The store filter, with the unit code resolved to its path.
     pub async fn filter(&self, state: &AppState) -> ApiResult<CaseFilter> {
-        let nonempty = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let nonempty = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
         for (field, v) in [("from", &self.from), ("to", &self.to)] {
             if let Some(d) = nonempty(v) {
-                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| ApiError::field(field, "invalid_date"))?;
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| ApiError::field(field, "invalid_date"))?;
             }
         }
         let unit_path = match nonempty(&self.unit) {
@@ -179,25 +235,42 @@ impl ListQuery {
     pub fn cursor(&self) -> ApiResult<Option<Cursor>> {
         match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => Ok(None),
-            Some(c) => Cursor::decode(c).map(Some).ok_or_else(|| ApiError::field("cursor", "invalid_cursor")),
+            Some(c) => Cursor::decode(c)
+                .map(Some)
+                .ok_or_else(|| ApiError::field("cursor", "invalid_cursor")),
         }
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
     responses((status = 200, description = "`items` (oldest registration first) and `next`, the cursor of the next page or null")))]
-pub async fn list(State(state): State<AppState>, ApiUser(who): ApiUser, Query(q): Query<ListQuery>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
     let filter = q.filter(&state).await?;
     let page = state
         .store
-        .list_cases(&who.scope(), &filter, q.cursor()?, q.limit.unwrap_or(50).clamp(1, 200))
+        .list_cases(
+            &who.scope(),
+            &filter,
+            q.cursor()?,
+            q.limit.unwrap_or(50).clamp(1, 200),
+        )
         .await?;
-    Ok(Json(serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) })))
+    Ok(Json(
+        serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) }),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, description = "The case"), (status = 404, description = "No such case in your scope", body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<CaseRecord>> {
+pub async fn get(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CaseRecord>> {
     Ok(Json(read_case_audited(&state, &who, id, "api").await?))
 }
 
@@ -213,7 +286,12 @@ pub struct CorrectionInput {
 }
 
 /// Validates a correction against the same rules as registration.
-pub async fn correct_checked(state: &AppState, who: &Principal, id: i64, input: &CorrectionInput) -> ApiResult<CaseRecord> {
+pub async fn correct_checked(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    input: &CorrectionInput,
+) -> ApiResult<CaseRecord> {
     who.require(Permission::EditCase)?;
     let mut errors = domain::FieldErrors::new();
     if let Some(c) = &input.category {
@@ -245,7 +323,10 @@ pub async fn correct_checked(state: &AppState, who: &Principal, id: i64, input: 
         content: trim(&input.content),
         demands: trim(&input.demands),
     };
-    Ok(state.store.correct_case(&who.scope(), id, input.version, &patch, &who.actor()).await?)
+    Ok(state
+        .store
+        .correct_case(&who.scope(), id, input.version, &patch, &who.actor())
+        .await?)
 }
 
 #[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", request_body = CorrectionInput,
@@ -262,7 +343,11 @@ pub async fn correct(
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, description = "The timeline, oldest first; `seq` is global")))]
-pub async fn events(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<i64>) -> ApiResult<Json<Vec<CaseEvent>>> {
+pub async fn events(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<CaseEvent>>> {
     Ok(Json(state.store.case_events(&who.scope(), id).await?))
 }
 
@@ -283,16 +368,30 @@ pub async fn add_attachments(
     }
     check_uploads(&state, &files)?;
     store_uploads(&state, &who, id, &files).await?;
-    Ok((StatusCode::CREATED, Json(state.store.case(&who.scope(), id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.case(&who.scope(), id).await?),
+    ))
 }
 
 /// Sends a stored attachment as a download.
-pub async fn attachment_response(state: &AppState, who: &Principal, id: i64, aid: i64) -> ApiResult<Response> {
+pub async fn attachment_response(
+    state: &AppState,
+    who: &Principal,
+    id: i64,
+    aid: i64,
+) -> ApiResult<Response> {
     let a = state.store.attachment(&who.scope(), id, aid).await?;
-    let bytes = tokio::fs::read(attachments::path_for(&state.config.attachments_dir, &a.sha256))
-        .await
-        .map_err(|e| ApiError::Internal(format!("attachment {}: {e}", a.sha256)))?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", crate::views::urlencode(&a.filename));
+    let bytes = tokio::fs::read(attachments::path_for(
+        &state.config.attachments_dir,
+        &a.sha256,
+    ))
+    .await
+    .map_err(|e| ApiError::Internal(format!("attachment {}: {e}", a.sha256)))?;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::views::urlencode(&a.filename)
+    );
     Response::builder()
         .header(header::CONTENT_TYPE, a.content_type)
         .header(header::CONTENT_DISPOSITION, disposition)

@@ -25,12 +25,15 @@ pub fn map_rejection(r: &JsonRejection) -> ApiError {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         StatusCode::UNPROCESSABLE_ENTITY => {
-            // A well-formed document with a wrong type somewhere: name the place.
+            // A well-formed document with a wrong type somewhere: name the place. The text
+            // is "Failed to deserialize …: <path>: <serde error>"; the path has no spaces
+            // and is absent when the error is at the top level.
             let text = r.body_text();
             let field = text
                 .split_once(": ")
-                .and_then(|(head, _)| head.rsplit(' ').next())
-                .filter(|f| !f.is_empty() && f.len() < 80)
+                .and_then(|(_, detail)| detail.split_once(": "))
+                .map(|(path, _)| path)
+                .filter(|f| !f.is_empty() && f.len() < 80 && !f.contains(' '))
                 .unwrap_or("body")
                 .to_string();
             ApiError::field(&field, "invalid_type")

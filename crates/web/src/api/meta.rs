@@ -16,7 +16,10 @@ pub async fn me(ApiUser(who): ApiUser) -> Json<User> {
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "meta",
     responses((status = 200, description = "The category tree, parents before children; `parent` links them")))]
-pub async fn categories(State(state): State<AppState>, ApiUser(_who): ApiUser) -> ApiResult<Json<Vec<Category>>> {
+pub async fn categories(
+    State(state): State<AppState>,
+    ApiUser(_who): ApiUser,
+) -> ApiResult<Json<Vec<Category>>> {
     Ok(Json(state.store.categories().await?))
 }
 
@@ -38,5 +41,10 @@ pub async fn audit(
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     who.require(Permission::ReadAudit)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    Ok(Json(state.store.audit_entries(q.action.as_deref(), q.before, limit).await?))
+    Ok(Json(
+        state
+            .store
+            .audit_entries(q.action.as_deref(), q.before, limit)
+            .await?,
+    ))
 }

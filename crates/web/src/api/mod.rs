@@ -1,12 +1,12 @@
 //! The JSON API, version 1. Every route is registered through utoipa-axum, so
 //! `/api/openapi.json` documents each one by construction.
 
-mod admin;
-mod cases;
+pub mod admin;
+pub mod cases;
 mod json;
 mod meta;
-mod session;
-mod tokens;
+pub mod session;
+pub mod tokens;
 
 pub use json::JsonBody;
 
@@ -33,7 +33,8 @@ struct ApiDoc;
 /// The API routes and their OpenAPI document.
 pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let json_limit = DefaultBodyLimit::max(state.config.max_json_bytes);
-    let upload_limit = DefaultBodyLimit::max(state.config.max_upload_bytes * 5 + state.config.max_json_bytes);
+    let upload_limit =
+        DefaultBodyLimit::max(state.config.max_upload_bytes * 5 + state.config.max_json_bytes);
     let json_routes = OpenApiRouter::new()
         .routes(routes!(session::login, session::logout))
         .routes(routes!(meta::me))
@@ -64,5 +65,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
 pub fn routes(state: &AppState) -> Router<AppState> {
     let (router, doc) = api_router(state);
     let doc = std::sync::Arc::new(doc);
-    router.route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+    router.route(
+        "/api/openapi.json",
+        get(move || async move { Json(doc.as_ref().clone()) }),
+    )
 }

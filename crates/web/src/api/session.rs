@@ -2,7 +2,10 @@
 
 use super::JsonBody;
 use crate::app::AppState;
-use crate::auth::{authenticate, client_ip_from, random_token, set_cookie, sha256_hex, ApiUser, LoginError, SESSION_COOKIE};
+use crate::auth::{
+    authenticate, client_ip_from, random_token, set_cookie, sha256_hex, ApiUser, LoginError,
+    SESSION_COOKIE,
+};
 use crate::error::{ApiError, ApiResult};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, StatusCode};
@@ -21,7 +24,10 @@ pub struct LoginRequest {
 pub async fn start_session(state: &AppState, user_id: i64) -> ApiResult<(String, String)> {
     let token = random_token();
     let csrf = random_token();
-    state.store.create_session(&sha256_hex(&token), user_id, &csrf).await?;
+    state
+        .store
+        .create_session(&sha256_hex(&token), user_id, &csrf)
+        .await?;
     let cookie = set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies);
     Ok((cookie, csrf))
 }
@@ -43,9 +49,14 @@ pub async fn login(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
-    let user = authenticate(&state, &body.username, &body.password, &client_ip_from(addr))
-        .await
-        .map_err(login_error)?;
+    let user = authenticate(
+        &state,
+        &body.username,
+        &body.password,
+        &client_ip_from(addr),
+    )
+    .await
+    .map_err(login_error)?;
     let (cookie, csrf) = start_session(&state, user.id).await?;
     let body = serde_json::json!({ "user": user, "csrf_token": csrf });
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())

@@ -20,16 +20,29 @@ pub struct NewToken {
 pub async fn issue(state: &AppState, user_id: i64, name: &str) -> ApiResult<(String, ApiToken)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", if name.is_empty() { "required" } else { "too_long" }));
+        return Err(ApiError::field(
+            "name",
+            if name.is_empty() {
+                "required"
+            } else {
+                "too_long"
+            },
+        ));
     }
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let token = state.store.create_token(user_id, name, &sha256_hex(&secret), &prefix).await?;
+    let token = state
+        .store
+        .create_token(user_id, name, &sha256_hex(&secret), &prefix)
+        .await?;
     Ok((secret, token))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "meta", responses((status = 200, description = "Your tokens")))]
-pub async fn list(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Vec<ApiToken>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> ApiResult<Json<Vec<ApiToken>>> {
     Ok(Json(state.store.tokens(who.user.id).await?))
 }
 
@@ -41,13 +54,20 @@ pub async fn create(
     JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let (secret, token) = issue(&state, who.user.id, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "token": secret, "record": token }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "token": secret, "record": token })),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "meta",
     params(("id" = i64, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, description = "Not one of your live tokens")))]
-pub async fn revoke(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     state.store.revoke_token(who.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,8 +4,8 @@ use super::{client_ip, cookie, sha256_hex, SESSION_COOKIE, TOKEN_PREFIX};
 use crate::app::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Permission, Role};
 use store::{Actor, Scope, User};
@@ -41,7 +41,11 @@ impl Principal {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { id: Some(self.user.id), name: self.user.username.clone(), ip: self.ip.clone() }
+        Actor {
+            id: Some(self.user.id),
+            name: self.user.username.clone(),
+            ip: self.ip.clone(),
+        }
     }
 
     pub fn csrf(&self) -> &str {
@@ -50,24 +54,46 @@ impl Principal {
 }
 
 async fn from_session(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
-    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let hash = sha256_hex(&token);
     let idle = state.config.session_idle_minutes * 60_000;
     let absolute = state.config.session_absolute_hours * 3_600_000;
-    let Some(s) = state.store.session(&hash, idle, absolute).await? else { return Ok(None) };
-    Ok(Some(Principal { user: s.user, session: Some((hash, s.csrf_token)), ip: client_ip(parts) }))
+    let Some(s) = state.store.session(&hash, idle, absolute).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Principal {
+        user: s.user,
+        session: Some((hash, s.csrf_token)),
+        ip: client_ip(parts),
+    }))
 }
 
 async fn from_bearer(parts: &Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
-    let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(auth) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Ok(None);
     };
-    let Some(token) = auth.strip_prefix("Bearer ").map(str::trim) else { return Err(ApiError::Unauthorized) };
+    let Some(token) = auth.strip_prefix("Bearer ").map(str::trim) else {
+        return Err(ApiError::Unauthorized);
+    };
     if !token.starts_with(TOKEN_PREFIX) {
         return Err(ApiError::Unauthorized);
     }
-    let user = state.store.user_by_token(&sha256_hex(token)).await?.ok_or(ApiError::Unauthorized)?;
-    Ok(Some(Principal { user, session: None, ip: client_ip(parts) }))
+    let user = state
+        .store
+        .user_by_token(&sha256_hex(token))
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(Some(Principal {
+        user,
+        session: None,
+        ip: client_ip(parts),
+    }))
 }
 
 /// A user of the JSON API: a bearer token or a session cookie, else `401`.
@@ -76,11 +102,17 @@ pub struct ApiUser(pub Principal);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(p) = from_bearer(parts, state).await? {
             return Ok(ApiUser(p));
         }
-        from_session(parts, state).await?.map(ApiUser).ok_or(ApiError::Unauthorized)
+        from_session(parts, state)
+            .await?
+            .map(ApiUser)
+            .ok_or(ApiError::Unauthorized)
     }
 }
 
@@ -98,11 +130,18 @@ impl IntoResponse for LoginRedirect {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match from_session(parts, state).await {
             Ok(Some(p)) => Ok(PageUser(p)),
             Ok(None) => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/staff");
                 let target = format!("/staff/login?next={}", crate::views::urlencode(next));
                 Err(LoginRedirect(target).into_response())
             }

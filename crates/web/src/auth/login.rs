@@ -20,7 +20,12 @@ impl From<StoreError> for LoginError {
 /// Checks the credentials. Every attempt, good or bad, is audited. After
 /// `lockout_failures` failures in a row the account is locked for `lockout_minutes`,
 /// and a locked account is refused even with the right password.
-pub async fn authenticate(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<User, LoginError> {
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    pw: &str,
+    ip: &str,
+) -> Result<User, LoginError> {
     let username = username.trim();
     let now = chrono::Utc::now().timestamp_millis();
     let user = match state.store.user_by_name(username).await {
@@ -28,26 +33,58 @@ pub async fn authenticate(state: &AppState, username: &str, pw: &str, ip: &str) 
         Err(StoreError::NotFound) => {
             // Spend the same time as a real check, so that names cannot be probed.
             let _ = password::verify_async(pw.to_string(), state.dummy_hash.clone()).await;
-            let actor = Actor { id: None, name: username.to_string(), ip: ip.to_string() };
-            state.store.audit(&actor, "login_failed", username, "unknown user").await?;
+            let actor = Actor {
+                id: None,
+                name: username.to_string(),
+                ip: ip.to_string(),
+            };
+            state
+                .store
+                .audit(&actor, "login_failed", username, "unknown user")
+                .await?;
             return Err(LoginError::Invalid);
         }
         Err(e) => return Err(e.into()),
     };
-    let actor = Actor { id: Some(user.id), name: user.username.clone(), ip: ip.to_string() };
+    let actor = Actor {
+        id: Some(user.id),
+        name: user.username.clone(),
+        ip: ip.to_string(),
+    };
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        state.store.audit(&actor, "login_failed", &user.username, "account locked").await?;
+        state
+            .store
+            .audit(&actor, "login_failed", &user.username, "account locked")
+            .await?;
         return Err(LoginError::Locked { until });
     }
-    let ok = user.active && password::verify_async(pw.to_string(), user.password_hash.clone()).await;
+    let ok =
+        user.active && password::verify_async(pw.to_string(), user.password_hash.clone()).await;
     if !ok {
         let until = now + state.config.lockout_minutes * 60_000;
-        let locked = state.store.record_failed_login(user.id, state.config.lockout_failures, until).await?;
-        let detail = if locked { "wrong password; account locked" } else { "wrong password" };
-        state.store.audit(&actor, "login_failed", &user.username, detail).await?;
-        return Err(if locked { LoginError::Locked { until } } else { LoginError::Invalid });
+        let locked = state
+            .store
+            .record_failed_login(user.id, state.config.lockout_failures, until)
+            .await?;
+        let detail = if locked {
+            "wrong password; account locked"
+        } else {
+            "wrong password"
+        };
+        state
+            .store
+            .audit(&actor, "login_failed", &user.username, detail)
+            .await?;
+        return Err(if locked {
+            LoginError::Locked { until }
+        } else {
+            LoginError::Invalid
+        });
     }
     state.store.record_successful_login(user.id).await?;
-    state.store.audit(&actor, "login", &user.username, "").await?;
+    state
+        .store
+        .audit(&actor, "login", &user.username, "")
+        .await?;
     Ok(user)
 }

@@ -1,7 +1,9 @@
 //! Argon2id password hashing. Hashing is slow on purpose, so it runs off the async
 //! threads.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -33,7 +35,9 @@ pub async fn hash_async(password: String) -> Result<String, String> {
 }
 
 pub async fn verify_async(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&password, &stored)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify(&password, &stored))
+        .await
+        .unwrap_or(false)
 }
 
 /// A password policy a person can meet: long enough, and not all one kind of character.
@@ -69,7 +73,10 @@ mod tests {
     #[test]
     fn policy() {
         assert_eq!(check_policy("short1"), Err("password_too_short"));
-        assert_eq!(check_policy("alllowercaseletters"), Err("password_too_simple"));
+        assert_eq!(
+            check_policy("alllowercaseletters"),
+            Err("password_too_simple")
+        );
         assert!(check_policy("Petition2026").is_ok());
     }
 }

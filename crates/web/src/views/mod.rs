@@ -1,10 +1,210 @@
-//! Staff pages under `/staff`, rendered on the server with askama.
+//! Staff pages under `/staff`, rendered on the server with askama. Every page works
+//! without JavaScript; every form carries the session's CSRF token.
+
+mod admin;
+mod audit;
+mod case;
+mod login;
+mod queue;
+mod register;
+mod tokens;
 
 use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::i18n::{Lang, Tr};
+use askama::Template;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum::Router;
+use domain::Permission;
+use store::{Category, Unit};
 
-pub fn routes(_state: &AppState) -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let uploads = Router::new()
+        .route(
+            "/staff/cases/new",
+            get(register::form).post(register::submit),
+        )
+        .route("/staff/cases/{id}/attachments", post(case::upload))
+        .layer(DefaultBodyLimit::max(
+            state.config.max_upload_bytes * 5 + 1024 * 1024,
+        ));
     Router::new()
+        .route("/staff", get(|| async { Redirect::to("/staff/cases") }))
+        .route("/staff/login", get(login::form).post(login::submit))
+        .route("/staff/logout", post(login::logout))
+        .route("/lang/{code}", get(login::switch_language))
+        .route("/staff/cases", get(queue::page))
+        .route("/staff/cases/{id}", get(case::page))
+        .route("/staff/cases/{id}/receipt", get(case::receipt))
+        .route("/staff/cases/{id}/correct", post(case::correct))
+        .route("/staff/cases/{id}/attachments/{aid}", get(case::download))
+        .route(
+            "/staff/admin/units",
+            get(admin::units).post(admin::add_unit),
+        )
+        .route(
+            "/staff/admin/users",
+            get(admin::users).post(admin::add_user),
+        )
+        .route("/staff/admin/users/{id}", post(admin::update_user))
+        .route(
+            "/staff/admin/users/{id}/password",
+            post(admin::reset_password),
+        )
+        .route("/staff/tokens", get(tokens::page).post(tokens::create))
+        .route("/staff/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/staff/audit", get(audit::page))
+        .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
+        .merge(uploads)
+}
+
+/// What the header shows about the logged-in user.
+pub struct Nav {
+    pub display_name: String,
+    pub role: String,
+    pub unit_name: String,
+    pub csrf: String,
+    pub is_admin: bool,
+    pub can_audit: bool,
+    pub can_register: bool,
+}
+
+impl Nav {
+    pub fn of(p: &Principal) -> Option<Nav> {
+        Some(Nav {
+            display_name: p.user.display_name.clone(),
+            role: p.user.role.clone(),
+            unit_name: p.user.unit_name.clone(),
+            csrf: p.csrf().to_string(),
+            is_admin: p.can(Permission::Administer),
+            can_audit: p.can(Permission::ReadAudit),
+            can_register: p.can(Permission::Register),
+        })
+    }
+}
+
+pub fn tr(state: &AppState, lang: Lang) -> Tr {
+    Tr::new(lang, state.i18n.clone())
+}
+
+/// Renders a template into a response; a rendering failure is a logged 500.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "500").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    nav: Option<Nav>,
+    title: String,
+    message: String,
+}
+
+/// An error as a page in the user's language.
+pub fn error_page(t: &Tr, who: Option<&Principal>, e: &ApiError) -> Response {
+    if let ApiError::Internal(detail) = e {
+        tracing::error!(error = %detail, "internal error");
+    }
+    let page = ErrorPage {
+        t: t.clone(),
+        nav: who.and_then(Nav::of),
+        title: t.code("status", e.status().as_str()),
+        message: t.code("err", e.code()),
+    };
+    (e.status(), render(&page)).into_response()
+}
+
+/// Refuses a form whose CSRF token is not the session's.
+pub fn check_csrf(t: &Tr, who: &Principal, token: &str) -> Result<(), Response> {
+    if crate::auth::same_secret(who.csrf(), token) && !token.is_empty() {
+        Ok(())
+    } else {
+        Err(error_page(
+            t,
+            Some(who),
+            &ApiError::BadRequest("csrf_mismatch"),
+        ))
+    }
+}
+
+/// A labelled option for a select.
+pub struct Opt {
+    pub code: String,
+    pub label: String,
+}
+
+/// Categories as indented options, in the user's language.
+pub fn category_options(t: &Tr, cats: &[Category]) -> Vec<Opt> {
+    cats.iter()
+        .map(|c| {
+            let name = if t.is_en() && !c.name_en.is_empty() {
+                &c.name_en
+            } else {
+                &c.name
+            };
+            let label = if c.parent.is_some() {
+                format!("— {name}")
+            } else {
+                name.clone()
+            };
+            Opt {
+                code: c.code.clone(),
+                label,
+            }
+        })
+        .collect()
+}
+
+pub fn category_label(t: &Tr, cats: &[Category], code: &str) -> String {
+    cats.iter()
+        .find(|c| c.code == code)
+        .map(|c| {
+            if t.is_en() && !c.name_en.is_empty() {
+                c.name_en.clone()
+            } else {
+                c.name.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub fn unit_options(units: &[Unit]) -> Vec<Opt> {
+    let base = units
+        .first()
+        .map(|u| u.path.matches('/').count())
+        .unwrap_or(0);
+    units
+        .iter()
+        .map(|u| {
+            let depth = u.path.matches('/').count().saturating_sub(base);
+            Opt {
+                code: u.code.clone(),
+                label: format!("{}{} ({})", "· ".repeat(depth), u.name, u.code),
+            }
+        })
+        .collect()
+}
+
+/// A UTC millisecond time as local `YYYY-MM-DD HH:MM`.
+pub fn local_time(state: &AppState, ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| {
+            d.with_timezone(&state.config.time_zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// Percent-encodes a string for a URL query or a header parameter.
@@ -18,4 +218,13 @@ pub fn urlencode(s: &str) -> String {
         }
     }
     out
+}
+
+/// A local redirect target, or the queue: never another site.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with("/staff") && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/staff/cases".into()
+    }
 }

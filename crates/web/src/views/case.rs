@@ -1,0 +1,263 @@
+//! The case page, its corrections and attachments, and the printable receipt (回执).
+
+use super::{
+    category_label, category_options, check_csrf, error_page, local_time, render, tr, Nav, Opt,
+};
+use crate::api::cases::{
+    attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
+    CorrectionInput, Upload,
+};
+use crate::app::AppState;
+use crate::auth::{PageUser, Principal};
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use crate::registration::ROUTING_DAYS;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::Permission;
+use serde::Deserialize;
+use store::CaseRecord;
+
+pub struct EventRow {
+    pub seq: i64,
+    pub at: String,
+    pub kind: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    t: Tr,
+    nav: Option<Nav>,
+    c: CaseRecord,
+    due_on: String,
+    category_label: String,
+    categories: Vec<Opt>,
+    events: Vec<EventRow>,
+    can_edit: bool,
+    csrf: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    saved: Option<String>,
+    conflict: Option<String>,
+}
+
+async fn show(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let c = match read_case_audited(state, who, id, "page").await {
+        Ok(c) => c,
+        Err(e) => return error_page(&t, Some(who), &e),
+    };
+    let (cats, events) = match (
+        state.store.categories().await,
+        state.store.case_events(&who.scope(), id).await,
+    ) {
+        (Ok(c), Ok(e)) => (c, e),
+        (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),
+    };
+    let page = CasePage {
+        nav: Nav::of(who),
+        due_on: c.summary.due_on.clone().unwrap_or_default(),
+        category_label: category_label(&t, &cats, &c.summary.category),
+        categories: category_options(&t, &cats),
+        events: events
+            .into_iter()
+            .map(|e| EventRow {
+                seq: e.seq,
+                at: local_time(state, e.at),
+                kind: e.kind,
+                actor: e.actor_name,
+            })
+            .collect(),
+        can_edit: who.can(Permission::EditCase),
+        csrf: who.csrf().to_string(),
+        notice,
+        error,
+        c,
+        t,
+    };
+    render(&page)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let t = tr(&state, lang);
+    let notice = q.saved.map(|_| t.t("case-saved"));
+    let error = q.conflict.map(|_| t.code("err", "version_conflict"));
+    show(&state, t, &who, id, notice, error).await
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    t: Tr,
+    c: CaseRecord,
+    office: String,
+    petitioner_names: String,
+    next_step: String,
+    today: String,
+}
+
+pub async fn receipt(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let t = tr(&state, lang);
+    let c = match read_case_audited(&state, &who, id, "receipt").await {
+        Ok(c) => c,
+        Err(e) => return error_page(&t, Some(&who), &e),
+    };
+    let due = c.summary.due_on.clone().unwrap_or_default();
+    let page = ReceiptPage {
+        office: c.summary.unit_name.clone(),
+        petitioner_names: c
+            .petitioners
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+        next_step: t.targs(
+            "receipt-next-routing",
+            &[("due", &due), ("days", &ROUTING_DAYS.to_string())],
+        ),
+        today: state.config.today().to_string(),
+        c,
+        t,
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct CorrectForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    category: Option<String>,
+    region: Option<String>,
+    respondent: Option<String>,
+    content: Option<String>,
+    demands: Option<String>,
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CorrectForm>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
+        return r;
+    }
+    let input = CorrectionInput {
+        version: f.version,
+        category: f.category,
+        region: f.region,
+        respondent: f.respondent,
+        content: f.content,
+        demands: f.demands,
+    };
+    match correct_checked(&state, &who, id, &input).await {
+        Ok(_) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),
+        Err(ApiError::Conflict { .. }) => {
+            Redirect::to(&format!("/staff/cases/{id}?conflict=1")).into_response()
+        }
+        Err(ApiError::Validation(errors)) => {
+            let msg = errors
+                .iter()
+                .map(|(k, v)| format!("{} {}", t.t1("err-field", "field", k), t.code("err", v)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            show(&state, t, &who, id, None, Some(msg)).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    mut mp: Multipart,
+) -> Response {
+    let t = tr(&state, lang);
+    let mut csrf = String::new();
+    let mut files = vec![];
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                if field.name() == Some("csrf") {
+                    csrf = field.text().await.unwrap_or_default();
+                } else {
+                    let filename = field.file_name().unwrap_or("attachment").to_string();
+                    match field.bytes().await {
+                        Ok(b) if !b.is_empty() => files.push(Upload {
+                            filename,
+                            bytes: b.to_vec(),
+                        }),
+                        Ok(_) => {}
+                        Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
+        }
+    }
+    if let Err(r) = check_csrf(&t, &who, &csrf) {
+        return r;
+    }
+    if !who.can(Permission::EditCase) {
+        return error_page(&t, Some(&who), &ApiError::Forbidden);
+    }
+    let result = match check_uploads(&state, &files) {
+        Ok(()) => store_uploads(&state, &who, id, &files).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),
+        Err(ApiError::Validation(errors)) => {
+            let msg = errors
+                .values()
+                .map(|v| t.code("err", v))
+                .collect::<Vec<_>>()
+                .join(" ");
+            show(&state, t, &who, id, None, Some(msg)).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Response {
+    match attachment_response(&state, &who, id, aid).await {
+        Ok(r) => r,
+        Err(e) => error_page(&tr(&state, lang), Some(&who), &e),
+    }
+}

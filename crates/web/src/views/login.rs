@@ -1,0 +1,172 @@
+//! The login form, logout, and the language switch.
+
+use super::{render, safe_next, tr, Nav};
+use crate::api::session::{login_error, start_session};
+use crate::app::AppState;
+use crate::auth::{
+    self, authenticate, client_ip_from, cookie, same_secret, PageUser, LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+};
+use crate::error::ApiError;
+use crate::i18n::{Lang, ReqLang, Tr};
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The login form sets its own CSRF cookie (there is no session yet) and checks it back.
+fn login_page(
+    state: &AppState,
+    t: Tr,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let csrf = auth::random_token();
+    let page = LoginPage {
+        t,
+        nav: None,
+        csrf: csrf.clone(),
+        next: safe_next(next),
+        username: username.into(),
+        error,
+    };
+    let cookie = auth::set_cookie(
+        LOGIN_CSRF_COOKIE,
+        &csrf,
+        Some(3600),
+        state.config.secure_cookies,
+    );
+    ([(header::SET_COOKIE, cookie)], render(&page)).into_response()
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_page(
+        &state,
+        tr(&state, lang),
+        q.next.as_deref().unwrap_or(""),
+        "",
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let t = tr(&state, lang);
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(&expected, &f.csrf) {
+        let msg = t.code("err", "csrf_mismatch");
+        return login_page(&state, t, &f.next, &f.username, Some(msg));
+    }
+    match authenticate(&state, &f.username, &f.password, &client_ip_from(addr)).await {
+        Ok(user) => match start_session(&state, user.id).await {
+            Ok((cookie, _)) => (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&safe_next(&f.next)),
+            )
+                .into_response(),
+            Err(e) => super::error_page(&t, None, &e),
+        },
+        Err(e) => {
+            let e = login_error(e);
+            let msg = match &e {
+                ApiError::AccountLocked { until } => t.t1(
+                    "err-account-locked",
+                    "until",
+                    &super::local_time(&state, *until),
+                ),
+                other => t.code("err", other.code()),
+            };
+            login_page(&state, t, &f.next, &f.username, Some(msg))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Err(r) = super::check_csrf(&t, &who, &f.csrf) {
+        return r;
+    }
+    if let Some((hash, _)) = &who.session {
+        if let Err(e) = state.store.end_session(hash).await {
+            return super::error_page(&t, Some(&who), &e.into());
+        }
+    }
+    let cookie = auth::set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/staff/login")).into_response()
+}
+
+/// Sets the language cookie and goes back where the user was.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Zh);
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let mut c = format!(
+        "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    if state.config.secure_cookies {
+        c.push_str("; Secure");
+    }
+    ([(header::SET_COOKIE, c)], Redirect::to(&back)).into_response()
+}

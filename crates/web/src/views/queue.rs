@@ -1,0 +1,147 @@
+//! The queue page: the same filters and keyset paging as `GET /api/v1/cases`.
+
+use super::{category_label, category_options, error_page, render, tr, unit_options, Nav, Opt};
+use crate::api::cases::ListQuery;
+use crate::app::AppState;
+use crate::auth::PageUser;
+use crate::i18n::{ReqLang, Tr};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use domain::{CaseState, CaseType, Channel};
+
+pub struct Row {
+    pub id: i64,
+    pub case_no: String,
+    pub received_on: String,
+    pub due_on: String,
+    pub unit_name: String,
+    pub channel: String,
+    pub case_type: String,
+    pub category: String,
+    pub excerpt: String,
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    t: Tr,
+    nav: Option<Nav>,
+    q: ListQuery,
+    rows: Vec<Row>,
+    next_url: Option<String>,
+    states: Vec<String>,
+    channels: Vec<String>,
+    types: Vec<String>,
+    categories: Vec<Opt>,
+    units: Vec<Opt>,
+    error: Option<String>,
+}
+
+fn query_string(q: &ListQuery, cursor: &str) -> String {
+    let pairs = [
+        ("state", &q.state),
+        ("channel", &q.channel),
+        ("type", &q.case_type),
+        ("category", &q.category),
+        ("unit", &q.unit),
+        ("region", &q.region),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("case_no", &q.case_no),
+    ];
+    let mut s: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", super::urlencode(v)))
+        })
+        .collect();
+    s.push(format!("cursor={cursor}"));
+    s.join("&")
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Query(mut q): Query<ListQuery>,
+) -> Response {
+    let t = tr(&state, lang);
+    // The queue opens on the open cases; "any" is an explicit empty choice.
+    let explicit = q.state.is_some();
+    if !explicit {
+        q.state = Some("open".into());
+    }
+    let cats = match state.store.categories().await {
+        Ok(c) => c,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    let units = match state.store.units_under(&who.user.unit_path).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    let mut error = None;
+    let (rows, next) = match (q.filter(&state).await, q.cursor()) {
+        (Ok(filter), Ok(cursor)) => match state
+            .store
+            .list_cases(&who.scope(), &filter, cursor, 50)
+            .await
+        {
+            Ok(page) => (page.items, page.next),
+            Err(e) => return error_page(&t, Some(&who), &e.into()),
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            error = Some(match &e {
+                crate::error::ApiError::Validation(f) => f
+                    .values()
+                    .map(|c| t.code("err", c))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => t.code("err", other.code()),
+            });
+            (vec![], None)
+        }
+    };
+    let rows = rows
+        .into_iter()
+        .map(|c| Row {
+            id: c.id,
+            case_no: c.case_no,
+            received_on: c.received_on,
+            due_on: c.due_on.unwrap_or_default(),
+            unit_name: c.unit_name,
+            channel: c.channel,
+            case_type: c.case_type,
+            category: category_label(&t, &cats, &c.category),
+            excerpt: c.excerpt,
+            state: c.state,
+        })
+        .collect();
+    let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
+    let page = QueuePage {
+        nav: Nav::of(&who),
+        rows,
+        next_url,
+        states: CaseState::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        types: CaseType::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        categories: category_options(&t, &cats),
+        units: unit_options(&units),
+        q,
+        error,
+        t,
+    };
+    render(&page)
+}

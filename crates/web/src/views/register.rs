@@ -1,0 +1,278 @@
+//! The registration form. A form with errors comes back with everything typed kept.
+
+use super::{category_options, check_csrf, error_page, render, tr, unit_options, Nav, Opt};
+use crate::api::cases::{check_uploads, store_uploads, Upload};
+use crate::app::AppState;
+use crate::auth::PageUser;
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use crate::registration::register;
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::registration::{NewPetitioner, RepresentativeRef};
+use domain::{CaseType, Channel, FieldErrors, NewCase, Permission};
+use std::collections::HashMap;
+
+const ROWS: usize = 5;
+
+#[derive(Default, Clone)]
+pub struct PetitionerRow {
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub address: String,
+    pub rep: bool,
+    pub errors: HashMap<String, String>,
+}
+
+#[derive(Default)]
+pub struct FormValues {
+    pub channel: String,
+    pub case_type: String,
+    pub category: String,
+    pub region: String,
+    pub unit: String,
+    pub received_on: String,
+    pub anonymous: bool,
+    pub headcount: String,
+    pub petitioners: Vec<PetitionerRow>,
+    pub respondent: String,
+    pub content: String,
+    pub demands: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    f: FormValues,
+    errors: FieldErrors,
+    had_files: bool,
+    channels: Vec<String>,
+    types: Vec<String>,
+    categories: Vec<Opt>,
+    units: Vec<Opt>,
+}
+
+async fn show(
+    state: &AppState,
+    t: Tr,
+    who: &crate::auth::Principal,
+    f: FormValues,
+    errors: FieldErrors,
+    had_files: bool,
+) -> Response {
+    let cats = match state.store.categories().await {
+        Ok(c) => c,
+        Err(e) => return error_page(&t, Some(who), &e.into()),
+    };
+    let units = match state.store.units_under(&who.user.unit_path).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(who), &e.into()),
+    };
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = RegisterPage {
+        nav: Nav::of(who),
+        csrf: who.csrf().to_string(),
+        f,
+        errors,
+        had_files,
+        channels: Channel::ALL
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        types: CaseType::ALL
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        categories: category_options(&t, &cats),
+        units: unit_options(&units),
+        t,
+    };
+    (status, render(&page)).into_response()
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+) -> Response {
+    let t = tr(&state, lang);
+    if !who.can(Permission::Register) {
+        return error_page(&t, Some(&who), &ApiError::Forbidden);
+    }
+    let f = FormValues {
+        channel: "visit".into(),
+        case_type: "claim".into(),
+        unit: who.user.unit_code.clone(),
+        received_on: state.config.today().to_string(),
+        headcount: "1".into(),
+        petitioners: vec![PetitionerRow::default(); ROWS],
+        ..Default::default()
+    };
+    show(&state, t, &who, f, FieldErrors::new(), false).await
+}
+
+fn to_input(f: &FormValues) -> NewCase {
+    let mut petitioners = vec![];
+    let mut reps = vec![];
+    for row in f.petitioners.iter().filter(|r| {
+        !(r.name.trim().is_empty()
+            && r.phone.trim().is_empty()
+            && r.id_number.trim().is_empty()
+            && r.address.trim().is_empty())
+    }) {
+        if row.rep {
+            reps.push(RepresentativeRef::Index(petitioners.len()));
+        }
+        petitioners.push(NewPetitioner {
+            name: row.name.clone(),
+            phone: Some(row.phone.clone()),
+            id_number: Some(row.id_number.clone()),
+            address: Some(row.address.clone()),
+        });
+    }
+    NewCase {
+        channel: f.channel.clone(),
+        case_type: f.case_type.clone(),
+        category: f.category.clone(),
+        region: f.region.clone(),
+        unit: Some(f.unit.clone()),
+        headcount: f.headcount.trim().parse().ok(),
+        representatives: reps,
+        anonymous: f.anonymous,
+        respondent: Some(f.respondent.clone()),
+        content: f.content.clone(),
+        demands: Some(f.demands.clone()),
+        received_on: Some(f.received_on.clone()),
+        petitioners,
+    }
+}
+
+/// Field errors for petitioners refer to the filled rows; map them back to form rows.
+fn attach_row_errors(f: &mut FormValues, errors: &FieldErrors) {
+    let filled: Vec<usize> = f
+        .petitioners
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            !(r.name.trim().is_empty()
+                && r.phone.trim().is_empty()
+                && r.id_number.trim().is_empty()
+                && r.address.trim().is_empty())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for (key, code) in errors {
+        let Some(rest) = key.strip_prefix("petitioners[") else {
+            continue;
+        };
+        let Some((idx, field)) = rest.split_once("].") else {
+            continue;
+        };
+        if let Some(row) = idx
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| filled.get(i))
+            .and_then(|i| f.petitioners.get_mut(*i))
+        {
+            row.errors.insert(field.to_string(), code.clone());
+        }
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    mut mp: Multipart,
+) -> Response {
+    let t = tr(&state, lang);
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut files = vec![];
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                if name == "attachments" {
+                    let filename = field.file_name().unwrap_or("attachment").to_string();
+                    match field.bytes().await {
+                        Ok(b) if !b.is_empty() => files.push(Upload {
+                            filename,
+                            bytes: b.to_vec(),
+                        }),
+                        Ok(_) => {}
+                        Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
+                    }
+                } else {
+                    match field.text().await {
+                        Ok(v) => {
+                            fields.insert(name, v);
+                        }
+                        Err(_) => {
+                            return error_page(
+                                &t,
+                                Some(&who),
+                                &ApiError::BadRequest("malformed_multipart"),
+                            )
+                        }
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
+        }
+    }
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    if let Err(r) = check_csrf(&t, &who, &get("csrf")) {
+        return r;
+    }
+    let mut f = FormValues {
+        channel: get("channel"),
+        case_type: get("type"),
+        category: get("category"),
+        region: get("region"),
+        unit: get("unit"),
+        received_on: get("received_on"),
+        anonymous: fields.contains_key("anonymous"),
+        headcount: get("headcount"),
+        petitioners: (0..ROWS)
+            .map(|i| PetitionerRow {
+                name: get(&format!("p{i}_name")),
+                phone: get(&format!("p{i}_phone")),
+                id_number: get(&format!("p{i}_id_number")),
+                address: get(&format!("p{i}_address")),
+                rep: fields.contains_key(&format!("p{i}_rep")),
+                errors: HashMap::new(),
+            })
+            .collect(),
+        respondent: get("respondent"),
+        content: get("content"),
+        demands: get("demands"),
+    };
+    let had_files = !files.is_empty();
+    if let Err(ApiError::Validation(errors)) = check_uploads(&state, &files) {
+        return show(&state, t, &who, f, errors, had_files).await;
+    }
+    let input = to_input(&f);
+    match register(&state, &who, &input).await {
+        Ok((result, _)) => {
+            if let Err(e) = store_uploads(&state, &who, result.id, &files).await {
+                return error_page(&t, Some(&who), &e);
+            }
+            Redirect::to(&format!("/staff/cases/{}/receipt", result.id)).into_response()
+        }
+        Err(ApiError::Validation(errors)) => {
+            attach_row_errors(&mut f, &errors);
+            show(&state, t, &who, f, errors, had_files).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
+}

@@ -1,0 +1,120 @@
+//! The user's own API tokens.
+
+use super::{check_csrf, error_page, local_time, render, tr, Nav};
+use crate::api::tokens::issue;
+use crate::app::AppState;
+use crate::auth::{PageUser, Principal};
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    tokens: Vec<TokenRow>,
+    secret: Option<String>,
+    error: Option<String>,
+}
+
+async fn show(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    secret: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let tokens = match state.store.tokens(who.user.id).await {
+        Ok(t) => t,
+        Err(e) => return error_page(&t, Some(who), &e.into()),
+    };
+    let page = TokensPage {
+        nav: Nav::of(who),
+        csrf: who.csrf().to_string(),
+        tokens: tokens
+            .into_iter()
+            .map(|k| TokenRow {
+                id: k.id,
+                name: k.name,
+                prefix: k.prefix,
+                created: local_time(state, k.created_at),
+                revoked: k.revoked_at.is_some(),
+            })
+            .collect(),
+        secret,
+        error,
+        t,
+    };
+    render(&page)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+) -> Response {
+    show(&state, tr(&state, lang), &who, None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
+        return r;
+    }
+    match issue(&state, who.user.id, &f.name).await {
+        Ok((secret, _)) => show(&state, t, &who, Some(secret), None).await,
+        Err(ApiError::Validation(errors)) => {
+            let msg = errors
+                .values()
+                .map(|v| t.code("err", v))
+                .collect::<Vec<_>>()
+                .join(" ");
+            show(&state, t, &who, None, Some(msg)).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
+        return r;
+    }
+    match state.store.revoke_token(who.user.id, id).await {
+        Ok(()) => Redirect::to("/staff/tokens").into_response(),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
