@@ -267,7 +267,7 @@ impl NewCase {
 
         let named = petitioners.len() as i64;
         let headcount = self.headcount.unwrap_or(named.max(1));
-        if headcount < 1 || headcount > MAX_HEADCOUNT {
+        if !(1..=MAX_HEADCOUNT).contains(&headcount) {
             c.fail("headcount", "invalid_headcount");
         } else if headcount < named {
             c.fail("headcount", "headcount_below_petitioners");

@@ -44,6 +44,7 @@ field-category = Category
 field-region = Region
 field-content = Content
 field-demands = Demands
+help-demands = Required for claims.
 field-state = State
 field-from = From
 field-to = To

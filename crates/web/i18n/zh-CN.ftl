@@ -44,6 +44,7 @@ field-category = 内容分类
 field-region = 问题属地
 field-content = 信访内容
 field-demands = 诉求
+help-demands = 申诉求决类事项必填。
 field-state = 状态
 field-from = 起始日期
 field-to = 截止日期
@@ -163,7 +164,7 @@ level-department = 部门
 
 event-registered = 登记
 event-corrected = 更正登记信息
-event-attachment-added = 补充附件
+event-attachment-added = 附件
 event-closed = 办结
 
 status-400 = 请求有误

@@ -173,7 +173,7 @@ fn split_place(place: &str) -> PlaceParts<'_> {
 
 /// Write an amount as "126500元" or, when it is a round thousand, "12.6万元".
 fn push_amount(out: &mut String, v: u32) {
-    let _ = match (v >= 10_000 && v % 1_000 == 0, (v % 10_000) / 1_000) {
+    let _ = match (v >= 10_000 && v.is_multiple_of(1_000), (v % 10_000) / 1_000) {
         (true, 0) => write!(out, "{}万元", v / 10_000),
         (true, r) => write!(out, "{}.{r}万元", v / 10_000),
         _ => write!(out, "{v}元"),

@@ -12,8 +12,6 @@ pub(super) const ESTATE_B: &str = "花园小区家园华府公寓名苑新村雅
 pub(super) const VILLAGES: &str =
     "新民东升红星永丰联合前进光明石桥塘湾上庄下湾杨家李家横塘后山新塘五星长乐青山白沙";
 pub(super) const ROADS: &str = "幸福路建设路人民路解放路文化路学府路和平路新华路朝阳路青年路胜利路光明路长安路春晖路健康路工农路迎宾路东风路振兴路桂花巷民主街育才路";
-#[rustfmt::skip]
-#[rustfmt::skip]
 
 // Shared fragments. Placeholders: {P} place, {S} short place, {Q} district,
 // {Z} local government, {R} respondent, {U} competent department, {I} issue

@@ -1,6 +1,6 @@
 //! Admin pages: units and users. They call the same checked functions as the API.
 
-use super::{check_csrf, error_page, render, tr, unit_options, Nav, Opt};
+use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
 use crate::api::admin::{
     create_unit_checked, create_user_checked, reset_password_checked, update_user_checked,
     UnitInput, UserInput, UserUpdate,
@@ -134,8 +134,8 @@ pub async fn add_unit(
     Form(f): Form<UnitForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     let input = UnitInput {
         code: f.code,
@@ -230,8 +230,8 @@ pub async fn add_user(
     Form(f): Form<UserForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     let input = UserInput {
         username: f.username,
@@ -252,8 +252,8 @@ pub async fn update_user(
     Form(f): Form<UserForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     let input = UserUpdate {
         display_name: None,
@@ -275,8 +275,8 @@ pub async fn reset_password(
     Form(f): Form<UserForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     let r = reset_password_checked(&state, &who, id, &f.password).await;
     after(&state, t, &who, r).await

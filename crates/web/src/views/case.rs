@@ -1,7 +1,8 @@
 //! The case page, its corrections and attachments, and the printable receipt (回执).
 
 use super::{
-    category_label, category_options, check_csrf, error_page, local_time, render, tr, Nav, Opt,
+    category_label, category_options, csrf_ok, csrf_refused, error_page, local_time, render, tr,
+    Nav, Opt,
 };
 use crate::api::cases::{
     attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
@@ -167,8 +168,8 @@ pub async fn correct(
     Form(f): Form<CorrectForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     let input = CorrectionInput {
         version: f.version,
@@ -226,8 +227,8 @@ pub async fn upload(
             Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
         }
     }
-    if let Err(r) = check_csrf(&t, &who, &csrf) {
-        return r;
+    if !csrf_ok(&who, &csrf) {
+        return csrf_refused(&t, &who);
     }
     if !who.can(Permission::EditCase) {
         return error_page(&t, Some(&who), &ApiError::Forbidden);

@@ -135,8 +135,8 @@ pub async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = super::check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !super::csrf_ok(&who, &f.csrf) {
+        return super::csrf_refused(&t, &who);
     }
     if let Some((hash, _)) = &who.session {
         if let Err(e) = state.store.end_session(hash).await {

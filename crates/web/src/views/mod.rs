@@ -125,17 +125,14 @@ pub fn error_page(t: &Tr, who: Option<&Principal>, e: &ApiError) -> Response {
     (e.status(), render(&page)).into_response()
 }
 
-/// Refuses a form whose CSRF token is not the session's.
-pub fn check_csrf(t: &Tr, who: &Principal, token: &str) -> Result<(), Response> {
-    if crate::auth::same_secret(who.csrf(), token) && !token.is_empty() {
-        Ok(())
-    } else {
-        Err(error_page(
-            t,
-            Some(who),
-            &ApiError::BadRequest("csrf_mismatch"),
-        ))
-    }
+/// Whether a form carries the session's CSRF token.
+pub fn csrf_ok(who: &Principal, token: &str) -> bool {
+    !token.is_empty() && crate::auth::same_secret(who.csrf(), token)
+}
+
+/// The page for a form whose CSRF token is not the session's.
+pub fn csrf_refused(t: &Tr, who: &Principal) -> Response {
+    error_page(t, Some(who), &ApiError::BadRequest("csrf_mismatch"))
 }
 
 /// A labelled option for a select.

@@ -1,6 +1,8 @@
 //! The registration form. A form with errors comes back with everything typed kept.
 
-use super::{category_options, check_csrf, error_page, render, tr, unit_options, Nav, Opt};
+use super::{
+    category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt,
+};
 use crate::api::cases::{check_uploads, store_uploads, Upload};
 use crate::app::AppState;
 use crate::auth::PageUser;
@@ -231,8 +233,8 @@ pub async fn submit(
         }
     }
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
-    if let Err(r) = check_csrf(&t, &who, &get("csrf")) {
-        return r;
+    if !csrf_ok(&who, &get("csrf")) {
+        return csrf_refused(&t, &who);
     }
     let mut f = FormValues {
         channel: get("channel"),

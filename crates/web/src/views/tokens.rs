@@ -1,6 +1,6 @@
 //! The user's own API tokens.
 
-use super::{check_csrf, error_page, local_time, render, tr, Nav};
+use super::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
 use crate::api::tokens::issue;
 use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
@@ -85,8 +85,8 @@ pub async fn create(
     Form(f): Form<TokenForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     match issue(&state, who.user.id, &f.name).await {
         Ok((secret, _)) => show(&state, t, &who, Some(secret), None).await,
@@ -110,8 +110,8 @@ pub async fn revoke(
     Form(f): Form<TokenForm>,
 ) -> Response {
     let t = tr(&state, lang);
-    if let Err(r) = check_csrf(&t, &who, &f.csrf) {
-        return r;
+    if !csrf_ok(&who, &f.csrf) {
+        return csrf_refused(&t, &who);
     }
     match state.store.revoke_token(who.user.id, id).await {
         Ok(()) => Redirect::to("/staff/tokens").into_response(),
