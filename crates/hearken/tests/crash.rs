@@ -2,71 +2,11 @@
 //! load, then restarted on the same data. Every registration that was answered 201 must
 //! be there, whole: the case, its petitioner and its `registered` event.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{login, start};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    base: String,
-    admin_password: Option<String>,
-}
-
-fn start(args: &[String]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(args)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("HEARKEN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hearken");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut reader = BufReader::new(stdout);
-    let (mut base, mut admin_password) = (None, None);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut line = String::new();
-    let mut told_login = false;
-    while !told_login && Instant::now() < deadline {
-        line.clear();
-        if reader.read_line(&mut line).expect("read stdout") == 0 {
-            break;
-        }
-        told_login = line.starts_with("First start") || line.starts_with("Log in");
-        if let Some(rest) = line.split("one-time password").nth(1) {
-            admin_password = Some(rest.trim().to_string());
-        }
-        if let Some(rest) = line.strip_prefix("Hearken is serving at ") {
-            base = rest
-                .split_whitespace()
-                .next()
-                .map(|u| u.trim_end_matches('/').to_string());
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in reader.lines() {});
-    Server {
-        child,
-        base: base.expect("server did not report its address"),
-        admin_password,
-    }
-}
-
-async fn login(base: &str, password: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let res = c
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({ "username": "admin", "password": password }))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status(), 200);
-    c
-}
 
 async fn crash_and_recover(db_args: Vec<String>) {
     let mut server = start(&db_args);

@@ -111,12 +111,11 @@ impl Store {
             }
         }
         if let Some(cat) = f.category.as_ref().filter(|v| !v.is_empty()) {
+            // One range covers the category and its subcategories (`labor`, `labor.wages`):
+            // codes use only [a-z0-9_.], and `/` sorts just after `.`.
             let a = q.arg(Arg::S(cat.clone()));
-            let b = q.arg(Arg::S(format!("{cat}.")));
-            let c = q.arg(Arg::S(format!("{cat}/")));
-            q.and(&format!(
-                "(c.category = {a} OR (c.category >= {b} AND c.category < {c}))"
-            ));
+            let b = q.arg(Arg::S(format!("{cat}/")));
+            q.and(&format!("c.category >= {a} AND c.category < {b}"));
         }
         if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(region.clone()));

@@ -5,6 +5,8 @@
 //! each test gets a database of its own. When `CI` is set a missing server fails the test;
 //! elsewhere the PostgreSQL half of a test is skipped with a message.
 
+pub mod http;
+
 use rand::Rng;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -3,44 +3,10 @@
 
 use chrono::Datelike;
 use reqwest::header::{CACHE_CONTROL, X_CONTENT_TYPE_OPTIONS};
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::Client;
 use serde_json::{json, Value};
+use testkit::http::*;
 use testkit::{both_backends, sample_case, Kind, TestApp};
-
-/// Sends a request and returns its status and body (JSON, or the text as a JSON string).
-async fn send(req: RequestBuilder) -> (StatusCode, Value) {
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    let text = res.text().await.expect("response body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn get(app: &TestApp, c: &Client, path: &str) -> (StatusCode, Value) {
-    send(c.get(app.url(path))).await
-}
-
-async fn post(app: &TestApp, c: &Client, path: &str, body: &Value) -> (StatusCode, Value) {
-    send(c.post(app.url(path)).json(body)).await
-}
-
-async fn patch(app: &TestApp, c: &Client, path: &str, body: &Value) -> (StatusCode, Value) {
-    send(c.patch(app.url(path)).json(body)).await
-}
-
-/// Asserts an error answer: its status and its stable code.
-fn assert_error(got: &(StatusCode, Value), status: u16, code: &str) {
-    assert_eq!(
-        got.0.as_u16(),
-        status,
-        "expected {status} {code}, got {} {}",
-        got.0,
-        got.1
-    );
-    assert_eq!(got.1["error"], code, "{}", got.1);
-}
 
 /// The code a validation error gives `field`.
 fn field<'a>(v: &'a Value, name: &str) -> &'a str {

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::api::cases::{
     attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
-    CorrectionInput, Upload,
+    CorrectionInput,
 };
 use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
@@ -201,32 +201,14 @@ pub async fn upload(
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
     Path(id): Path<i64>,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Response {
     let t = tr(&state, lang);
-    let mut csrf = String::new();
-    let mut files = vec![];
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                if field.name() == Some("csrf") {
-                    csrf = field.text().await.unwrap_or_default();
-                } else {
-                    let filename = field.file_name().unwrap_or("attachment").to_string();
-                    match field.bytes().await {
-                        Ok(b) if !b.is_empty() => files.push(Upload {
-                            filename,
-                            bytes: b.to_vec(),
-                        }),
-                        Ok(_) => {}
-                        Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
-        }
-    }
+    let (fields, files) = match super::read_form(mp).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&t, Some(&who), &e),
+    };
+    let csrf = fields.get("csrf").cloned().unwrap_or_default();
     if !csrf_ok(&who, &csrf) {
         return csrf_refused(&t, &who);
     }

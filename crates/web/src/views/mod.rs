@@ -135,6 +135,40 @@ pub fn csrf_refused(t: &Tr, who: &Principal) -> Response {
     error_page(t, Some(who), &ApiError::BadRequest("csrf_mismatch"))
 }
 
+/// The text fields and the `attachments` files of a multipart form.
+pub async fn read_form(
+    mut mp: axum::extract::Multipart,
+) -> Result<
+    (
+        std::collections::HashMap<String, String>,
+        Vec<crate::api::cases::Upload>,
+    ),
+    ApiError,
+> {
+    let mut fields = std::collections::HashMap::new();
+    let mut files = vec![];
+    while let Some(field) = mp.next_field().await.map_err(|_| ApiError::TooLarge)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "attachments" {
+            let filename = field.file_name().unwrap_or("attachment").to_string();
+            let bytes = field.bytes().await.map_err(|_| ApiError::TooLarge)?;
+            if !bytes.is_empty() {
+                files.push(crate::api::cases::Upload {
+                    filename,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let value = field
+                .text()
+                .await
+                .map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+            fields.insert(name, value);
+        }
+    }
+    Ok((fields, files))
+}
+
 /// A labelled option for a select.
 pub struct Opt {
     pub code: String,

@@ -3,7 +3,7 @@
 use super::{
     category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt,
 };
-use crate::api::cases::{check_uploads, store_uploads, Upload};
+use crate::api::cases::{check_uploads, store_uploads};
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -194,44 +194,13 @@ pub async fn submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Response {
     let t = tr(&state, lang);
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut files = vec![];
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_string();
-                if name == "attachments" {
-                    let filename = field.file_name().unwrap_or("attachment").to_string();
-                    match field.bytes().await {
-                        Ok(b) if !b.is_empty() => files.push(Upload {
-                            filename,
-                            bytes: b.to_vec(),
-                        }),
-                        Ok(_) => {}
-                        Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
-                    }
-                } else {
-                    match field.text().await {
-                        Ok(v) => {
-                            fields.insert(name, v);
-                        }
-                        Err(_) => {
-                            return error_page(
-                                &t,
-                                Some(&who),
-                                &ApiError::BadRequest("malformed_multipart"),
-                            )
-                        }
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => return error_page(&t, Some(&who), &ApiError::TooLarge),
-        }
-    }
+    let (fields, files) = match super::read_form(mp).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&t, Some(&who), &e),
+    };
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     if !csrf_ok(&who, &get("csrf")) {
         return csrf_refused(&t, &who);

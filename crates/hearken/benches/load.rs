@@ -1,0 +1,249 @@
+//! Load figures for docs/BENCHMARKS.md. Run on data made by `hearken demo`:
+//!
+//! ```sh
+//! cargo run --release -- demo --cases 1000000 --data bench-data
+//! HEARKEN_BENCH_DATA=bench-data cargo bench -p hearken --bench load
+//! ```
+//!
+//! It measures (1) the queue page's server time at several page depths, (2) registrations
+//! per second through the API with 16 concurrent clients, on SQLite (and on PostgreSQL when
+//! `HEARKEN_BENCH_PG` names a server), and (3) the idle server's resident memory.
+//! Every loop is bounded in count and time, and all traffic stays on 127.0.0.1.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use store::Store;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+async fn serve(store: Store, data: &std::path::Path) -> String {
+    let state = web::AppState::new(store, web::WebConfig::new(data)).expect("state");
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = web::axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    format!("http://{addr}")
+}
+
+/// A client with a session for `username`, made directly in the store.
+async fn session_client(store: &Store, username: &str) -> reqwest::Client {
+    let user = store.user_by_name(username).await.expect("bench user");
+    let token = web::auth::random_token();
+    store
+        .create_session(&web::auth::sha256_hex(&token), user.id, "bench")
+        .await
+        .expect("session");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        format!("{}={token}", web::auth::SESSION_COOKIE)
+            .parse()
+            .expect("cookie"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .pool_max_idle_per_host(32)
+        .build()
+        .expect("client")
+}
+
+async fn queue(data: &std::path::Path) {
+    let store = Store::open_sqlite(data).await.expect("open bench data");
+    store.migrate().await.expect("migrate");
+    let base = serve(store.clone(), data).await;
+    let client = session_client(&store, "prov.admin").await;
+    let (unit, category) = ("330106", "labor.wages");
+    let first = format!("{base}/api/v1/cases?unit={unit}&category={category}&state=open&limit=50");
+    // Walk every page once to learn the cursors, then time pages at several depths.
+    let mut cursors: Vec<Option<String>> = vec![None];
+    let mut url = first.clone();
+    for _ in 0..2000 {
+        let page: serde_json::Value = client
+            .get(&url)
+            .send()
+            .await
+            .expect("page")
+            .json()
+            .await
+            .expect("json");
+        match page["next"].as_str() {
+            Some(c) => {
+                cursors.push(Some(c.to_string()));
+                url = format!("{first}&cursor={c}");
+            }
+            None => break,
+        }
+    }
+    let pages = cursors.len();
+    println!("queue: county {unit}, category {category}, open cases: {pages} pages of 50");
+    let depths: Vec<usize> = [0, 1, pages / 4, pages / 2, pages.saturating_sub(1)]
+        .into_iter()
+        .filter(|d| *d < pages)
+        .collect();
+    println!(
+        "  {:>6} {:>10} {:>10} {:>10}",
+        "page", "median ms", "p95 ms", "max ms"
+    );
+    let mut all = vec![];
+    for d in depths {
+        let url = match &cursors[d] {
+            None => first.clone(),
+            Some(c) => format!("{first}&cursor={c}"),
+        };
+        let mut times = vec![];
+        for _ in 0..60 {
+            let t = Instant::now();
+            let res = client.get(&url).send().await.expect("page");
+            let _ = res.bytes().await.expect("body");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "  {:>6} {:>10.2} {:>10.2} {:>10.2}",
+            d + 1,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(f64::NAN)
+        );
+        all.extend(times);
+    }
+    all.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "  all depths: median {:.2} ms, p95 {:.2} ms",
+        percentile(&all, 0.5),
+        percentile(&all, 0.95)
+    );
+}
+
+async fn registrations(label: &str, store: Store, data: &std::path::Path) {
+    store.migrate().await.expect("migrate");
+    store.seed_categories().await.expect("seed");
+    web::bootstrap::first_start(&store)
+        .await
+        .expect("first start");
+    let base = serve(store.clone(), data).await;
+    let client = session_client(&store, "admin").await;
+    let clients = 16;
+    let run_for = Duration::from_secs(10);
+    let start = Instant::now();
+    let mut tasks = vec![];
+    for _ in 0..clients {
+        let (client, base) = (client.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ok = 0u64;
+            let mut lat = vec![];
+            // Bounded by time and by count.
+            while start.elapsed() < run_for && ok < 200_000 {
+                let t = Instant::now();
+                let res = client
+                    .post(format!("{base}/api/v1/cases"))
+                    .json(&testkit::sample_case())
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status() == 201 => {
+                        ok += 1;
+                        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    Ok(r) => panic!("registration failed: {}", r.status()),
+                    Err(e) => panic!("request failed: {e}"),
+                }
+            }
+            (ok, lat)
+        }));
+    }
+    let mut total = 0;
+    let mut lat = vec![];
+    for t in tasks {
+        let (n, l) = t.await.expect("task");
+        total += n;
+        lat.extend(l);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "registrations ({label}): {clients} clients, {total} in {secs:.1} s = {:.0}/s; latency median {:.1} ms, p95 {:.1} ms",
+        total as f64 / secs,
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95)
+    );
+}
+
+fn idle_rss(data: &std::path::Path) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("HEARKEN_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_secs(8));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS"))
+        .unwrap_or("VmRSS: ?")
+        .to_string();
+    println!(
+        "idle server: {}",
+        rss.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn main() {
+    let data =
+        PathBuf::from(std::env::var("HEARKEN_BENCH_DATA").unwrap_or_else(|_| "bench-data".into()));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if data.join("hearken.db").exists() {
+        rt.block_on(queue(&data));
+        idle_rss(&data);
+    } else {
+        println!("no demo data at {} (make it with `hearken demo --cases 1000000 --data {0}`); skipping the queue and memory figures", data.display());
+    }
+    let fresh = std::env::temp_dir().join(format!("hearken-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&fresh);
+    rt.block_on(async {
+        let store = Store::open_sqlite(&fresh).await.expect("sqlite");
+        registrations("SQLite, WAL, synchronous=FULL", store, &fresh).await;
+        if let Ok(pg) = std::env::var("HEARKEN_BENCH_PG") {
+            let admin = Store::connect(&pg).await.expect("pg");
+            let name = format!("hearken_bench_{}", std::process::id());
+            admin
+                .execute_admin(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create");
+            let base = pg
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(pg.clone());
+            let store = Store::connect(&format!("{base}/{name}"))
+                .await
+                .expect("connect");
+            registrations("PostgreSQL", store.clone(), &fresh).await;
+            store.close().await;
+            let _ = admin.execute_admin(&format!("DROP DATABASE {name}")).await;
+        }
+    });
+    let _ = std::fs::remove_dir_all(&fresh);
+}
