@@ -100,9 +100,94 @@ pub(crate) async fn next_case_no(
     Ok(CaseNo::new(&code, year, seq))
 }
 
+/// Everything one registration writes, owned so that it can wait in the writer's queue.
+#[derive(Debug, Clone)]
+pub(crate) struct NewRegistration {
+    pub reg: Registration,
+    pub unit: Unit,
+    pub query_code: QueryCode,
+    pub year: i32,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub actor: Actor,
+}
+
+/// Writes one registration inside the caller's transaction: the case number, the case,
+/// its petitioners and the `registered` event.
+pub(crate) async fn insert_registration(
+    tx: &mut Transaction<'_, Any>,
+    n: &NewRegistration,
+) -> Result<RegisterResult> {
+    let (reg, unit) = (&n.reg, &n.unit);
+    let now = now_ms();
+    let case_no = next_case_no(tx, unit, n.year).await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
+             headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
+             registered_at, registered_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)
+         RETURNING id",
+    )
+    .bind(case_no.as_str())
+    .bind(n.query_code.as_str())
+    .bind(unit.id)
+    .bind(&unit.path)
+    .bind(reg.channel.as_str())
+    .bind(reg.case_type.as_str())
+    .bind(&reg.category)
+    .bind(reg.region.as_str())
+    .bind(reg.headcount)
+    .bind(i64::from(reg.anonymous))
+    .bind(&reg.respondent)
+    .bind(&reg.content)
+    .bind(&reg.demands)
+    .bind(CaseState::Open.as_str())
+    .bind(Stage::Routing.as_str())
+    .bind(n.due_on.map(|d| d.to_string()))
+    .bind(reg.received_on.to_string())
+    .bind(now)
+    .bind(n.actor.id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(StoreError::from_sqlx)?
+    .try_get("id")?;
+    for (i, p) in reg.petitioners.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO case_petitioners (case_id, position, name, phone, id_number, address, representative)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(&p.name)
+        .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
+        .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
+        .bind(&p.address)
+        .bind(i64::from(reg.representatives.contains(&i)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    let payload = serde_json::json!({
+        "case_no": case_no.as_str(),
+        "channel": reg.channel.as_str(),
+        "type": reg.case_type.as_str(),
+        "category": reg.category,
+        "region": reg.region.as_str(),
+        "unit": unit.code,
+        "headcount": reg.headcount,
+        "anonymous": reg.anonymous,
+        "received_on": reg.received_on.to_string(),
+    });
+    append_event(tx, id, "registered", &n.actor, now, &payload).await?;
+    Ok(RegisterResult {
+        id,
+        case_no,
+        query_code: n.query_code.clone(),
+    })
+}
+
 impl Store {
-    /// Registers a validated petition in `unit`: one transaction takes the case number,
-    /// writes the case, its petitioners and the `registered` event.
+    /// Registers a validated petition in `unit`. It is acknowledged only once committed.
+    /// On SQLite, registrations that arrive together share one transaction and one
+    /// sync to disk (group commit); each still succeeds or fails on its own.
     pub async fn register_case(
         &self,
         reg: &Registration,
@@ -112,72 +197,23 @@ impl Store {
         due_on: Option<chrono::NaiveDate>,
         actor: &Actor,
     ) -> Result<RegisterResult> {
-        let now = now_ms();
-        let mut tx = self.write.begin().await?;
-        let case_no = next_case_no(&mut tx, unit, year).await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
-                 headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-                 registered_at, registered_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)
-             RETURNING id",
-        )
-        .bind(case_no.as_str())
-        .bind(query_code.as_str())
-        .bind(unit.id)
-        .bind(&unit.path)
-        .bind(reg.channel.as_str())
-        .bind(reg.case_type.as_str())
-        .bind(&reg.category)
-        .bind(reg.region.as_str())
-        .bind(reg.headcount)
-        .bind(i64::from(reg.anonymous))
-        .bind(&reg.respondent)
-        .bind(&reg.content)
-        .bind(&reg.demands)
-        .bind(CaseState::Open.as_str())
-        .bind(Stage::Routing.as_str())
-        .bind(due_on.map(|d| d.to_string()))
-        .bind(reg.received_on.to_string())
-        .bind(now)
-        .bind(actor.id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::from_sqlx)?
-        .try_get("id")?;
-        for (i, p) in reg.petitioners.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO case_petitioners (case_id, position, name, phone, id_number, address, representative)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(&p.name)
-            .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
-            .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
-            .bind(&p.address)
-            .bind(i64::from(reg.representatives.contains(&i)))
-            .execute(&mut *tx)
-            .await?;
-        }
-        let payload = serde_json::json!({
-            "case_no": case_no.as_str(),
-            "channel": reg.channel.as_str(),
-            "type": reg.case_type.as_str(),
-            "category": reg.category,
-            "region": reg.region.as_str(),
-            "unit": unit.code,
-            "headcount": reg.headcount,
-            "anonymous": reg.anonymous,
-            "received_on": reg.received_on.to_string(),
-        });
-        append_event(&mut tx, id, "registered", actor, now, &payload).await?;
-        tx.commit().await?;
-        Ok(RegisterResult {
-            id,
-            case_no,
+        let job = NewRegistration {
+            reg: reg.clone(),
+            unit: unit.clone(),
             query_code: query_code.clone(),
-        })
+            year,
+            due_on,
+            actor: actor.clone(),
+        };
+        match &self.batcher {
+            Some(b) => b.submit(job).await,
+            None => {
+                let mut tx = self.write.begin().await?;
+                let result = insert_registration(&mut tx, &job).await?;
+                tx.commit().await?;
+                Ok(result)
+            }
+        }
     }
 
     /// A case's queue row, if it is in scope.

@@ -61,15 +61,18 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    batcher: None,
                 })
             }
             Backend::Sqlite => {
                 let write = sqlite_pool(url, 1).await?;
                 let read = sqlite_pool(url, 4).await?;
+                let batcher = Some(crate::register_batch::Batcher::start(write.clone()));
                 Ok(Store {
                     read,
                     write,
                     backend,
+                    batcher,
                 })
             }
         }

@@ -11,6 +11,7 @@ mod categories;
 mod connect;
 mod error;
 mod models;
+mod register_batch;
 mod sessions;
 mod tokens;
 mod units;
@@ -34,6 +35,7 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    batcher: Option<register_batch::Batcher>,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
