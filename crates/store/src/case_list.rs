@@ -111,11 +111,17 @@ impl Store {
             }
         }
         if let Some(cat) = f.category.as_ref().filter(|v| !v.is_empty()) {
-            // One range covers the category and its subcategories (`labor`, `labor.wages`):
-            // codes use only [a-z0-9_.], and `/` sorts just after `.`.
-            let a = q.arg(Arg::S(cat.clone()));
-            let b = q.arg(Arg::S(format!("{cat}/")));
-            q.and(&format!("c.category >= {a} AND c.category < {b}"));
+            if self.has_subcategories(cat).await? {
+                // One range covers the category and its subcategories (`labor`,
+                // `labor.wages`): codes use only [a-z0-9_.], and `/` sorts after `.`.
+                let a = q.arg(Arg::S(cat.clone()));
+                let b = q.arg(Arg::S(format!("{cat}/")));
+                q.and(&format!("c.category >= {a} AND c.category < {b}"));
+            } else {
+                // A leaf: equality keeps the index's order, so no sort is needed.
+                let a = q.arg(Arg::S(cat.clone()));
+                q.and(&format!("c.category = {a}"));
+            }
         }
         if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(region.clone()));

@@ -82,6 +82,16 @@ impl Store {
         Ok(())
     }
 
+    /// Whether any category hangs below `code`.
+    pub async fn has_subcategories(&self, code: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM categories WHERE parent = $1")
+            .bind(code)
+            .fetch_one(&self.read)
+            .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok(n > 0)
+    }
+
     /// The active categories, parents before children.
     pub async fn categories(&self) -> Result<Vec<Category>> {
         let rows = sqlx::query(

@@ -57,17 +57,19 @@ impl Store {
                     .idle_timeout(Duration::from_secs(300))
                     .connect(url)
                     .await?;
+                // Several writers: batches for different units commit in parallel.
+                let batcher = Some(crate::register_batch::Batcher::start(pool.clone(), 4));
                 Ok(Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
-                    batcher: None,
+                    batcher,
                 })
             }
             Backend::Sqlite => {
                 let write = sqlite_pool(url, 1).await?;
                 let read = sqlite_pool(url, 4).await?;
-                let batcher = Some(crate::register_batch::Batcher::start(write.clone()));
+                let batcher = Some(crate::register_batch::Batcher::start(write.clone(), 1));
                 Ok(Store {
                     read,
                     write,

@@ -1,7 +1,7 @@
 //! Server-side sessions, stored by the SHA-256 of their token so that a copy of the
 //! database does not hand out live sessions.
 
-use crate::users::{user_from_row, USER_SELECT};
+use crate::users::{user_from_row, USER_COLUMNS, USER_FROM};
 use crate::{now_ms, Result, Session, Store};
 use sqlx::Row;
 
@@ -36,26 +36,23 @@ impl Store {
         absolute_ms: i64,
     ) -> Result<Option<Session>> {
         let now = now_ms();
-        let row = sqlx::query(
-            "SELECT user_id, csrf_token, created_at, last_seen FROM sessions
-             WHERE token_hash = $1 AND ended_at IS NULL",
-        )
+        // The session and its user in one round trip.
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at,
+                s.last_seen AS s_last_seen {USER_FROM} JOIN sessions s ON s.user_id = u.id
+             WHERE s.token_hash = $1 AND s.ended_at IS NULL"
+        ))
         .bind(token_hash)
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen: i64 = row.try_get("last_seen")?;
-        let created_at: i64 = row.try_get("created_at")?;
+        let last_seen: i64 = row.try_get("s_last_seen")?;
+        let created_at: i64 = row.try_get("s_created_at")?;
         if now - last_seen > idle_ms || now - created_at > absolute_ms {
             self.end_session(token_hash).await?;
             return Ok(None);
         }
-        let user_id: i64 = row.try_get("user_id")?;
-        let user_row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
-            .bind(user_id)
-            .fetch_one(&self.read)
-            .await?;
-        let user = user_from_row(&user_row)?;
+        let user = user_from_row(&row)?;
         if !user.active {
             return Ok(None);
         }
@@ -68,7 +65,7 @@ impl Store {
         }
         Ok(Some(Session {
             user,
-            csrf_token: row.try_get("csrf_token")?,
+            csrf_token: row.try_get("s_csrf_token")?,
             created_at,
             last_seen: now,
         }))

@@ -1,6 +1,6 @@
 //! Per-user API tokens, stored by hash; a revoked token stays on record.
 
-use crate::users::{user_from_row, USER_SELECT};
+use crate::users::{user_from_row, USER_COLUMNS, USER_FROM};
 use crate::{now_ms, ApiToken, Result, Store, StoreError, User};
 use sqlx::Row;
 
@@ -82,10 +82,12 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let user_id: i64 = row.try_get("user_id")?;
         let user = user_from_row(
-            &sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
-                .bind(user_id)
-                .fetch_one(&self.read)
-                .await?,
+            &sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1"
+            ))
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await?,
         )?;
         Ok(user.active.then_some(user))
     }

@@ -4,10 +4,12 @@ use crate::{now_ms, NewUser, Result, Store, StoreError, User};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.unit_id,
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id,
     n.code AS unit_code, n.name AS unit_name, n.path AS unit_path, u.password_hash,
-    u.failed_logins, u.locked_until, u.active
-    FROM users u JOIN units n ON n.id = u.unit_id";
+    u.failed_logins, u.locked_until, u.active";
+
+/// Users joined to their units.
+pub(crate) const USER_FROM: &str = "FROM users u JOIN units n ON n.id = u.unit_id";
 
 pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
     let active: i64 = r.try_get("active")?;
@@ -47,20 +49,24 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<User> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         user_from_row(&row)
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<User> {
-        let row = sqlx::query(&format!("{USER_SELECT} WHERE u.username = $1"))
-            .bind(username)
-            .fetch_optional(&self.write)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.write)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         user_from_row(&row)
     }
 
@@ -68,7 +74,7 @@ impl Store {
     pub async fn users_under(&self, path: &str) -> Result<Vec<User>> {
         let (lo, hi) = crate::bounds_of(path);
         let rows = sqlx::query(&format!(
-            "{USER_SELECT} WHERE n.path >= $1 AND n.path < $2 ORDER BY n.path, u.username"
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE n.path >= $1 AND n.path < $2 ORDER BY n.path, u.username"
         ))
         .bind(lo)
         .bind(hi)

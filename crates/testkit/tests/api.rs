@@ -749,6 +749,7 @@ both_backends!(
 
         let (_, read) = get(&app, &admin, &format!("/api/v1/cases/{id}")).await;
         assert_eq!(read["attachments"].as_array().map(Vec::len), Some(1));
+        let audited = audit(&app, &admin, "read_personal_data").await.len();
         let res = admin
             .get(app.url(&format!("/api/v1/cases/{id}/attachments/{aid}")))
             .send()
@@ -769,6 +770,11 @@ both_backends!(
             .to_string();
         assert!(disposition.starts_with("attachment;"), "{disposition}");
         assert_eq!(res.bytes().await.expect("bytes").as_ref(), PDF);
+        let after = audit(&app, &admin, "read_personal_data").await;
+        assert_eq!(after.len(), audited + 1, "a download is audited");
+        assert!(after[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("证据 1.pdf")));
         assert_eq!(
             get(
                 &app,

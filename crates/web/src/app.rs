@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use std::sync::Arc;
-use store::Store;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::{Category, Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,7 +18,11 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// A hash to verify against when the user does not exist, so both paths take as long.
     pub dummy_hash: String,
+    categories: Arc<Mutex<Option<(Instant, Arc<Vec<Category>>)>>>,
 }
+
+/// How long the category tree is cached; another instance's change shows up within this.
+const CATEGORY_TTL: Duration = Duration::from_secs(10);
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Result<AppState, String> {
@@ -26,7 +31,24 @@ impl AppState {
             config: Arc::new(config),
             i18n: I18n::load()?,
             dummy_hash: crate::auth::password::hash("no such user, no such password")?,
+            categories: Arc::default(),
         })
+    }
+
+    /// The category tree, from a short-lived cache (every registration checks it).
+    pub async fn categories(&self) -> Result<Arc<Vec<Category>>, store::StoreError> {
+        if let Ok(guard) = self.categories.lock() {
+            if let Some((at, cats)) = guard.as_ref() {
+                if at.elapsed() < CATEGORY_TTL {
+                    return Ok(cats.clone());
+                }
+            }
+        }
+        let fresh = Arc::new(self.store.categories().await?);
+        if let Ok(mut guard) = self.categories.lock() {
+            *guard = Some((Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
     }
 }
 

@@ -5,7 +5,6 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use chrono::Datelike;
 use domain::{NewCase, Permission, QueryCode};
-use std::collections::HashSet;
 use store::{RegisterResult, StoreError, Unit};
 
 /// Days the petition office has to route a registered case (2022 regulation, Art. 22).
@@ -19,15 +18,9 @@ pub async fn register(
     input: &NewCase,
 ) -> ApiResult<(RegisterResult, Unit)> {
     who.require(Permission::Register)?;
-    let known: HashSet<String> = state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| c.code)
-        .collect();
+    let categories = state.categories().await?;
     let today = state.config.today();
-    let reg = input.validate(&|c| known.contains(c), today)?;
+    let reg = input.validate(&|c| categories.iter().any(|k| k.code == c), today)?;
     let unit = match &reg.unit {
         None => state.store.unit(who.user.unit_id).await?,
         Some(code) => match state.store.unit_by_code(code.as_str()).await {

@@ -295,7 +295,7 @@ pub async fn correct_checked(
     who.require(Permission::EditCase)?;
     let mut errors = domain::FieldErrors::new();
     if let Some(c) = &input.category {
-        let known = state.store.categories().await?;
+        let known = state.categories().await?;
         if !known.iter().any(|k| k.code == c.trim()) {
             errors.insert("category".into(), "unknown_category".into());
         }
@@ -382,6 +382,17 @@ pub async fn attachment_response(
     aid: i64,
 ) -> ApiResult<Response> {
     let a = state.store.attachment(&who.scope(), id, aid).await?;
+    // An attachment may carry personal data: its download is audited like a case read.
+    let case = state.store.case_summary(&who.scope(), id).await?;
+    state
+        .store
+        .audit(
+            &who.actor(),
+            "read_personal_data",
+            &case.case_no,
+            &format!("attachment {}", a.filename),
+        )
+        .await?;
     let bytes = tokio::fs::read(attachments::path_for(
         &state.config.attachments_dir,
         &a.sha256,

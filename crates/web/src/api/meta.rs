@@ -20,7 +20,7 @@ pub async fn categories(
     State(state): State<AppState>,
     ApiUser(_who): ApiUser,
 ) -> ApiResult<Json<Vec<Category>>> {
-    Ok(Json(state.store.categories().await?))
+    Ok(Json(state.categories().await?.as_ref().clone()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -63,7 +63,7 @@ async fn show(
         Err(e) => return error_page(&t, Some(who), &e),
     };
     let (cats, events) = match (
-        state.store.categories().await,
+        state.categories().await,
         state.store.case_events(&who.scope(), id).await,
     ) {
         (Ok(c), Ok(e)) => (c, e),

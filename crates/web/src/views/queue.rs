@@ -75,7 +75,7 @@ pub async fn page(
     if !explicit {
         q.state = Some("open".into());
     }
-    let cats = match state.store.categories().await {
+    let cats = match state.categories().await {
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };

@@ -67,7 +67,7 @@ async fn show(
     errors: FieldErrors,
     had_files: bool,
 ) -> Response {
-    let cats = match state.store.categories().await {
+    let cats = match state.categories().await {
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
