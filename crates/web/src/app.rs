@@ -18,8 +18,11 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// A hash to verify against when the user does not exist, so both paths take as long.
     pub dummy_hash: String,
-    categories: Arc<Mutex<Option<(Instant, Arc<Vec<Category>>)>>>,
+    categories: Arc<Mutex<Option<CachedCategories>>>,
 }
+
+/// The category tree and when it was read.
+type CachedCategories = (Instant, Arc<Vec<Category>>);
 
 /// How long the category tree is cached; another instance's change shows up within this.
 const CATEGORY_TTL: Duration = Duration::from_secs(10);
