@@ -52,12 +52,36 @@ string_enum!(
 );
 
 string_enum!(
-    /// The lifecycle stage a case is in. A registered case waits for routing.
+    /// The lifecycle stage a case is in (DOMAIN.md, "The case lifecycle").
     Stage {
         Routing => "routing",
+        Acceptance => "acceptance",
+        Handling => "handling",
+        ReplyDelivery => "reply_delivery",
+        ReviewWindow => "review_window",
+        Review => "review",
+        ReviewDelivery => "review_delivery",
+        RereviewWindow => "rereview_window",
+        Rereview => "rereview",
+        RereviewDelivery => "rereview_delivery",
+        Concluded => "concluded",
+        Directed => "directed",
+        Declined => "declined",
         Closed => "closed",
+        Voided => "voided",
     }
 );
+
+impl Stage {
+    /// The coarse state shown in queues.
+    pub fn state(self) -> CaseState {
+        match self {
+            Stage::Closed => CaseState::Closed,
+            Stage::Voided => CaseState::Voided,
+            _ => CaseState::Open,
+        }
+    }
+}
 
 string_enum!(
     /// Whether a case is still being worked.

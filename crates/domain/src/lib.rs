@@ -3,9 +3,11 @@
 //! Nothing in this crate does IO, touches a clock or a database. Randomness and
 //! time are passed in by the caller.
 
+pub mod calendar;
 pub mod case;
 pub mod codes;
 pub mod error;
+pub mod lifecycle;
 pub mod petitioner;
 pub mod registration;
 pub mod role;

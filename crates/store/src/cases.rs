@@ -5,6 +5,7 @@ use crate::{
     now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord,
     Result, Scope, Store, StoreError, Unit,
 };
+use domain::lifecycle::Life;
 use domain::{CaseNo, CaseState, QueryCode, Registration, Stage, UnitCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -107,7 +108,8 @@ pub(crate) struct NewRegistration {
     pub unit: Unit,
     pub query_code: QueryCode,
     pub year: i32,
-    pub due_on: Option<chrono::NaiveDate>,
+    /// The routing deadline, and whether it was counted on plain weekends.
+    pub due: Option<(chrono::NaiveDate, bool)>,
     pub actor: Actor,
 }
 
@@ -123,8 +125,8 @@ pub(crate) async fn insert_registration(
     let id: i64 = sqlx::query(
         "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
              headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-             registered_at, registered_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18)
+             registered_at, registered_by, updated_at, lifecycle)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18, $20)
          RETURNING id",
     )
     .bind(case_no.as_str())
@@ -142,10 +144,11 @@ pub(crate) async fn insert_registration(
     .bind(&reg.demands)
     .bind(CaseState::Open.as_str())
     .bind(Stage::Routing.as_str())
-    .bind(n.due_on.map(|d| d.to_string()))
+    .bind(n.due.map(|(d, _)| d.to_string()))
     .bind(reg.received_on.to_string())
     .bind(now)
     .bind(n.actor.id)
+    .bind(serde_json::to_string(&Life::registered(reg.received_on, n.due)).map_err(|e| StoreError::Data(e.to_string()))?)
     .fetch_one(&mut **tx)
     .await
     .map_err(StoreError::from_sqlx)?
@@ -194,7 +197,7 @@ impl Store {
         unit: &Unit,
         query_code: &QueryCode,
         year: i32,
-        due_on: Option<chrono::NaiveDate>,
+        due: Option<(chrono::NaiveDate, bool)>,
         actor: &Actor,
     ) -> Result<RegisterResult> {
         let job = NewRegistration {
@@ -202,7 +205,7 @@ impl Store {
             unit: unit.clone(),
             query_code: query_code.clone(),
             year,
-            due_on,
+            due,
             actor: actor.clone(),
         };
         match &self.batcher {
@@ -237,7 +240,7 @@ impl Store {
     pub async fn case(&self, scope: &Scope, id: i64) -> Result<CaseRecord> {
         let (lo, hi) = scope.bounds();
         let row = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS}, c.query_code, c.content, c.demands, c.registered_by
+            "SELECT {SUMMARY_COLUMNS}, c.query_code, c.content, c.demands, c.registered_by, c.lifecycle
              FROM cases c JOIN units n ON n.id = c.unit_id
              WHERE c.id = $1 AND c.unit_path >= $2 AND c.unit_path < $3"
         ))
@@ -276,6 +279,7 @@ impl Store {
             petitioners,
             attachments,
             registered_by: row.try_get("registered_by")?,
+            lifecycle: row.try_get("lifecycle")?,
         })
     }
 

@@ -4,6 +4,7 @@
 //! piece of business logic is written once. The backend is chosen from the URL. Every
 //! query that reads or lists cases takes the caller's [`Scope`]; no caller can forget it.
 
+mod actions;
 mod audit;
 mod case_list;
 mod cases;
@@ -19,6 +20,7 @@ mod users;
 
 pub mod bulk;
 
+pub use actions::ActionRecord;
 pub use case_list::{CaseFilter, Cursor, Page};
 pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;

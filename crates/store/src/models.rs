@@ -121,6 +121,9 @@ pub struct CaseRecord {
     pub petitioners: Vec<PetitionerRecord>,
     pub attachments: Vec<Attachment>,
     pub registered_by: Option<i64>,
+    /// The lifecycle (`domain::lifecycle::Life`) as stored; empty for old rows.
+    #[serde(skip)]
+    pub lifecycle: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

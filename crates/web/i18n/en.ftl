@@ -231,3 +231,106 @@ err-duplicate = That value is taken.
 err-payload-too-large = Too large.
 err-unsupported-media-type = Unsupported format.
 err-internal-error = Something went wrong on our side. It has been logged; please try again later.
+
+case-deadlines = Deadlines
+case-stage = Stage
+case-started = Started
+case-met-on = Met on
+case-actions = Actions
+calendar-fallback = (no holiday schedule published for that year: counted on plain weekends)
+
+stage-acceptance = Acceptance decision
+stage-handling = Handling
+stage-reply-delivery = Reply to be delivered
+stage-review-window = Review may be requested
+stage-review = Review
+stage-review-delivery = Review opinion to be delivered
+stage-rereview-window = Re-review may be requested
+stage-rereview = Re-review
+stage-rereview-delivery = Re-review opinion to be delivered
+stage-concluded = Concluded
+stage-directed = Directed to a legal channel
+stage-declined = Not accepted
+stage-voided = Voided
+
+due-due_soon = Due soon
+due-overdue = Overdue
+
+action-route = Route
+action-object = Object (send back)
+action-accept = Accept
+action-decline = Decline
+action-note = Handling note
+action-extend = Extend
+action-reply = Reply (decision)
+action-deliver = Record delivery
+action-rate = Record rating
+action-request-review = Request review
+action-review-decision = Review opinion
+action-request-rereview = Request re-review
+action-rereview-decision = Re-review opinion
+action-close = Close and archive
+action-void = Void
+
+afield-mode = Mode
+afield-unit = Unit
+afield-channel = Legal channel
+afield-result-due = Result due
+afield-reason = Reason
+afield-refer-to = The right body or channel
+afield-kind = Kind
+afield-text = Text
+afield-days = Days
+afield-outcome = Outcome
+afield-basis = Legal basis
+afield-received-on = Received by the petitioner on
+afield-rating = Rating
+
+mode-transfer = Transfer
+mode-assign = Assign
+mode-self = Handle here
+mode-legal-channel = Direct to a legal channel
+
+note-note = Investigation note
+note-hearing = Hearing
+note-mediation = Mediation
+note-coordination = Coordination
+
+outcome-support = Support
+outcome-explain = Explanation
+outcome-reject = Not supported
+
+rating-satisfied = Satisfied
+rating-basically-satisfied = Basically satisfied
+rating-dissatisfied = Dissatisfied
+
+review-outcome-uphold = Uphold
+review-outcome-change = Change
+
+event-route = Routed
+event-object = Objection
+event-accept = Accepted
+event-decline = Not accepted
+event-note = Handling note
+event-extend = Extended
+event-reply = Replied
+event-deliver = Delivered
+event-rate = Rated
+event-request-review = Review requested
+event-review-decision = Review opinion
+event-request-rereview = Re-review requested
+event-rereview-decision = Re-review opinion
+event-close = Closed
+event-void = Voided
+
+err-illegal-transition = That action is not allowed at the case's current stage.
+err-date-not-in-future = The date must be after today.
+err-extension-out-of-range = The extension is longer than allowed.
+err-date-before-reply = The date cannot be before the reply.
+err-invalid-mode = Unknown mode.
+err-invalid-kind = Unknown kind.
+err-invalid-days = Days must be a positive whole number.
+err-invalid-outcome = Unknown outcome.
+err-invalid-rating = Unknown rating.
+err-invalid-received-on = Use the form YYYY-MM-DD.
+err-invalid-result-due = Use the form YYYY-MM-DD.

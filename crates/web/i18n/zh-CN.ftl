@@ -231,3 +231,106 @@ err-duplicate = 该值已存在。
 err-payload-too-large = 内容过大。
 err-unsupported-media-type = 格式不支持。
 err-internal-error = 系统出现错误，已记录，请稍后再试。
+
+case-deadlines = 期限
+case-stage = 环节
+case-started = 开始
+case-met-on = 完成
+case-actions = 办理操作
+calendar-fallback = （该年度节假日安排未发布，按周末推算）
+
+stage-acceptance = 受理告知
+stage-handling = 办理
+stage-reply-delivery = 待送达答复
+stage-review-window = 复查申请期
+stage-review = 复查
+stage-review-delivery = 待送达复查意见
+stage-rereview-window = 复核申请期
+stage-rereview = 复核
+stage-rereview-delivery = 待送达复核意见
+stage-concluded = 已终结
+stage-directed = 已导入法定途径
+stage-declined = 不予受理
+stage-voided = 已作废
+
+due-due_soon = 即将到期
+due-overdue = 已超期
+
+action-route = 转送交办
+action-object = 提出异议（退回）
+action-accept = 受理
+action-decline = 不予受理
+action-note = 办理记录
+action-extend = 延期
+action-reply = 答复（信访处理意见书）
+action-deliver = 登记送达
+action-rate = 满意度评价
+action-request-review = 申请复查
+action-review-decision = 复查意见
+action-request-rereview = 申请复核
+action-rereview-decision = 复核意见
+action-close = 办结归档
+action-void = 作废
+
+afield-mode = 方式
+afield-unit = 单位
+afield-channel = 法定途径
+afield-result-due = 结果报送期限
+afield-reason = 理由
+afield-refer-to = 应向何机关或途径提出
+afield-kind = 类别
+afield-text = 内容
+afield-days = 天数
+afield-outcome = 结论
+afield-basis = 依据
+afield-received-on = 信访人收到日期
+afield-rating = 评价
+
+mode-transfer = 转送
+mode-assign = 交办
+mode-self = 本机关办理
+mode-legal-channel = 导入法定途径
+
+note-note = 调查记录
+note-hearing = 听证
+note-mediation = 调解
+note-coordination = 协调
+
+outcome-support = 支持
+outcome-explain = 解释说明
+outcome-reject = 不支持
+
+rating-satisfied = 满意
+rating-basically-satisfied = 基本满意
+rating-dissatisfied = 不满意
+
+review-outcome-uphold = 维持
+review-outcome-change = 撤销或变更
+
+event-route = 转送交办
+event-object = 提出异议
+event-accept = 受理
+event-decline = 不予受理
+event-note = 办理记录
+event-extend = 延期
+event-reply = 答复
+event-deliver = 送达
+event-rate = 满意度评价
+event-request-review = 申请复查
+event-review-decision = 复查意见
+event-request-rereview = 申请复核
+event-rereview-decision = 复核意见
+event-close = 办结归档
+event-void = 作废
+
+err-illegal-transition = 该事项当前环节不允许此操作。
+err-date-not-in-future = 日期应晚于今天。
+err-extension-out-of-range = 延期天数超出允许范围。
+err-date-before-reply = 收到日期不能早于答复日期。
+err-invalid-mode = 方式无效。
+err-invalid-kind = 类别无效。
+err-invalid-days = 天数应为正整数。
+err-invalid-outcome = 结论无效。
+err-invalid-rating = 评价无效。
+err-invalid-received-on = 日期格式应为 YYYY-MM-DD。
+err-invalid-result-due = 日期格式应为 YYYY-MM-DD。

@@ -1,7 +1,9 @@
 //! Settings the web layer needs, passed in by the binary.
 
 use chrono::{FixedOffset, Offset};
+use domain::calendar::{Calendar, Period, RuleSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -23,6 +25,10 @@ pub struct WebConfig {
     /// Failed logins before an account is locked, and for how long.
     pub lockout_failures: i64,
     pub lockout_minutes: i64,
+    /// Public holidays and adjusted working days, shipped and added by the admin.
+    pub calendar: Arc<Calendar>,
+    /// The periods the lifecycle counts (`cn-2022` by default).
+    pub rules: RuleSet,
 }
 
 impl WebConfig {
@@ -37,6 +43,8 @@ impl WebConfig {
             time_zone: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix()),
             lockout_failures: 5,
             lockout_minutes: 15,
+            calendar: Arc::new(Calendar::shipped()),
+            rules: default_rules(),
         }
     }
 
@@ -45,4 +53,29 @@ impl WebConfig {
             .with_timezone(&self.time_zone)
             .date_naive()
     }
+}
+
+/// The 2022 regulation's periods: the shipped `cn-2022` rule set, or the same written out.
+fn default_rules() -> RuleSet {
+    RuleSet::shipped(RuleSet::default_name()).unwrap_or_else(|| {
+        let days = |days| Period {
+            days,
+            working: false,
+        };
+        RuleSet {
+            name: "cn-2022".into(),
+            route: days(15),
+            objection: Period {
+                days: 5,
+                working: true,
+            },
+            acceptance: days(15),
+            handling: days(60),
+            max_extension: days(30),
+            review_request: days(30),
+            review_decision: days(30),
+            rereview_request: days(30),
+            rereview_decision: days(30),
+        }
+    })
 }

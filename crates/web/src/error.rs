@@ -26,6 +26,11 @@ pub enum ApiError {
     BadRequest(&'static str),
     #[error("version_conflict")]
     Conflict { current_version: i64 },
+    #[error("illegal_transition")]
+    IllegalTransition {
+        action: domain::lifecycle::Action,
+        stage: domain::Stage,
+    },
     #[error("duplicate")]
     Duplicate(String),
     #[error("payload_too_large")]
@@ -59,7 +64,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Validation(_) | ApiError::Duplicate(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -76,6 +81,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::BadRequest(code) => code,
             ApiError::Conflict { .. } => "version_conflict",
+            ApiError::IllegalTransition { .. } => "illegal_transition",
             ApiError::Duplicate(_) => "duplicate",
             ApiError::TooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
@@ -98,6 +104,9 @@ impl ApiError {
             ApiError::BadRequest(code) => format!("Bad request: {code}."),
             ApiError::Conflict { .. } => {
                 "Someone changed this record first. Reload it and apply your change again.".into()
+            }
+            ApiError::IllegalTransition { action, stage } => {
+                format!("`{action}` is not allowed while the case is in stage `{stage}`.")
             }
             ApiError::Duplicate(what) => format!("That value is already taken ({what})."),
             ApiError::TooLarge => "The request is too large.".into(),

@@ -7,10 +7,6 @@ use chrono::Datelike;
 use domain::{NewCase, Permission, QueryCode};
 use store::{RegisterResult, StoreError, Unit};
 
-/// Days the petition office has to route a registered case (2022 regulation, Art. 22).
-/// The statutory calendar (working days, holidays) refines this in the lifecycle.
-pub const ROUTING_DAYS: i64 = 15;
-
 /// Validates and stores a registration. Nothing is stored when anything is wrong.
 pub async fn register(
     state: &AppState,
@@ -32,7 +28,10 @@ pub async fn register(
         },
     };
     let query_code = QueryCode::generate(&mut rand::thread_rng());
-    let due_on = reg.received_on + chrono::Duration::days(ROUTING_DAYS);
+    let due = state
+        .config
+        .calendar
+        .add(reg.received_on, state.config.rules.route);
     let result = state
         .store
         .register_case(
@@ -40,7 +39,7 @@ pub async fn register(
             &unit,
             &query_code,
             today.year(),
-            Some(due_on),
+            Some((due.date, due.fallback)),
             &who.actor(),
         )
         .await?;

@@ -160,7 +160,8 @@ pub async fn create(
     check_uploads(&state, &files)?;
     let (result, _unit) = register(&state, &who, &input).await?;
     store_uploads(&state, &who, result.id, &files).await?;
-    let case = state.store.case(&who.scope(), result.id).await?;
+    let case =
+        crate::lifecycle_view::view(&state, state.store.case(&who.scope(), result.id).await?);
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({
@@ -270,8 +271,9 @@ pub async fn get(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(id): Path<i64>,
-) -> ApiResult<Json<CaseRecord>> {
-    Ok(Json(read_case_audited(&state, &who, id, "api").await?))
+) -> ApiResult<Json<crate::lifecycle_view::CaseView>> {
+    let record = read_case_audited(&state, &who, id, "api").await?;
+    Ok(Json(crate::lifecycle_view::view(&state, record)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

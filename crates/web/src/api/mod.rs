@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Every route is registered through utoipa-axum, so
 //! `/api/openapi.json` documents each one by construction.
 
+pub mod actions;
 pub mod admin;
 pub mod cases;
 mod json;
@@ -50,6 +51,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::list))
         .routes(routes!(cases::get, cases::correct))
         .routes(routes!(cases::events))
+        .routes(routes!(actions::take_action))
         .routes(routes!(cases::download_attachment))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()

@@ -12,7 +12,6 @@ use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
-use crate::registration::ROUTING_DAYS;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,6 +41,18 @@ struct CasePage {
     csrf: String,
     notice: Option<String>,
     error: Option<String>,
+    stage: String,
+    due_status: &'static str,
+    deadlines: Vec<DeadlineRow>,
+    actions: Vec<super::actions::ActionForm>,
+}
+
+pub struct DeadlineRow {
+    pub stage: String,
+    pub start: String,
+    pub due: String,
+    pub met_on: String,
+    pub fallback: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -50,7 +61,7 @@ pub struct PageQuery {
     conflict: Option<String>,
 }
 
-async fn show(
+pub async fn show(
     state: &AppState,
     t: Tr,
     who: &Principal,
@@ -69,9 +80,29 @@ async fn show(
         (Ok(c), Ok(e)) => (c, e),
         (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),
     };
+    let units = match state.store.units_under(&who.user.unit_path).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(who), &e.into()),
+    };
+    let life = crate::lifecycle_view::life_of(&c);
+    let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let page = CasePage {
         nav: Nav::of(who),
-        due_on: c.summary.due_on.clone().unwrap_or_default(),
+        due_on: show(life.due()),
+        stage: life.stage.as_str().to_string(),
+        due_status: crate::lifecycle_view::due_status(state, &life),
+        deadlines: life
+            .deadlines
+            .iter()
+            .map(|d| DeadlineRow {
+                stage: d.stage.as_str().to_string(),
+                start: d.start.to_string(),
+                due: show(d.due),
+                met_on: show(d.met_on),
+                fallback: d.fallback,
+            })
+            .collect(),
+        actions: super::actions::forms(state, &t, who, &life, &units),
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),
         events: events
@@ -139,7 +170,10 @@ pub async fn receipt(
             .join("、"),
         next_step: t.targs(
             "receipt-next-routing",
-            &[("due", &due), ("days", &ROUTING_DAYS.to_string())],
+            &[
+                ("due", &due),
+                ("days", &state.config.rules.route.days.to_string()),
+            ],
         ),
         today: state.config.today().to_string(),
         c,

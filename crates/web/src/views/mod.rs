@@ -1,6 +1,7 @@
 //! Staff pages under `/staff`, rendered on the server with askama. Every page works
 //! without JavaScript; every form carries the session's CSRF token.
 
+mod actions;
 mod admin;
 mod audit;
 mod case;
@@ -41,6 +42,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))
+        .route("/staff/cases/{id}/actions/{action}", post(actions::submit))
         .route("/staff/cases/{id}/attachments/{aid}", get(case::download))
         .route(
             "/staff/admin/units",

@@ -1,0 +1,71 @@
+//! Folding an event into a case's [`Life`].
+
+use super::decide::Event;
+use super::{Command, Deadline, Life};
+
+impl Life {
+    /// The case after `ev`. Pure: the same events always rebuild the same `Life`.
+    pub fn apply(&self, ev: &Event) -> Life {
+        let mut life = self.clone();
+        match &ev.command {
+            // These stay in the stage; an extension moves its due date.
+            Command::Note { .. } => return life,
+            Command::Rate { rating } => {
+                life.rating = Some(*rating);
+                return life;
+            }
+            Command::Extend { days, .. } => {
+                life.extended_days = *days;
+                if let Some(d) = life
+                    .deadlines
+                    .iter_mut()
+                    .rev()
+                    .find(|d| d.stage == life.stage && d.met_on.is_none())
+                {
+                    d.due = ev.due;
+                    d.fallback = ev.fallback;
+                }
+                return life;
+            }
+            Command::Route { unit, .. } => {
+                life.handling_unit = unit.clone().or(life.handling_unit);
+                life.objection_due = ev.objection_due;
+            }
+            Command::Accept => life.accepted_on = Some(ev.on),
+            Command::Reply { outcome, .. } => {
+                life.reply_outcome = Some(*outcome);
+                life.delivered = false;
+            }
+            Command::Deliver { .. } => life.delivered = true,
+            _ => {}
+        }
+        let start = match &ev.command {
+            Command::Deliver { received_on } => *received_on,
+            _ => ev.on,
+        };
+        if let Some(d) = life
+            .deadlines
+            .iter_mut()
+            .rev()
+            .find(|d| d.stage == self.stage && d.met_on.is_none())
+        {
+            d.met_on = Some(ev.on);
+        }
+        life.stage = ev.stage;
+        if ev.due.is_some()
+            || !matches!(
+                ev.stage,
+                crate::case::Stage::Closed | crate::case::Stage::Voided
+            )
+        {
+            life.deadlines.push(Deadline {
+                stage: ev.stage,
+                start,
+                due: ev.due,
+                met_on: None,
+                fallback: ev.fallback,
+            });
+        }
+        life
+    }
+}

@@ -1,0 +1,153 @@
+//! What a user can ask of a case, with the values each command carries.
+
+use crate::case::string_enum;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// An action on a case: `POST /api/v1/cases/{id}/actions/{action}`.
+    Action {
+        Route => "route",
+        Object => "object",
+        Accept => "accept",
+        Decline => "decline",
+        Note => "note",
+        Extend => "extend",
+        Reply => "reply",
+        Deliver => "deliver",
+        Rate => "rate",
+        RequestReview => "request_review",
+        ReviewDecision => "review_decision",
+        RequestRereview => "request_rereview",
+        RereviewDecision => "rereview_decision",
+        Close => "close",
+        Void => "void",
+    }
+);
+
+string_enum!(
+    /// The four ways to route a case (Art. 22).
+    RouteMode {
+        Transfer => "transfer",
+        Assign => "assign",
+        SelfHandle => "self",
+        LegalChannel => "legal_channel",
+    }
+);
+
+string_enum!(
+    /// What a handling note records.
+    NoteKind {
+        Note => "note",
+        Hearing => "hearing",
+        Mediation => "mediation",
+        Coordination => "coordination",
+    }
+);
+
+string_enum!(
+    /// The reply's outcome (支持 / 解释 / 不支持).
+    Outcome {
+        Support => "support",
+        Explain => "explain",
+        Reject => "reject",
+    }
+);
+
+string_enum!(
+    /// The petitioner's rating (Art. 21).
+    Rating {
+        Satisfied => "satisfied",
+        BasicallySatisfied => "basically_satisfied",
+        Dissatisfied => "dissatisfied",
+    }
+);
+
+string_enum!(
+    /// A review or re-review opinion.
+    ReviewOutcome {
+        Uphold => "uphold",
+        Change => "change",
+    }
+);
+
+/// A validated command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    Route {
+        mode: RouteMode,
+        unit: Option<String>,
+        channel: Option<String>,
+        result_due: Option<NaiveDate>,
+    },
+    Object {
+        reason: String,
+    },
+    Accept,
+    Decline {
+        reason: String,
+        refer_to: String,
+    },
+    Note {
+        kind: NoteKind,
+        text: String,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    Reply {
+        outcome: Outcome,
+        text: String,
+        basis: String,
+    },
+    Deliver {
+        received_on: NaiveDate,
+    },
+    Rate {
+        rating: Rating,
+    },
+    RequestReview {
+        reason: String,
+    },
+    ReviewDecision {
+        outcome: ReviewOutcome,
+        text: String,
+    },
+    RequestRereview {
+        reason: String,
+    },
+    RereviewDecision {
+        outcome: ReviewOutcome,
+        text: String,
+    },
+    Close {
+        reason: String,
+    },
+    Void {
+        reason: String,
+    },
+}
+
+impl Command {
+    pub fn action(&self) -> Action {
+        match self {
+            Command::Route { .. } => Action::Route,
+            Command::Object { .. } => Action::Object,
+            Command::Accept => Action::Accept,
+            Command::Decline { .. } => Action::Decline,
+            Command::Note { .. } => Action::Note,
+            Command::Extend { .. } => Action::Extend,
+            Command::Reply { .. } => Action::Reply,
+            Command::Deliver { .. } => Action::Deliver,
+            Command::Rate { .. } => Action::Rate,
+            Command::RequestReview { .. } => Action::RequestReview,
+            Command::ReviewDecision { .. } => Action::ReviewDecision,
+            Command::RequestRereview { .. } => Action::RequestRereview,
+            Command::RereviewDecision { .. } => Action::RereviewDecision,
+            Command::Close { .. } => Action::Close,
+            Command::Void { .. } => Action::Void,
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Deciding a command: is it allowed in this stage, is it well formed, and what follows.
+
+use super::{Action, Command, Life, LifecycleError, RouteMode};
+use crate::calendar::{Calendar, Due, Period, RuleSet};
+use crate::case::Stage;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What a decision needs besides the case: the day, the calendar and the rules.
+pub struct Context<'a> {
+    pub today: NaiveDate,
+    pub calendar: &'a Calendar,
+    pub rules: &'a RuleSet,
+}
+
+/// What happened: the command, the day it happened and the deadline it set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub on: NaiveDate,
+    #[serde(flatten)]
+    pub command: Command,
+    /// The stage the case moves to.
+    pub stage: Stage,
+    /// The new stage's (or, for an extension, the current stage's) due date.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    #[serde(default)]
+    pub fallback: bool,
+    #[serde(default)]
+    pub objection_due: Option<NaiveDate>,
+}
+
+pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> bool {
+    use Stage::*;
+    let s = life.stage;
+    let within_due = life.due().is_none_or(|d| today <= d);
+    match action {
+        Action::Route => s == Routing,
+        Action::Object => s == Acceptance && life.objection_due.is_none_or(|d| today <= d),
+        Action::Accept | Action::Decline => s == Acceptance,
+        Action::Note => matches!(s, Handling | Review | Rereview),
+        Action::Extend => s == Handling && life.extended_days == 0,
+        Action::Reply => s == Handling,
+        Action::Deliver => matches!(s, ReplyDelivery | ReviewDelivery | RereviewDelivery),
+        Action::Rate => {
+            life.delivered
+                && life.rating.is_none()
+                && matches!(
+                    s,
+                    ReviewWindow
+                        | Review
+                        | ReviewDelivery
+                        | RereviewWindow
+                        | Rereview
+                        | RereviewDelivery
+                        | Concluded
+                )
+        }
+        Action::RequestReview => s == ReviewWindow && within_due,
+        Action::ReviewDecision => s == Review,
+        Action::RequestRereview => s == RereviewWindow && within_due,
+        Action::RereviewDecision => s == Rereview,
+        Action::Close => matches!(
+            s,
+            ReviewWindow | RereviewWindow | Concluded | Directed | Declined
+        ),
+        Action::Void => !matches!(s, Closed | Voided),
+    }
+}
+
+fn required(field: &'static str, v: &str) -> Result<(), LifecycleError> {
+    if v.trim().is_empty() {
+        Err(LifecycleError::Invalid {
+            field,
+            code: "required",
+        })
+    } else if v.chars().count() > 20_000 {
+        Err(LifecycleError::Invalid {
+            field,
+            code: "too_long",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError> {
+    match cmd {
+        Command::Route {
+            mode,
+            unit,
+            channel,
+            result_due,
+        } => match mode {
+            RouteMode::Transfer | RouteMode::Assign
+                if unit.as_deref().is_none_or(|u| u.trim().is_empty()) =>
+            {
+                Err(LifecycleError::Invalid {
+                    field: "unit",
+                    code: "required",
+                })
+            }
+            RouteMode::Assign if result_due.is_none_or(|d| d <= ctx.today) => {
+                Err(LifecycleError::Invalid {
+                    field: "result_due",
+                    code: "date_not_in_future",
+                })
+            }
+            RouteMode::LegalChannel => required("channel", channel.as_deref().unwrap_or("")),
+            _ => Ok(()),
+        },
+        Command::Object { reason }
+        | Command::RequestReview { reason }
+        | Command::RequestRereview { reason } => required("reason", reason),
+        Command::Close { reason } | Command::Void { reason } => required("reason", reason),
+        Command::Decline { reason, refer_to } => {
+            required("reason", reason).and(required("refer_to", refer_to))
+        }
+        Command::Note { text, .. }
+        | Command::ReviewDecision { text, .. }
+        | Command::RereviewDecision { text, .. } => required("text", text),
+        Command::Extend { days, reason } => {
+            if *days == 0 || *days > ctx.rules.max_extension.days {
+                Err(LifecycleError::Invalid {
+                    field: "days",
+                    code: "extension_out_of_range",
+                })
+            } else {
+                required("reason", reason)
+            }
+        }
+        Command::Reply { text, basis, .. } => required("text", text).and(required("basis", basis)),
+        Command::Deliver { received_on } => {
+            let started = life.current().map(|d| d.start).unwrap_or(*received_on);
+            if *received_on > ctx.today {
+                Err(LifecycleError::Invalid {
+                    field: "received_on",
+                    code: "date_in_future",
+                })
+            } else if *received_on < started {
+                Err(LifecycleError::Invalid {
+                    field: "received_on",
+                    code: "date_before_reply",
+                })
+            } else {
+                Ok(())
+            }
+        }
+        Command::Accept | Command::Rate { .. } => Ok(()),
+    }
+}
+
+/// Applies `cmd` to `life` on `ctx.today`: the event that records it, or why not.
+pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, LifecycleError> {
+    let action = cmd.action();
+    if !stage_allows(life, action, ctx.today) {
+        return Err(LifecycleError::IllegalTransition {
+            action,
+            stage: life.stage,
+        });
+    }
+    check(cmd, life, ctx)?;
+    let (today, cal, r) = (ctx.today, ctx.calendar, ctx.rules);
+    let due = |start: NaiveDate, p: Period| -> Due { cal.add(start, p) };
+    let mut ev = Event {
+        on: today,
+        command: cmd.clone(),
+        stage: life.stage,
+        due: None,
+        fallback: false,
+        objection_due: None,
+    };
+    let set = |ev: &mut Event, stage: Stage, d: Option<Due>| {
+        ev.stage = stage;
+        ev.due = d.map(|d| d.date);
+        ev.fallback = d.is_some_and(|d| d.fallback);
+    };
+    match cmd {
+        Command::Route {
+            mode: RouteMode::LegalChannel,
+            ..
+        } => set(&mut ev, Stage::Directed, None),
+        Command::Route { .. } => {
+            set(&mut ev, Stage::Acceptance, Some(due(today, r.acceptance)));
+            ev.objection_due = Some(due(today, r.objection).date);
+        }
+        Command::Object { .. } => set(&mut ev, Stage::Routing, Some(due(today, r.route))),
+        Command::Accept => set(&mut ev, Stage::Handling, Some(due(today, r.handling))),
+        Command::Decline { .. } => set(&mut ev, Stage::Declined, None),
+        Command::Note { .. } | Command::Rate { .. } => {
+            let d = life.current().and_then(|c| c.due);
+            ev.due = d;
+            ev.fallback = life.current().is_some_and(|c| c.fallback);
+        }
+        Command::Extend { days, .. } => {
+            let start = life.accepted_on.unwrap_or(today);
+            let period = Period {
+                days: r.handling.days + days,
+                working: r.handling.working,
+            };
+            set(&mut ev, Stage::Handling, Some(due(start, period)));
+        }
+        Command::Reply { .. } => set(&mut ev, Stage::ReplyDelivery, None),
+        Command::Deliver { received_on } => match life.stage {
+            Stage::ReplyDelivery => set(
+                &mut ev,
+                Stage::ReviewWindow,
+                Some(due(*received_on, r.review_request)),
+            ),
+            Stage::ReviewDelivery => set(
+                &mut ev,
+                Stage::RereviewWindow,
+                Some(due(*received_on, r.rereview_request)),
+            ),
+            _ => set(&mut ev, Stage::Concluded, None),
+        },
+        Command::RequestReview { .. } => {
+            set(&mut ev, Stage::Review, Some(due(today, r.review_decision)))
+        }
+        Command::ReviewDecision { .. } => set(&mut ev, Stage::ReviewDelivery, None),
+        Command::RequestRereview { .. } => set(
+            &mut ev,
+            Stage::Rereview,
+            Some(due(today, r.rereview_decision)),
+        ),
+        Command::RereviewDecision { .. } => set(&mut ev, Stage::RereviewDelivery, None),
+        Command::Close { .. } => set(&mut ev, Stage::Closed, None),
+        Command::Void { .. } => set(&mut ev, Stage::Voided, None),
+    }
+    Ok(ev)
+}

@@ -1,0 +1,66 @@
+//! Recording a lifecycle action: the event and the new projection, in one transaction,
+//! only if nobody changed the case since it was read.
+
+use crate::cases::append_event;
+use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::lifecycle::Life;
+
+/// What one action writes.
+pub struct ActionRecord<'a> {
+    /// The event kind: the action's name.
+    pub kind: &'a str,
+    pub payload: serde_json::Value,
+    /// The case's lifecycle after the action.
+    pub life: &'a Life,
+    /// The unit that now has the case (a transfer or an assignment).
+    pub move_to: Option<&'a Unit>,
+}
+
+impl Store {
+    /// Appends the event and updates stage, state, due date, lifecycle and (when moved)
+    /// the unit, if the case is still at `expected_version`; otherwise
+    /// [`StoreError::Conflict`].
+    pub async fn record_action(
+        &self,
+        scope: &Scope,
+        id: i64,
+        expected_version: i64,
+        a: &ActionRecord<'_>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let current = self.case_summary(scope, id).await?;
+        let life = serde_json::to_string(a.life).map_err(|e| StoreError::Data(e.to_string()))?;
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET stage = $1, state = $2, due_on = $3, lifecycle = $4,
+                 unit_id = $5, unit_path = $6, updated_at = $7, version = version + 1
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(a.life.stage.as_str())
+        .bind(a.life.stage.state().as_str())
+        .bind(a.life.due().map(|d| d.to_string()))
+        .bind(life)
+        .bind(a.move_to.map(|u| u.id).unwrap_or(current.unit_id))
+        .bind(match a.move_to {
+            Some(u) => u.path.clone(),
+            None => self.unit(current.unit_id).await?.path,
+        })
+        .bind(now)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            let latest = self.case_summary(scope, id).await?;
+            return Err(StoreError::Conflict {
+                current_version: latest.version,
+            });
+        }
+        append_event(&mut tx, id, a.kind, actor, now, &a.payload).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

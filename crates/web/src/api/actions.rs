@@ -1,0 +1,255 @@
+//! `POST /api/v1/cases/{id}/actions/{action}`: the lifecycle, through the API and the
+//! case page alike.
+
+use super::JsonBody;
+use crate::app::AppState;
+use crate::auth::{ApiUser, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::lifecycle_view::{life_of, view, CaseView};
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::NaiveDate;
+use domain::lifecycle::{
+    decide, may_act, Action, Command, Context, LifecycleError, NoteKind, Outcome, Rating,
+    ReviewOutcome, RouteMode,
+};
+use domain::FieldErrors;
+use std::collections::HashMap;
+use store::{ActionRecord, StoreError};
+
+/// An action's fields, as strings, from a JSON object or a form.
+pub type Fields = HashMap<String, String>;
+
+pub fn fields_from_json(v: &serde_json::Value) -> Fields {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| match v {
+                    serde_json::Value::String(s) => Some((k.clone(), s.clone())),
+                    serde_json::Value::Number(n) => Some((k.clone(), n.to_string())),
+                    serde_json::Value::Bool(b) => Some((k.clone(), b.to_string())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn text(f: &Fields, k: &str) -> String {
+    f.get(k).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+fn opt(f: &Fields, k: &str) -> Option<String> {
+    Some(text(f, k)).filter(|s| !s.is_empty())
+}
+
+fn parsed<T>(
+    f: &Fields,
+    k: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let v = text(f, k);
+    let r = parse(&v);
+    if r.is_none() {
+        errors.insert(
+            k.into(),
+            if v.is_empty() {
+                "required".into()
+            } else {
+                format!("invalid_{k}")
+            },
+        );
+    }
+    r
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Builds the command for `action` from its fields.
+pub fn command(action: Action, f: &Fields) -> Result<Command, ApiError> {
+    let mut e = FieldErrors::new();
+    let cmd = match action {
+        Action::Route => {
+            let mode = parsed(f, "mode", RouteMode::parse, &mut e);
+            let result_due = match opt(f, "result_due") {
+                None => None,
+                Some(d) => parsed(f, "result_due", date, &mut e).or_else(|| date(&d)),
+            };
+            mode.map(|mode| Command::Route {
+                mode,
+                unit: opt(f, "unit"),
+                channel: opt(f, "channel"),
+                result_due,
+            })
+        }
+        Action::Object => Some(Command::Object {
+            reason: text(f, "reason"),
+        }),
+        Action::Accept => Some(Command::Accept),
+        Action::Decline => Some(Command::Decline {
+            reason: text(f, "reason"),
+            refer_to: text(f, "refer_to"),
+        }),
+        Action::Note => {
+            let kind = match opt(f, "kind") {
+                None => Some(NoteKind::Note),
+                Some(_) => parsed(f, "kind", NoteKind::parse, &mut e),
+            };
+            kind.map(|kind| Command::Note {
+                kind,
+                text: text(f, "text"),
+            })
+        }
+        Action::Extend => {
+            parsed(f, "days", |s| s.parse::<u32>().ok(), &mut e).map(|days| Command::Extend {
+                days,
+                reason: text(f, "reason"),
+            })
+        }
+        Action::Reply => {
+            parsed(f, "outcome", Outcome::parse, &mut e).map(|outcome| Command::Reply {
+                outcome,
+                text: text(f, "text"),
+                basis: text(f, "basis"),
+            })
+        }
+        Action::Deliver => parsed(f, "received_on", date, &mut e)
+            .map(|received_on| Command::Deliver { received_on }),
+        Action::Rate => {
+            parsed(f, "rating", Rating::parse, &mut e).map(|rating| Command::Rate { rating })
+        }
+        Action::RequestReview => Some(Command::RequestReview {
+            reason: text(f, "reason"),
+        }),
+        Action::RequestRereview => Some(Command::RequestRereview {
+            reason: text(f, "reason"),
+        }),
+        Action::ReviewDecision => {
+            parsed(f, "outcome", ReviewOutcome::parse, &mut e).map(|outcome| {
+                Command::ReviewDecision {
+                    outcome,
+                    text: text(f, "text"),
+                }
+            })
+        }
+        Action::RereviewDecision => {
+            parsed(f, "outcome", ReviewOutcome::parse, &mut e).map(|outcome| {
+                Command::RereviewDecision {
+                    outcome,
+                    text: text(f, "text"),
+                }
+            })
+        }
+        Action::Close => Some(Command::Close {
+            reason: text(f, "reason"),
+        }),
+        Action::Void => Some(Command::Void {
+            reason: text(f, "reason"),
+        }),
+    };
+    match cmd {
+        Some(c) if e.is_empty() => Ok(c),
+        _ => Err(ApiError::Validation(e)),
+    }
+}
+
+/// Takes `cmd` on case `id` for `who`: role, scope and stage checked; the event and the
+/// new projection written together. A concurrent change is retried on the fresh case, so
+/// two actions never overwrite each other.
+pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> ApiResult<CaseView> {
+    let action = cmd.action();
+    let role = who.role().ok_or(ApiError::Forbidden)?;
+    let scope = who.scope();
+    for _ in 0..3 {
+        let record = state.store.case(&scope, id).await?;
+        if !may_act(role, action) {
+            return Err(ApiError::Forbidden);
+        }
+        // Review opinions come from above the unit that handled the case.
+        if matches!(action, Action::ReviewDecision | Action::RereviewDecision) {
+            let case_unit = state.store.unit(record.summary.unit_id).await?;
+            if case_unit.path == who.user.unit_path {
+                return Err(ApiError::Forbidden);
+            }
+        }
+        let move_to = match cmd {
+            Command::Route {
+                mode: RouteMode::Transfer | RouteMode::Assign,
+                unit: Some(code),
+                ..
+            } => match state.store.unit_by_code(&code.to_ascii_uppercase()).await {
+                Ok(u) if scope.contains(&u.path) => Some(u),
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(ApiError::field("unit", "unknown_unit"))
+                }
+                Err(e) => return Err(e.into()),
+            },
+            _ => None,
+        };
+        let life = life_of(&record);
+        let ctx = Context {
+            today: state.config.today(),
+            calendar: &state.config.calendar,
+            rules: &state.config.rules,
+        };
+        let mut cmd = cmd.clone();
+        if let (Command::Route { unit, .. }, Some(u)) = (&mut cmd, &move_to) {
+            *unit = Some(u.code.clone());
+        }
+        let event = decide(&life, &cmd, &ctx).map_err(|e| match e {
+            LifecycleError::IllegalTransition { action, stage } => {
+                ApiError::IllegalTransition { action, stage }
+            }
+            LifecycleError::Invalid { field, code } => ApiError::field(field, code),
+        })?;
+        let next = life.apply(&event);
+        let payload =
+            serde_json::to_value(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let rec = ActionRecord {
+            kind: action.as_str(),
+            payload,
+            life: &next,
+            move_to: move_to.as_ref(),
+        };
+        match state
+            .store
+            .record_action(&scope, id, record.summary.version, &rec, &who.actor())
+            .await
+        {
+            Ok(()) => {
+                // A transfer may move the case out of the actor's own unit but never out of
+                // their scope: the target was checked to be inside it.
+                let fresh = state.store.case(&scope, id).await?;
+                return Ok(view(state, fresh));
+            }
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let latest = state.store.case_summary(&scope, id).await?;
+    Err(ApiError::Conflict {
+        current_version: latest.version,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions/{action}", tag = "cases",
+    params(("id" = i64, Path, description = "Case id"),
+           ("action" = String, Path, description = "route | object | accept | decline | note | extend | reply | deliver | rate | request_review | review_decision | request_rereview | rereview_decision | close | void")),
+    request_body(content = serde_json::Value, description = "The action's fields, e.g. route: {\"mode\":\"transfer|assign|self|legal_channel\",\"unit\":…,\"channel\":…,\"result_due\":\"YYYY-MM-DD\"}; extend: {\"days\":…,\"reason\":…}; reply: {\"outcome\":\"support|explain|reject\",\"text\":…,\"basis\":…}; deliver: {\"received_on\":\"YYYY-MM-DD\"}"),
+    responses((status = 200, description = "The updated case, with stage, state, due_date and deadlines"),
+              (status = 403, description = "Your role or scope does not allow this action", body = crate::error::ErrorBody),
+              (status = 409, description = "Not allowed in the case's stage (`illegal_transition`)", body = crate::error::ErrorBody),
+              (status = 422, description = "A field is missing or wrong", body = crate::error::ErrorBody)))]
+pub async fn take_action(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((id, action)): Path<(i64, String)>,
+    JsonBody(body): JsonBody<serde_json::Value>,
+) -> ApiResult<Json<CaseView>> {
+    let action = Action::parse(&action).ok_or(ApiError::NotFound)?;
+    let cmd = command(action, &fields_from_json(&body))?;
+    Ok(Json(act(&state, &who, id, &cmd).await?))
+}

@@ -1,0 +1,81 @@
+//! A case as the API and the pages show it: the stored record plus its lifecycle —
+//! stage, due date, every stage's deadline, whether it is due soon or overdue, and the
+//! actions allowed now.
+
+use crate::app::AppState;
+use domain::lifecycle::{Action, Deadline, Life};
+use domain::Stage;
+use serde::Serialize;
+use store::CaseRecord;
+
+/// Working days left at or under which a case counts as due soon.
+pub const DUE_SOON_WORKING_DAYS: u32 = 3;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub record: CaseRecord,
+    /// The current stage's deadline.
+    pub due_date: Option<chrono::NaiveDate>,
+    /// `ok`, `due_soon`, `overdue`, or `none` when the stage has no deadline.
+    pub due_status: &'static str,
+    pub deadlines: Vec<Deadline>,
+    pub handling_unit: Option<String>,
+    pub objection_due: Option<chrono::NaiveDate>,
+    pub extended_days: u32,
+    pub reply_outcome: Option<String>,
+    pub rating: Option<String>,
+    /// Actions the case's stage allows today (the caller's role may allow fewer).
+    pub allowed_actions: Vec<Action>,
+}
+
+/// The case's lifecycle; rows from before the lifecycle existed get one from their columns.
+pub fn life_of(record: &CaseRecord) -> Life {
+    if let Ok(life) = serde_json::from_str::<Life>(&record.lifecycle) {
+        return life;
+    }
+    let s = &record.summary;
+    let received =
+        chrono::NaiveDate::parse_from_str(&s.received_on, "%Y-%m-%d").unwrap_or_default();
+    let due = s
+        .due_on
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let mut life = Life::registered(received, due.map(|d| (d, false)));
+    if let Some(stage) = Stage::parse(&s.stage) {
+        life.stage = stage;
+    }
+    life
+}
+
+pub fn due_status(state: &AppState, life: &Life) -> &'static str {
+    let today = state.config.today();
+    match life.due() {
+        None => "none",
+        Some(d) if d < today => "overdue",
+        Some(d) => {
+            let (left, _) = state.config.calendar.working_days_between(today, d);
+            if left <= DUE_SOON_WORKING_DAYS {
+                "due_soon"
+            } else {
+                "ok"
+            }
+        }
+    }
+}
+
+pub fn view(state: &AppState, record: CaseRecord) -> CaseView {
+    let life = life_of(&record);
+    CaseView {
+        due_date: life.due(),
+        due_status: due_status(state, &life),
+        allowed_actions: life.allowed_actions(state.config.today()),
+        handling_unit: life.handling_unit.clone(),
+        objection_due: life.objection_due,
+        extended_days: life.extended_days,
+        reply_outcome: life.reply_outcome.map(|o| o.as_str().to_string()),
+        rating: life.rating.map(|r| r.as_str().to_string()),
+        deadlines: life.deadlines,
+        record,
+    }
+}
