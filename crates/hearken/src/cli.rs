@@ -53,6 +53,31 @@ pub enum Command {
     /// Fill the database with realistic demonstration data: units, users of every role and
     /// petitions over two years.
     Demo(DemoArgs),
+    /// Deadlines on the statutory calendar (public holidays and adjusted working days).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// Print the due date of a period: counting starts the day after START (Civil Code
+    /// Art. 201); a calendar-day period ending on a rest day ends on the next working day
+    /// (Art. 203).
+    Due {
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        days: u32,
+        /// Count working days instead of calendar days.
+        #[arg(long)]
+        working: bool,
+    },
+    /// Print `true` if DATE is a working day, else `false`.
+    Workday { date: String },
+    /// List the years with a published holiday schedule.
+    Years,
 }
 
 #[derive(Args, Debug)]
@@ -69,6 +94,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long, env = "HEARKEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The periods the lifecycle counts: cn-2022, cn-2005 or hotline-12345.
+    #[arg(long, env = "HEARKEN_RULE_SET", default_value = "cn-2022")]
+    pub rule_set: String,
 }
 
 #[derive(Subcommand, Debug)]

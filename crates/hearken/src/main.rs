@@ -1,13 +1,14 @@
 //! `hearken`: the petition case system in one binary.
 
 mod bootstrap;
+mod calendar;
 mod cli;
 mod demo;
 mod serve;
 mod users;
 
 use clap::Parser;
-use cli::{Cli, Command, UserCommand};
+use cli::{CalendarCommand, Cli, Command, UserCommand};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -44,6 +45,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => match command {
             UserCommand::Add(args) => users::add(&g, &args).await,
             UserCommand::ResetPassword(args) => users::reset_password(&g, &args).await,
+        },
+        Command::Calendar { command } => match command {
+            CalendarCommand::Due {
+                start,
+                days,
+                working,
+            } => calendar::due(&g.data, &start, days, working),
+            CalendarCommand::Workday { date } => calendar::workday(&g.data, &date),
+            CalendarCommand::Years => calendar::years(&g.data),
         },
         Command::Demo(args) => {
             let store = bootstrap::open_ready(&g).await?;

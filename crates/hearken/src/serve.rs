@@ -19,6 +19,21 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     let mut config = WebConfig::new(&g.data);
     config.session_idle_minutes = args.session_idle_minutes.max(1);
     config.secure_cookies = args.secure_cookies;
+    config.calendar = std::sync::Arc::new(crate::calendar::load(&g.data)?);
+    config.rules = domain::calendar::RuleSet::shipped(&args.rule_set).with_context(|| {
+        format!(
+            "unknown rule set '{}'; use one of: {}",
+            args.rule_set,
+            domain::calendar::RuleSet::names().join(", ")
+        )
+    })?;
+    for year in web::views::missing_calendar_years(&config) {
+        eprintln!(
+            "warning: no holiday schedule for {year}: deadlines that reach it are counted on plain weekends; \
+             add it under {}/calendar/",
+            g.data.display()
+        );
+    }
     let state = AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&args.bind)

@@ -174,3 +174,63 @@ fn demo_fills_an_empty_database_and_refuses_a_full_one() {
     assert!(text(&again).contains("already holds cases"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn calendar_prints_due_dates_and_working_days() {
+    let dir = temp("calendar");
+    let run = |args: &[&str]| hearken(&[args, &["--data", &dir]].concat(), "", &[]);
+    // 15 days from 2026-02-05 end on 2026-02-20, inside the Spring Festival holiday.
+    let out = run(&["calendar", "due", "--start", "2026-02-05", "--days", "15"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2026-02-24");
+    // Working days count the adjusted working Saturday 2026-02-14.
+    let out = run(&[
+        "calendar",
+        "due",
+        "--start",
+        "2026-02-12",
+        "--days",
+        "5",
+        "--working",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "2026-02-26");
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["calendar", "workday", "2026-02-14"]).stdout).trim(),
+        "true"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["calendar", "workday", "2026-02-16"]).stdout).trim(),
+        "false"
+    );
+
+    // A year without a schedule falls back to weekends, and says so on stderr.
+    let out = run(&["calendar", "workday", "2027-10-04"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "true");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no published holiday schedule"));
+
+    // An admin adds the year in a file, without a rebuild.
+    std::fs::create_dir_all(format!("{dir}/calendar")).expect("dir");
+    std::fs::write(
+        format!("{dir}/calendar/2027.toml"),
+        "[2027]\nholidays = [\"2027-10-01\", \"2027-10-04\"]\nworkdays = [\"2027-10-09\"]\n",
+    )
+    .expect("write");
+    let out = run(&["calendar", "workday", "2027-10-04"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "false");
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["calendar", "workday", "2027-10-09"]).stdout).trim(),
+        "true"
+    );
+
+    // A bad file is named.
+    std::fs::write(
+        format!("{dir}/calendar/bad.toml"),
+        "[2028]\nholidays = [\"2028-13-01\"]\n",
+    )
+    .expect("write");
+    let out = run(&["calendar", "workday", "2028-01-03"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("bad.toml"), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -50,7 +50,14 @@ async fn register(store: &Store, unit: &store::Unit, content: &str) -> store::Re
         .expect("valid");
     let code = QueryCode::generate(&mut rand::thread_rng());
     store
-        .register_case(&reg, unit, &code, 2026, Some((today(), false)), &Actor::system())
+        .register_case(
+            &reg,
+            unit,
+            &code,
+            2026,
+            Some((today(), false)),
+            &Actor::system(),
+        )
         .await
         .expect("register")
 }

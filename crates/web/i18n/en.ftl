@@ -334,3 +334,4 @@ err-invalid-outcome = Unknown outcome.
 err-invalid-rating = Unknown rating.
 err-invalid-received-on = Use the form YYYY-MM-DD.
 err-invalid-result-due = Use the form YYYY-MM-DD.
+calendar-missing = The holiday schedule for { $years } is missing: deadlines that reach it are counted on plain weekends. Add the year under calendar/ in the data folder (see the README).

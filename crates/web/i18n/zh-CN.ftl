@@ -334,3 +334,4 @@ err-invalid-outcome = 结论无效。
 err-invalid-rating = 评价无效。
 err-invalid-received-on = 日期格式应为 YYYY-MM-DD。
 err-invalid-result-due = 日期格式应为 YYYY-MM-DD。
+calendar-missing = 尚未导入 { $years } 年的节假日安排：涉及这些年份的期限暂按周末推算。请在数据目录的 calendar/ 下添加该年度安排（见 README）。

@@ -74,7 +74,7 @@ pub async fn page(
         })
         .flatten();
     let page = AuditPage {
-        nav: Nav::of(&who),
+        nav: Nav::with_warnings(&state, &t, &who),
         entries: entries
             .into_iter()
             .map(|e| EntryRow {

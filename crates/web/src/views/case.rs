@@ -87,7 +87,7 @@ pub async fn show(
     let life = crate::lifecycle_view::life_of(&c);
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let page = CasePage {
-        nav: Nav::of(who),
+        nav: Nav::with_warnings(state, &t, who),
         due_on: show(life.due()),
         stage: life.stage.as_str().to_string(),
         due_status: crate::lifecycle_view::due_status(state, &life),

@@ -73,11 +73,38 @@ pub struct Nav {
     pub is_admin: bool,
     pub can_audit: bool,
     pub can_register: bool,
+    /// For admins: the holiday schedule is missing for a year deadlines reach.
+    pub calendar_warning: Option<String>,
+}
+
+/// Years that deadlines opened today can reach but that have no published holiday
+/// schedule: this year and the one 90 days on.
+pub fn missing_calendar_years(config: &crate::WebConfig) -> Vec<i32> {
+    use chrono::Datelike;
+    let today = config.today();
+    let mut years = vec![today.year(), (today + chrono::Duration::days(90)).year()];
+    years.dedup();
+    years
+        .into_iter()
+        .filter(|y| !config.calendar.has_year(*y))
+        .collect()
 }
 
 impl Nav {
+    /// The header, with the warnings an admin must see on every page.
+    pub fn with_warnings(state: &AppState, t: &Tr, p: &Principal) -> Option<Nav> {
+        let missing = missing_calendar_years(&state.config);
+        let mut nav = Nav::of(p)?;
+        if p.can(Permission::Administer) && !missing.is_empty() {
+            let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
+            nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
+        }
+        Some(nav)
+    }
+
     pub fn of(p: &Principal) -> Option<Nav> {
         Some(Nav {
+            calendar_warning: None,
             display_name: p.user.display_name.clone(),
             role: p.user.role.clone(),
             unit_name: p.user.unit_name.clone(),

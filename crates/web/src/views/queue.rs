@@ -122,7 +122,7 @@ pub async fn page(
         .collect();
     let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
     let page = QueuePage {
-        nav: Nav::of(&who),
+        nav: Nav::with_warnings(&state, &t, &who),
         rows,
         next_url,
         states: CaseState::ALL

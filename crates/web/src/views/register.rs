@@ -81,7 +81,7 @@ async fn show(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = RegisterPage {
-        nav: Nav::of(who),
+        nav: Nav::with_warnings(state, &t, who),
         csrf: who.csrf().to_string(),
         f,
         errors,
