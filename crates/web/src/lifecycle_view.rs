@@ -49,8 +49,13 @@ pub fn life_of(record: &CaseRecord) -> Life {
 }
 
 pub fn due_status(state: &AppState, life: &Life) -> &'static str {
+    status_of_due(state, life.due())
+}
+
+/// `ok`, `due_soon` (at most three working days left), `overdue`, or `none`.
+pub fn status_of_due(state: &AppState, due: Option<chrono::NaiveDate>) -> &'static str {
     let today = state.config.today();
-    match life.due() {
+    match due {
         None => "none",
         Some(d) if d < today => "overdue",
         Some(d) => {

@@ -15,12 +15,14 @@ pub struct Row {
     pub case_no: String,
     pub received_on: String,
     pub due_on: String,
+    pub due_status: &'static str,
     pub unit_name: String,
     pub channel: String,
     pub case_type: String,
     pub category: String,
     pub excerpt: String,
     pub state: String,
+    pub stage: String,
 }
 
 #[derive(Template)]
@@ -111,6 +113,12 @@ pub async fn page(
             id: c.id,
             case_no: c.case_no,
             received_on: c.received_on,
+            due_status: crate::lifecycle_view::status_of_due(
+                &state,
+                c.due_on
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            ),
             due_on: c.due_on.unwrap_or_default(),
             unit_name: c.unit_name,
             channel: c.channel,
@@ -118,6 +126,7 @@ pub async fn page(
             category: category_label(&t, &cats, &c.category),
             excerpt: c.excerpt,
             state: c.state,
+            stage: c.stage,
         })
         .collect();
     let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
