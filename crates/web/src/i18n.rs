@@ -7,8 +7,15 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::convert::Infallible;
 use std::sync::Arc;
 
-const ZH: &str = include_str!("../i18n/zh-CN.ftl");
-const EN: &str = include_str!("../i18n/en.ftl");
+/// The message files of each language: the staff pages, and the public portal.
+const ZH: &[&str] = &[
+    include_str!("../i18n/zh-CN.ftl"),
+    include_str!("../i18n/portal.zh-CN.ftl"),
+];
+const EN: &[&str] = &[
+    include_str!("../i18n/en.ftl"),
+    include_str!("../i18n/portal.en.ftl"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -46,14 +53,16 @@ pub struct I18n {
     en: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, source: &str) -> Result<FluentBundle<FluentResource>, String> {
+fn bundle(lang: &str, sources: &[&str]) -> Result<FluentBundle<FluentResource>, String> {
     let id: unic_langid::LanguageIdentifier = lang.parse().map_err(|e| format!("{lang}: {e}"))?;
-    let res = FluentResource::try_new(source.to_string())
-        .map_err(|(_, errs)| format!("{lang}.ftl: {errs:?}"))?;
     let mut b = FluentBundle::new_concurrent(vec![id]);
     b.set_use_isolating(false);
-    b.add_resource(res)
-        .map_err(|errs| format!("{lang}.ftl: {errs:?}"))?;
+    for source in sources {
+        let res = FluentResource::try_new(source.to_string())
+            .map_err(|(_, errs)| format!("{lang}.ftl: {errs:?}"))?;
+        b.add_resource(res)
+            .map_err(|errs| format!("{lang}.ftl: {errs:?}"))?;
+    }
     Ok(b)
 }
 
@@ -93,7 +102,8 @@ impl I18n {
             Lang::Zh => ZH,
             Lang::En => EN,
         };
-        src.lines()
+        src.iter()
+            .flat_map(|s| s.lines())
             .filter_map(|l| {
                 let (k, _) = l.split_once(" =")?;
                 (!k.starts_with(' ') && !k.starts_with('#') && !k.is_empty())

@@ -157,24 +157,54 @@ pub fn command(action: Action, f: &Fields) -> Result<Command, ApiError> {
 }
 
 /// Takes `cmd` on case `id` for `who`: role, scope and stage checked; the event and the
-/// new projection written together. A concurrent change is retried on the fresh case, so
-/// two actions never overwrite each other.
+/// new projection written together.
 pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> ApiResult<CaseView> {
     let action = cmd.action();
     let role = who.role().ok_or(ApiError::Forbidden)?;
     let scope = who.scope();
-    for _ in 0..3 {
-        let record = state.store.case(&scope, id).await?;
-        if !may_act(role, action) {
+    let record = state.store.case(&scope, id).await?;
+    if !may_act(role, action) {
+        return Err(ApiError::Forbidden);
+    }
+    // Review opinions come from above the unit that handled the case.
+    if matches!(action, Action::ReviewDecision | Action::RereviewDecision) {
+        let case_unit = state.store.unit(record.summary.unit_id).await?;
+        if case_unit.path == who.user.unit_path {
             return Err(ApiError::Forbidden);
         }
-        // Review opinions come from above the unit that handled the case.
-        if matches!(action, Action::ReviewDecision | Action::RereviewDecision) {
-            let case_unit = state.store.unit(record.summary.unit_id).await?;
-            if case_unit.path == who.user.unit_path {
-                return Err(ApiError::Forbidden);
-            }
-        }
+    }
+    apply(state, &scope, &who.actor(), id, cmd).await
+}
+
+/// What a petitioner may do on the public portal, with the case number and query code:
+/// rate the handling and ask for a review or a re-review.
+pub async fn petitioner_act(state: &AppState, id: i64, cmd: &Command) -> ApiResult<CaseView> {
+    if !matches!(
+        cmd.action(),
+        Action::Rate | Action::RequestReview | Action::RequestRereview
+    ) {
+        return Err(ApiError::Forbidden);
+    }
+    let actor = store::Actor {
+        id: None,
+        name: "petitioner".into(),
+        ip: String::new(),
+    };
+    apply(state, &store::Scope::new("/"), &actor, id, cmd).await
+}
+
+/// Decides and records `cmd`. A concurrent change is retried on the fresh case, so two
+/// actions never overwrite each other.
+async fn apply(
+    state: &AppState,
+    scope: &store::Scope,
+    actor: &store::Actor,
+    id: i64,
+    cmd: &Command,
+) -> ApiResult<CaseView> {
+    let action = cmd.action();
+    for _ in 0..3 {
+        let record = state.store.case(scope, id).await?;
         let move_to = match cmd {
             Command::Route {
                 mode: RouteMode::Transfer | RouteMode::Assign,
@@ -216,20 +246,17 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
         };
         match state
             .store
-            .record_action(&scope, id, record.summary.version, &rec, &who.actor())
+            .record_action(scope, id, record.summary.version, &rec, actor)
             .await
         {
-            Ok(()) => {
-                // A transfer may move the case out of the actor's own unit but never out of
-                // their scope: the target was checked to be inside it.
-                let fresh = state.store.case(&scope, id).await?;
-                return Ok(view(state, fresh));
-            }
+            // A transfer never moves the case out of the actor's scope: the target was
+            // checked to be inside it.
+            Ok(()) => return Ok(view(state, state.store.case(scope, id).await?)),
             Err(StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),
         }
     }
-    let latest = state.store.case_summary(&scope, id).await?;
+    let latest = state.store.case_summary(scope, id).await?;
     Err(ApiError::Conflict {
         current_version: latest.version,
     })

@@ -1,0 +1,2 @@
+# Hearken public portal — English
+portal-nav-label = Public services
