@@ -94,6 +94,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long, env = "HEARKEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Seconds between runs of the deadline job (due-soon and overdue marking).
+    #[arg(long, env = "HEARKEN_DEADLINE_SCAN_SECONDS", default_value_t = 300)]
+    pub deadline_scan_seconds: u64,
     /// The periods the lifecycle counts: cn-2022, cn-2005 or hotline-12345.
     #[arg(long, env = "HEARKEN_RULE_SET", default_value = "cn-2022")]
     pub rule_set: String,

@@ -35,6 +35,10 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     let state = AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
+    web::jobs::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),
+    );
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await

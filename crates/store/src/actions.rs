@@ -34,7 +34,8 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let n = sqlx::query(
             "UPDATE cases SET stage = $1, state = $2, due_on = $3, lifecycle = $4,
-                 unit_id = $5, unit_path = $6, updated_at = $7, version = version + 1
+                 unit_id = $5, unit_path = $6, updated_at = $7, version = version + 1,
+                 due_sort = COALESCE($3, $10), due_flag = ''
              WHERE id = $8 AND version = $9",
         )
         .bind(a.life.stage.as_str())
@@ -49,6 +50,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(expected_version)
+        .bind(crate::NO_DUE)
         .execute(&mut *tx)
         .await?
         .rows_affected();

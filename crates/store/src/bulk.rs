@@ -39,7 +39,7 @@ pub struct BulkCase {
     pub closed_at: Option<i64>,
 }
 
-const CASE_COLS: usize = 21;
+const CASE_COLS: usize = 22;
 const ROWS_PER_STATEMENT: usize = 300;
 
 fn placeholders(rows: usize, cols: usize) -> String {
@@ -79,7 +79,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO cases (id, case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
                    headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-                   registered_at, registered_by, updated_at) VALUES {}",
+                   registered_at, registered_by, updated_at, due_sort) VALUES {}",
                 placeholders(chunk.len(), CASE_COLS)
             );
             let mut q = sqlx::query(&sql);
@@ -106,7 +106,11 @@ impl Store {
                     .bind(&c.received_on)
                     .bind(c.registered_at)
                     .bind(c.registered_by)
-                    .bind(c.closed_at.unwrap_or(c.registered_at));
+                    .bind(c.closed_at.unwrap_or(c.registered_at))
+                    .bind(match (closed, &c.due_on) {
+                        (false, Some(d)) => d.clone(),
+                        _ => crate::NO_DUE.to_string(),
+                    });
             }
             q.execute(&mut *tx).await?;
         }

@@ -21,20 +21,46 @@ pub struct CaseFilter {
     /// Received on or before this day.
     pub received_to: Option<String>,
     pub case_no: Option<String>,
+    pub order: Order,
 }
 
-/// Where a page starts: just after the case registered at `.0` with id `.1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor(pub i64, pub i64);
+/// The order of a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Soonest deadline first; cases whose stage has no deadline come last.
+    #[default]
+    Due,
+    /// Oldest registration first.
+    Registered,
+}
+
+/// Where a page starts: just after the last case of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// After the case with this due-sort date and id.
+    Due(String, i64),
+    /// After the case registered at this time with this id.
+    Registered(i64, i64),
+}
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        format!("{}.{}", self.0, self.1)
+        match self {
+            Cursor::Due(d, id) => format!("d{d}.{id}"),
+            Cursor::Registered(at, id) => format!("r{at}.{id}"),
+        }
     }
 
     pub fn decode(s: &str) -> Option<Cursor> {
-        let (a, b) = s.split_once('.')?;
-        Some(Cursor(a.parse().ok()?, b.parse().ok()?))
+        let (a, b) = s.get(1..)?.split_once('.')?;
+        let id = b.parse().ok()?;
+        match s.as_bytes().first()? {
+            b'd' if a.len() == 10 && a.bytes().all(|c| c.is_ascii_digit() || c == b'-') => {
+                Some(Cursor::Due(a.into(), id))
+            }
+            b'r' => Some(Cursor::Registered(a.parse().ok()?, id)),
+            _ => None,
+        }
     }
 }
 
@@ -43,6 +69,9 @@ pub struct Page {
     pub items: Vec<CaseSummary>,
     pub next: Option<Cursor>,
 }
+
+/// The sort key of a case whose stage has no deadline.
+pub const NO_DUE: &str = "9999-12-31";
 
 enum Arg {
     I(i64),
@@ -136,13 +165,23 @@ impl Store {
             let a = q.arg(Arg::S(d.clone()));
             q.and(&format!("c.received_on <= {a}"));
         }
-        if let Some(Cursor(at, id)) = after {
-            let (a, b) = (q.arg(Arg::I(at)), q.arg(Arg::I(id)));
-            q.and(&format!("(c.registered_at, c.id) > ({a}, {b})"));
+        match after {
+            Some(Cursor::Registered(at, id)) => {
+                let (a, b) = (q.arg(Arg::I(at)), q.arg(Arg::I(id)));
+                q.and(&format!("(c.registered_at, c.id) > ({a}, {b})"));
+            }
+            Some(Cursor::Due(d, id)) => {
+                let (a, b) = (q.arg(Arg::S(d)), q.arg(Arg::I(id)));
+                q.and(&format!("(c.due_sort, c.id) > ({a}, {b})"));
+            }
+            None => {}
         }
         let l = q.arg(Arg::I(limit + 1));
-        q.text
-            .push_str(&format!(" ORDER BY c.registered_at, c.id LIMIT {l}"));
+        let order = match f.order {
+            Order::Due => "c.due_sort, c.id",
+            Order::Registered => "c.registered_at, c.id",
+        };
+        q.text.push_str(&format!(" ORDER BY {order} LIMIT {l}"));
 
         let mut query = sqlx::query(&q.text);
         for a in q.args {
@@ -158,7 +197,10 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         let next = if items.len() as i64 > limit {
             items.truncate(limit as usize);
-            items.last().map(|c| Cursor(c.registered_at, c.id))
+            items.last().map(|c| match f.order {
+                Order::Due => Cursor::Due(c.due_on.clone().unwrap_or_else(|| NO_DUE.into()), c.id),
+                Order::Registered => Cursor::Registered(c.registered_at, c.id),
+            })
         } else {
             None
         };

@@ -125,8 +125,9 @@ pub(crate) async fn insert_registration(
     let id: i64 = sqlx::query(
         "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
              headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-             registered_at, registered_by, updated_at, lifecycle)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18, $20)
+             registered_at, registered_by, updated_at, lifecycle, due_sort)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18, $20,
+                 COALESCE($16, $21))
          RETURNING id",
     )
     .bind(case_no.as_str())
@@ -149,6 +150,7 @@ pub(crate) async fn insert_registration(
     .bind(now)
     .bind(n.actor.id)
     .bind(serde_json::to_string(&Life::registered(reg.received_on, n.due)).map_err(|e| StoreError::Data(e.to_string()))?)
+    .bind(crate::NO_DUE)
     .fetch_one(&mut **tx)
     .await
     .map_err(StoreError::from_sqlx)?

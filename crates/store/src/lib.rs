@@ -11,7 +11,11 @@ mod cases;
 mod categories;
 mod connect;
 mod error;
+mod jobs;
 mod models;
+mod public;
+mod reception;
+mod notifications;
 mod register_batch;
 mod sessions;
 mod tokens;
@@ -21,11 +25,16 @@ mod users;
 pub mod bulk;
 
 pub use actions::ActionRecord;
-pub use case_list::{CaseFilter, Cursor, Page};
+pub use case_list::{CaseFilter, Cursor, Order, Page, NO_DUE};
 pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;
 pub use models::*;
+pub use public::{TrackingKey, PORTAL_SETTING_KEYS};
+pub use reception::{
+    Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot, ReceptionSlot,
+};
+pub use notifications::{DueCase, Notification};
 
 use sqlx::AnyPool;
 

@@ -89,6 +89,8 @@ pub struct TestApp {
     pub admin_password: String,
     pub db: TestDb,
     pub config: web::WebConfig,
+    /// The served application's state, for driving background jobs from tests.
+    pub state: web::AppState,
 }
 
 impl TestApp {
@@ -108,7 +110,7 @@ impl TestApp {
         let mut config = web::WebConfig::new(&db.dir);
         tweak(&mut config);
         let state = web::AppState::new(db.store.clone(), config.clone()).expect("state");
-        let app = web::router(state);
+        let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -123,6 +125,7 @@ impl TestApp {
             admin_password,
             db,
             config,
+            state,
         })
     }
 

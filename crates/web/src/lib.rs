@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod lifecycle_view;
 pub mod middleware;
 pub mod portal;

@@ -192,6 +192,8 @@ pub struct ListQuery {
     /// Received on or before (YYYY-MM-DD).
     pub to: Option<String>,
     pub case_no: Option<String>,
+    /// `due` (soonest deadline first, the default) or `registered` (oldest first).
+    pub sort: Option<String>,
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1–200 (50 by default).
@@ -230,6 +232,11 @@ impl ListQuery {
             received_from: nonempty(&self.from),
             received_to: nonempty(&self.to),
             case_no: nonempty(&self.case_no).map(|s| s.to_ascii_uppercase()),
+            order: match nonempty(&self.sort).as_deref() {
+                None | Some("due") => store::Order::Due,
+                Some("registered") => store::Order::Registered,
+                Some(_) => return Err(ApiError::field("sort", "invalid_sort")),
+            },
         })
     }
 
@@ -244,7 +251,7 @@ impl ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
-    responses((status = 200, description = "`items` (oldest registration first) and `next`, the cursor of the next page or null")))]
+    responses((status = 200, description = "`items` (soonest deadline first, or oldest registration with `sort=registered`) and `next`, the cursor of the next page or null")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cases;
 mod json;
 mod meta;
+pub mod notifications;
 pub mod session;
 pub mod tokens;
 
@@ -41,6 +42,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(meta::me))
         .routes(routes!(meta::categories))
         .routes(routes!(meta::audit))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read_all))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(admin::list_units, admin::create_unit))

@@ -101,20 +101,24 @@ fn fields_for(t: &Tr, action: Action, units: &[Unit]) -> Vec<FormField> {
     }
 }
 
-/// The forms for the actions this user may take on this case today.
+/// The forms for the actions this user may take on this case today. `case_unit_path` is
+/// the unit that has the case: review opinions come only from above it.
 pub fn forms(
     state: &AppState,
     t: &Tr,
     who: &Principal,
     life: &Life,
     units: &[Unit],
+    case_unit_path: &str,
 ) -> Vec<ActionForm> {
     let Some(role) = who.role() else {
         return vec![];
     };
+    let above = who.user.unit_path != case_unit_path;
     life.allowed_actions(state.config.today())
         .into_iter()
         .filter(|a| may_act(role, *a))
+        .filter(|a| above || !matches!(a, Action::ReviewDecision | Action::RereviewDecision))
         .map(|a| ActionForm {
             action: a.as_str(),
             fields: fields_for(t, a, units),
@@ -143,16 +147,25 @@ pub async fn submit(
     match result {
         Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),
         Err(ApiError::Validation(errors)) => {
+            let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             let msg = errors
                 .iter()
                 .map(|(k, v)| format!("{} {}", t.code("afield", k), t.code("err", v)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            super::case::show(&state, t, &who, id, None, Some(msg)).await
+            (
+                status,
+                super::case::show(&state, t, &who, id, None, Some(msg)).await,
+            )
+                .into_response()
         }
         Err(e @ ApiError::IllegalTransition { .. }) => {
             let msg = t.code("err", e.code());
-            super::case::show(&state, t, &who, id, None, Some(msg)).await
+            (
+                e.status(),
+                super::case::show(&state, t, &who, id, None, Some(msg)).await,
+            )
+                .into_response()
         }
         Err(e) => error_page(&t, Some(&who), &e),
     }

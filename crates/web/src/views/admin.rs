@@ -78,7 +78,7 @@ async fn units_page(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = UnitsPage {
-        nav: Nav::with_warnings(state, &t, who),
+        nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
         units: units
             .into_iter()
@@ -174,7 +174,7 @@ async fn users_page(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = UsersPage {
-        nav: Nav::with_warnings(state, &t, who),
+        nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
         users,
         units: unit_options(&units),

@@ -74,7 +74,7 @@ pub async fn page(
         })
         .flatten();
     let page = AuditPage {
-        nav: Nav::with_warnings(&state, &t, &who),
+        nav: Nav::with_warnings(&state, &t, &who).await,
         entries: entries
             .into_iter()
             .map(|e| EntryRow {

@@ -85,9 +85,14 @@ pub async fn show(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let life = crate::lifecycle_view::life_of(&c);
+    let case_unit_path = units
+        .iter()
+        .find(|u| u.id == c.summary.unit_id)
+        .map(|u| u.path.clone())
+        .unwrap_or_default();
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let page = CasePage {
-        nav: Nav::with_warnings(state, &t, who),
+        nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
         stage: life.stage.as_str().to_string(),
         due_status: crate::lifecycle_view::due_status(state, &life),
@@ -102,7 +107,7 @@ pub async fn show(
                 fallback: d.fallback,
             })
             .collect(),
-        actions: super::actions::forms(state, &t, who, &life, &units),
+        actions: super::actions::forms(state, &t, who, &life, &units, &case_unit_path),
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),
         events: events
@@ -114,7 +119,8 @@ pub async fn show(
                 actor: e.actor_name,
             })
             .collect(),
-        can_edit: who.can(Permission::EditCase),
+        // A closed or voided case's registration is a record: no more corrections.
+        can_edit: who.can(Permission::EditCase) && c.summary.state == "open",
         csrf: who.csrf().to_string(),
         notice,
         error,

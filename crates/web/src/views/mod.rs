@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod case;
 mod login;
+mod notifications;
 mod queue;
 mod register;
 mod tokens;
@@ -60,6 +61,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/tokens", get(tokens::page).post(tokens::create))
         .route("/staff/tokens/{id}/revoke", post(tokens::revoke))
         .route("/staff/audit", get(audit::page))
+        .route("/staff/notifications", get(notifications::page))
+        .route("/staff/notifications/read", post(notifications::read_all))
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }
@@ -75,6 +78,8 @@ pub struct Nav {
     pub can_register: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
     pub calendar_warning: Option<String>,
+    /// Unread notifications.
+    pub unread: i64,
 }
 
 /// Years that deadlines opened today can reach but that have no published holiday
@@ -92,9 +97,14 @@ pub fn missing_calendar_years(config: &crate::WebConfig) -> Vec<i32> {
 
 impl Nav {
     /// The header, with the warnings an admin must see on every page.
-    pub fn with_warnings(state: &AppState, t: &Tr, p: &Principal) -> Option<Nav> {
+    pub async fn with_warnings(state: &AppState, t: &Tr, p: &Principal) -> Option<Nav> {
         let missing = missing_calendar_years(&state.config);
         let mut nav = Nav::of(p)?;
+        nav.unread = state
+            .store
+            .unread_notifications(p.user.id)
+            .await
+            .unwrap_or(0);
         if p.can(Permission::Administer) && !missing.is_empty() {
             let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
             nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
@@ -105,6 +115,7 @@ impl Nav {
     pub fn of(p: &Principal) -> Option<Nav> {
         Some(Nav {
             calendar_warning: None,
+            unread: 0,
             display_name: p.user.display_name.clone(),
             role: p.user.role.clone(),
             unit_name: p.user.unit_name.clone(),

@@ -52,6 +52,7 @@ fn query_string(q: &ListQuery, cursor: &str) -> String {
         ("from", &q.from),
         ("to", &q.to),
         ("case_no", &q.case_no),
+        ("sort", &q.sort),
     ];
     let mut s: Vec<String> = pairs
         .iter()
@@ -131,7 +132,7 @@ pub async fn page(
         .collect();
     let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
     let page = QueuePage {
-        nav: Nav::with_warnings(&state, &t, &who),
+        nav: Nav::with_warnings(&state, &t, &who).await,
         rows,
         next_url,
         states: CaseState::ALL

@@ -81,7 +81,7 @@ async fn show(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = RegisterPage {
-        nav: Nav::with_warnings(state, &t, who),
+        nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
         f,
         errors,

@@ -43,7 +43,7 @@ async fn show(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let page = TokensPage {
-        nav: Nav::with_warnings(state, &t, who),
+        nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
         tokens: tokens
             .into_iter()

@@ -1,0 +1,159 @@
+//! Deadline marking and in-app notifications for staff.
+
+use crate::cases::append_event;
+use crate::{now_ms, Actor, Result, Store, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+
+/// An open case near or past its deadline, as the deadline job sees it.
+#[derive(Debug, Clone)]
+pub struct DueCase {
+    pub id: i64,
+    pub case_no: String,
+    pub unit_id: i64,
+    pub due_on: String,
+    pub due_flag: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub case_id: Option<i64>,
+    pub case_no: Option<String>,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+impl Store {
+    /// Open cases due on or before `by` (a date), soonest first.
+    pub async fn open_cases_due_by(&self, by: &str) -> Result<Vec<DueCase>> {
+        let rows = sqlx::query(
+            "SELECT id, case_no, unit_id, due_sort, due_flag FROM cases
+             WHERE state = 'open' AND due_sort <= $1 ORDER BY due_sort, id",
+        )
+        .bind(by)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DueCase {
+                    id: r.try_get("id")?,
+                    case_no: r.try_get("case_no")?,
+                    unit_id: r.try_get("unit_id")?,
+                    due_on: r.try_get("due_sort")?,
+                    due_flag: r.try_get("due_flag")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a case `due_soon` or `overdue` (only if it still has the flag `from` and is
+    /// still due then), appends the event and notifies `users`, in one transaction.
+    /// Returns whether the mark was made.
+    pub async fn mark_due(
+        &self,
+        c: &DueCase,
+        flag: &str,
+        users: &[i64],
+        actor: &Actor,
+    ) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE cases SET due_flag = $1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
+        )
+        .bind(flag)
+        .bind(c.id)
+        .bind(&c.due_flag)
+        .bind(&c.due_on)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let payload = serde_json::json!({ "due_on": c.due_on });
+        append_event(&mut tx, c.id, flag, actor, now, &payload).await?;
+        for u in users {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(u)
+            .bind(c.id)
+            .bind(flag)
+            .bind(&c.due_on)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Active users of one unit with one of `roles`.
+    pub async fn unit_staff(&self, unit_id: i64, roles: &[&str]) -> Result<Vec<i64>> {
+        let rows =
+            sqlx::query("SELECT id, role FROM users WHERE unit_id = $1 AND active = 1 ORDER BY id")
+                .bind(unit_id)
+                .fetch_all(&self.read)
+                .await?;
+        let mut ids = vec![];
+        for r in rows {
+            let role: String = r.try_get("role")?;
+            if roles.contains(&role.as_str()) {
+                ids.push(r.try_get("id")?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// A user's notifications, newest first.
+    pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.case_id, c.case_no, n.kind, n.detail, n.created_at, n.read_at
+             FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
+             WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.try_get("id")?,
+                    case_id: r.try_get("case_id")?,
+                    case_no: r.try_get("case_no")?,
+                    kind: r.try_get("kind")?,
+                    detail: r.try_get("detail")?,
+                    created_at: r.try_get("created_at")?,
+                    read_at: r.try_get("read_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Marks all of a user's notifications read.
+    pub async fn read_notifications(&self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+            .bind(now_ms())
+            .bind(user_id)
+            .execute(&self.write)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        Ok(())
+    }
+}

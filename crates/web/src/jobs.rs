@@ -1,0 +1,82 @@
+//! The deadline job: marks open cases *due soon* or *overdue* and notifies the people
+//! who must act. Several instances may run it; a lease in the database lets exactly one
+//! run it per period.
+
+use crate::app::AppState;
+use crate::lifecycle_view::status_of_due;
+use std::time::Duration;
+use store::{Actor, StoreError};
+
+pub const DEADLINE_JOB: &str = "deadline_scan";
+
+/// How far ahead the scan looks: three working days can span a long holiday.
+const HORIZON_DAYS: i64 = 15;
+
+/// Runs the scan if this instance wins the lease for this period. Returns how many cases
+/// it marked, or `None` when another run holds or already did this period's work.
+pub async fn tick(
+    state: &AppState,
+    owner: &str,
+    every: Duration,
+) -> Result<Option<usize>, StoreError> {
+    let every_ms = every.as_millis().min(i64::MAX as u128) as i64;
+    let lease_ms = every_ms.clamp(60_000, 3_600_000);
+    if !state
+        .store
+        .claim_job(DEADLINE_JOB, owner, every_ms, lease_ms)
+        .await?
+    {
+        return Ok(None);
+    }
+    let result = scan(state).await;
+    state.store.finish_job(DEADLINE_JOB, owner).await?;
+    result.map(Some)
+}
+
+async fn scan(state: &AppState) -> Result<usize, StoreError> {
+    let today = state.config.today();
+    let horizon = (today + chrono::Duration::days(HORIZON_DAYS)).to_string();
+    let actor = Actor {
+        id: None,
+        name: "deadline job".into(),
+        ip: String::new(),
+    };
+    let mut marked = 0;
+    for c in state.store.open_cases_due_by(&horizon).await? {
+        let due = chrono::NaiveDate::parse_from_str(&c.due_on, "%Y-%m-%d").ok();
+        let flag = status_of_due(state, due);
+        if !matches!(flag, "due_soon" | "overdue") || c.due_flag == flag {
+            continue;
+        }
+        // The unit that has the case acts: its handlers and leaders are told.
+        let users = state
+            .store
+            .unit_staff(c.unit_id, &["handler", "leader"])
+            .await?;
+        if state.store.mark_due(&c, flag, &users, &actor).await? {
+            marked += 1;
+        }
+    }
+    Ok(marked)
+}
+
+/// Runs the job in the background for as long as the server runs.
+pub fn spawn(state: AppState, every: Duration) {
+    let owner = format!(
+        "instance-{}",
+        crate::auth::random_token().get(..12).unwrap_or("x")
+    );
+    let poll = every
+        .min(Duration::from_secs(60))
+        .max(Duration::from_secs(1));
+    tokio::spawn(async move {
+        loop {
+            match tick(&state, &owner, every).await {
+                Ok(Some(n)) => tracing::info!(marked = n, "deadline scan done"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "deadline scan failed"),
+            }
+            tokio::time::sleep(poll).await;
+        }
+    });
+}
