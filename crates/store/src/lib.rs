@@ -13,9 +13,11 @@ mod connect;
 mod error;
 mod jobs;
 mod models;
+mod notice_templates;
+mod notifications;
+mod ownership;
 mod public;
 mod reception;
-mod notifications;
 mod register_batch;
 mod sessions;
 mod tokens;
@@ -30,11 +32,14 @@ pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;
 pub use models::*;
+pub use notice_templates::{notice_kinds, NoticeTemplate};
+pub use notifications::{DueCase, Notification};
+pub use ownership::AttendanceRow;
 pub use public::{TrackingKey, PORTAL_SETTING_KEYS};
 pub use reception::{
-    Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot, ReceptionSlot,
+    Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
+    ReceptionSlot,
 };
-pub use notifications::{DueCase, Notification};
 
 use sqlx::AnyPool;
 

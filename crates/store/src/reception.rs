@@ -28,6 +28,9 @@ pub struct ReceptionSlot {
     /// Appointments requested, confirmed or offered for this slot.
     pub booked: i64,
     pub cancelled: bool,
+    /// The unit's materialised path, for scope checks.
+    #[serde(skip)]
+    pub unit_path: String,
 }
 
 impl ReceptionSlot {
@@ -107,7 +110,7 @@ pub struct NewFieldVisit {
 
 const SLOT_SELECT: &str = "SELECT s.id, n.code AS unit_code, n.name AS unit_name,
     n.name_en AS unit_name_en, s.leader_name, s.leader_title, s.day, s.start_time, s.end_time,
-    s.place, s.capacity, s.cancelled,
+    s.place, s.capacity, s.cancelled, s.unit_path,
     (SELECT COUNT(*) FROM appointments a
       WHERE (a.slot_id = s.id AND a.status IN ('requested', 'confirmed'))
          OR (a.offered_slot_id = s.id AND a.status = 'offered')) AS booked
@@ -129,6 +132,7 @@ fn slot_from_row(r: &AnyRow) -> Result<ReceptionSlot> {
         capacity: r.try_get("capacity")?,
         booked: r.try_get("booked")?,
         cancelled: cancelled != 0,
+        unit_path: r.try_get("unit_path")?,
     })
 }
 

@@ -85,10 +85,10 @@ both_backends!(
         let mut results = vec![];
         for round in 0..5 {
             let (owner_a, owner_b) = (format!("a{round}"), format!("b{round}"));
-        let (a, b) = tokio::join!(
-            web::jobs::tick(&app.state, &owner_a, hour),
-            web::jobs::tick(&other, &owner_b, hour)
-        );
+            let (a, b) = tokio::join!(
+                web::jobs::tick(&app.state, &owner_a, hour),
+                web::jobs::tick(&other, &owner_b, hour)
+            );
             results.push(a.expect("a").is_some());
             results.push(b.expect("b").is_some());
         }

@@ -330,6 +330,60 @@ both_backends!(
                 "close"
             ]
         );
+        // Each step the petitioner must be told about has its notice, filled from the case.
+        let (status, notices) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices")).await;
+        assert_eq!(status, 200);
+        let kinds: Vec<&str> = notices
+            .as_array()
+            .expect("notices")
+            .iter()
+            .filter_map(|n| n["kind"].as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "transfer",
+                "acceptance",
+                "extension",
+                "decision",
+                "review_opinion",
+                "rereview_opinion"
+            ]
+        );
+        let decision = &notices[3];
+        assert_eq!(decision["title"], "信访处理意见书");
+        let text = decision["paragraphs"]
+            .as_array()
+            .expect("paragraphs")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect::<String>();
+        assert!(
+            text.contains("张三") && text.contains(made["case_no"].as_str().expect("no")),
+            "{text}"
+        );
+        assert!(
+            text.contains("《劳动合同法》第三十条") && text.contains("支持"),
+            "{text}"
+        );
+        let (_, english) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices?lang=en")).await;
+        assert_eq!(english[3]["title"], "Decision on the petition");
+        // An admin's template replaces the default.
+        let tpl = store::NoticeTemplate {
+            title: "处理意见书（{case_no}）".into(),
+            body: "{petitioner}：{text}".into(),
+        };
+        app.store
+            .set_notice_template("decision", "zh", &tpl, &store::Actor::system())
+            .await
+            .expect("template");
+        let (_, edited) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices")).await;
+        assert_eq!(
+            edited[3]["title"],
+            format!("处理意见书（{}）", made["case_no"].as_str().expect("no"))
+        );
+        assert_eq!(edited[3]["paragraphs"][0], "张三：经核实，支持您的诉求。");
+
         // The queue shows the closed case as closed.
         let (_, page) = get(&app, &p.sup, "/api/v1/cases?state=closed").await;
         assert_eq!(page["items"][0]["id"], id);
@@ -410,5 +464,173 @@ both_backends!(
             404,
             "not_found",
         );
+    }
+);
+
+both_backends!(
+    owner_leaders_and_group_visit_attendance,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let p = people(&app).await;
+        let admin = app.admin().await;
+        let deputy = app.user(&admin, "xh_deputy", "leader", "330106").await;
+        let mut group = sample_case();
+        group["unit"] = json!("330106");
+        group["headcount"] = json!(25);
+        group["petitioners"] = json!([{"name":"甲"},{"name":"乙"},{"name":"丙"}]);
+        group["representatives"] = json!([0, 1]);
+        let id = register(&app, &p.sup, &group).await["id"]
+            .as_i64()
+            .expect("id");
+
+        // A leader in scope owns the case; a handler is not a leader.
+        let owner = |user: &str| json!({ "user": user });
+        assert_error(
+            &post(
+                &app,
+                &p.sup,
+                &format!("/api/v1/cases/{id}/owner"),
+                &owner("xh_handler"),
+            )
+            .await,
+            422,
+            "validation_failed",
+        );
+        assert_error(
+            &post(
+                &app,
+                &p.handler,
+                &format!("/api/v1/cases/{id}/owner"),
+                &owner("root_leader"),
+            )
+            .await,
+            403,
+            "forbidden",
+        );
+        assert_eq!(
+            post(
+                &app,
+                &p.sup,
+                &format!("/api/v1/cases/{id}/owner"),
+                &owner("root_leader")
+            )
+            .await
+            .0,
+            204
+        );
+
+        // 25 people: both leaders of the unit, and the owner.
+        let (_, a) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/attendance")).await;
+        let who: Vec<(&str, &str)> = a["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .filter_map(|r| Some((r["username"].as_str()?, r["why"].as_str()?)))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("xh_leader", "principal_leader"),
+                ("xh_deputy", "principal_leader"),
+                ("root_leader", "owner_leader")
+            ]
+        );
+        assert_error(
+            &post(
+                &app,
+                &p.handler,
+                &format!("/api/v1/cases/{id}/attendance/notify"),
+                &json!({}),
+            )
+            .await,
+            403,
+            "forbidden",
+        );
+        let (status, a) = post(
+            &app,
+            &p.sup,
+            &format!("/api/v1/cases/{id}/attendance/notify"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 200, "{a}");
+        assert_eq!(a["recorded"].as_array().map(Vec::len), Some(3));
+        // Told once each, in the app.
+        post(
+            &app,
+            &p.sup,
+            &format!("/api/v1/cases/{id}/attendance/notify"),
+            &json!({}),
+        )
+        .await;
+        let (_, notes) = get(&app, &deputy, "/api/v1/notifications").await;
+        assert_eq!(
+            notes
+                .as_array()
+                .map(|n| n.iter().filter(|x| x["kind"] == "group_visit").count()),
+            Some(1)
+        );
+
+        assert_error(
+            &post(
+                &app,
+                &p.sup,
+                &format!("/api/v1/cases/{id}/attendance"),
+                &json!({"attended": ["xh_handler"]}),
+            )
+            .await,
+            422,
+            "validation_failed",
+        );
+        let (status, a) = post(
+            &app,
+            &p.sup,
+            &format!("/api/v1/cases/{id}/attendance"),
+            &json!({"attended": ["xh_leader", "root_leader"]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{a}");
+        let came: Vec<&str> = a["recorded"]
+            .as_array()
+            .expect("recorded")
+            .iter()
+            .filter(|r| r["attended_at"].is_i64())
+            .filter_map(|r| r["username"].as_str())
+            .collect();
+        assert_eq!(came, ["xh_leader", "root_leader"]);
+        let (_, events) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/events")).await;
+        let kinds: Vec<&str> = events
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter_map(|e| e["kind"].as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "registered",
+                "owner_assigned",
+                "attendance_notified",
+                "attendance_recorded"
+            ]
+        );
+
+        // 8 people: the deputy in charge (the unit's second leader) and the owner, if any.
+        let mut small = group.clone();
+        small["headcount"] = json!(8);
+        let small_id = register(&app, &p.sup, &small).await["id"]
+            .as_i64()
+            .expect("id");
+        let (_, a) = get(
+            &app,
+            &p.sup,
+            &format!("/api/v1/cases/{small_id}/attendance"),
+        )
+        .await;
+        assert_eq!(a["required"][0]["username"], "xh_deputy");
+        assert_eq!(a["required"][0]["why"], "deputy_in_charge");
+        assert_eq!(a["required"].as_array().map(Vec::len), Some(1));
     }
 );

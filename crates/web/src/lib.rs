@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod lifecycle_view;
 pub mod middleware;
+pub mod notices;
 pub mod portal;
 pub mod registration;
 pub mod views;

@@ -6,7 +6,10 @@ pub mod admin;
 pub mod cases;
 mod json;
 mod meta;
+pub mod notices;
 pub mod notifications;
+pub mod ownership;
+pub mod public;
 pub mod session;
 pub mod tokens;
 
@@ -28,6 +31,7 @@ use utoipa_axum::routes;
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
+        (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
 struct ApiDoc;
@@ -55,6 +59,13 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::get, cases::correct))
         .routes(routes!(cases::events))
         .routes(routes!(actions::take_action))
+        .routes(routes!(notices::list))
+        .routes(routes!(ownership::set_owner))
+        .routes(routes!(
+            ownership::get_attendance,
+            ownership::record_attendance
+        ))
+        .routes(routes!(ownership::notify_attendance))
         .routes(routes!(cases::download_attachment))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
@@ -64,6 +75,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(json_routes)
         .merge(upload_routes)
+        .merge(public::routes(state))
         .split_for_parts()
 }
 

@@ -54,27 +54,18 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
             Some(v4) => IpAddr::V4(v4),
             None => {
                 let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(
-                    s[0], s[1], s[2], s[3], 0, 0, 0, 0,
-                ))
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
             }
         },
     }
 }
 
+/// Whole seconds until the oldest attempt leaves the window, at least one.
 fn retry_after(oldest: Instant, window: Duration, now: Instant) -> Limited {
     let wait = (oldest + window).saturating_duration_since(now);
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     Limited {
-        retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-    }
-    .at_least_one()
-}
-
-impl Limited {
-    fn at_least_one(self) -> Limited {
-        Limited {
-            retry_after: self.retry_after.max(1),
-        }
+        retry_after: secs.max(1),
     }
 }
 
@@ -94,7 +85,10 @@ fn attempt(instance: &str, bucket: Bucket, ip: IpAddr, record: bool) -> Result<(
     }
     let key = (instance.to_string(), bucket, client_key(ip));
     let times = map.entry(key).or_default();
-    while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+    while times
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= window)
+    {
         times.pop_front();
     }
     if times.len() >= max {
@@ -157,6 +151,9 @@ mod tests {
         }
         assert!(peek("limit-test-c", Bucket::Submit, b).is_err());
         let mapped: IpAddr = "::ffff:192.0.2.9".parse().expect("ip");
-        assert_eq!(client_key(mapped), "192.0.2.9".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            client_key(mapped),
+            "192.0.2.9".parse::<IpAddr>().expect("ip")
+        );
     }
 }

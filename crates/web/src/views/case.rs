@@ -45,6 +45,11 @@ struct CasePage {
     due_status: &'static str,
     deadlines: Vec<DeadlineRow>,
     actions: Vec<super::actions::ActionForm>,
+    notices: Vec<crate::notices::Notice>,
+    owner: String,
+    can_manage: bool,
+    leaders: Vec<Opt>,
+    attendance: Option<crate::api::ownership::Attendance>,
 }
 
 pub struct DeadlineRow {
@@ -107,6 +112,40 @@ pub async fn show(
                 fallback: d.fallback,
             })
             .collect(),
+        notices: crate::notices::notices_for(state, &t, &c, &events)
+            .await
+            .unwrap_or_default(),
+        owner: state
+            .store
+            .case_owner(&who.scope(), id)
+            .await
+            .ok()
+            .flatten()
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+        can_manage: matches!(
+            who.role(),
+            Some(domain::Role::Supervisor | domain::Role::Leader)
+        ),
+        leaders: state
+            .store
+            .users_under(&who.user.unit_path)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|u| u.role == "leader" && u.active)
+            .map(|u| Opt {
+                code: u.username,
+                label: format!("{} ({})", u.display_name, u.unit_name),
+            })
+            .collect(),
+        attendance: if c.summary.headcount >= domain::attendance::GROUP_MIN {
+            crate::api::ownership::attendance_of(state, who, id)
+                .await
+                .ok()
+        } else {
+            None
+        },
         actions: super::actions::forms(state, &t, who, &life, &units, &case_unit_path),
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),

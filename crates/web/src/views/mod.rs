@@ -6,7 +6,9 @@ mod admin;
 mod audit;
 mod case;
 mod login;
+mod notice_pages;
 mod notifications;
+mod ownership_pages;
 mod queue;
 mod register;
 mod tokens;
@@ -61,7 +63,23 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/tokens", get(tokens::page).post(tokens::create))
         .route("/staff/tokens/{id}/revoke", post(tokens::revoke))
         .route("/staff/audit", get(audit::page))
+        .merge(crate::portal::staff_routes())
         .route("/staff/notifications", get(notifications::page))
+        .route("/staff/cases/{id}/notices/{seq}", get(notice_pages::print))
+        .route("/staff/admin/notices", get(notice_pages::templates))
+        .route("/staff/cases/{id}/owner", post(ownership_pages::set_owner))
+        .route(
+            "/staff/cases/{id}/attendance/notify",
+            post(ownership_pages::notify_attendance),
+        )
+        .route(
+            "/staff/cases/{id}/attendance",
+            post(ownership_pages::record_attendance),
+        )
+        .route(
+            "/staff/admin/notices/{kind}/{lang}",
+            post(notice_pages::save_template),
+        )
         .route("/staff/notifications/read", post(notifications::read_all))
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)

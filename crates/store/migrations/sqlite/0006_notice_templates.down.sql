@@ -1,0 +1,3 @@
+DROP TABLE attendance;
+ALTER TABLE cases DROP COLUMN owner_id;
+DROP TABLE notice_templates;

@@ -1,0 +1,372 @@
+//! The public JSON API under `/api/v1/public`: the portal's functions for apps and
+//! mini-programs, with no login and the same rate limits as the pages. A wrong number
+//! and a wrong code answer the same `404`.
+
+use super::json::map_rejection;
+use super::JsonBody;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::i18n::ReqLang;
+use crate::portal::limit::{self, Bucket};
+use crate::portal::reception::{self, public_appointment, public_slot, AppointmentRequest};
+use crate::portal::submit::{register_public, PublicPetition};
+use crate::portal::track::{self, Refusal};
+use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State,
+};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The public routes, for the OpenAPI router.
+pub fn routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let json_routes = OpenApiRouter::new()
+        .routes(routes!(case))
+        .routes(routes!(rate))
+        .routes(routes!(review_request))
+        .routes(routes!(reception_schedule))
+        .routes(routes!(request_appointment))
+        .routes(routes!(appointment))
+        .routes(routes!(accept_offer))
+        .layer(DefaultBodyLimit::max(state.config.max_json_bytes));
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(petition))
+        .layer(DefaultBodyLimit::max(MAX_SUBMISSION_BYTES));
+    json_routes.merge(uploads)
+}
+
+/// The one answer for a wrong number and a wrong code alike.
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({
+            "error": "not_found",
+            "message": "Nothing matches this number and query code.",
+        })),
+    )
+        .into_response()
+}
+
+fn refused(r: Refusal) -> Response {
+    match r {
+        Refusal::Api(e) => e.into_response(),
+        Refusal::Closed(reason) => (
+            StatusCode::CONFLICT,
+            Json(json!({
+                "error": "request_closed",
+                "reason": reason,
+                "message": format!("This request is not open for the case now ({reason})."),
+            })),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CodeQuery {
+    /// The query code (查询码) from the receipt.
+    pub code: Option<String>,
+    /// `en` for English names; Chinese by default.
+    pub lang: Option<String>,
+}
+
+/// Spends one tracking attempt and finds the case, or the answer to send instead.
+async fn tracked_case(
+    state: &AppState,
+    addr: SocketAddr,
+    case_no: &str,
+    q: &CodeQuery,
+) -> Result<i64, Response> {
+    limit::hit(&instance(state), Bucket::Track, addr.ip()).map_err(limited_json)?;
+    match track::find_case(state, case_no, q.code.as_deref().unwrap_or("")).await {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(not_found()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+async fn case_json(state: &AppState, id: i64, en: bool) -> Response {
+    match track::public_case(state, id, en).await {
+        Ok(c) => Json(c).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Reads a petition from JSON, or from multipart with a `petition` JSON part and
+/// `attachments` files.
+async fn read_petition(
+    state: &AppState,
+    req: Request,
+) -> Result<(PublicPetition, Vec<crate::api::cases::Upload>), ApiError> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let mut req = req;
+        DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
+        let Json(p) = Json::<PublicPetition>::from_request(req, state)
+            .await
+            .map_err(|r| map_rejection(&r))?;
+        return Ok((p, vec![]));
+    }
+    let mut mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+    let (mut petition, mut files) = (None, vec![]);
+    while let Some(field) = mp.next_field().await.map_err(|_| ApiError::TooLarge)? {
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().unwrap_or("attachment").to_string();
+        let bytes = field.bytes().await.map_err(|_| ApiError::TooLarge)?;
+        match name.as_str() {
+            "petition" => {
+                petition = Some(
+                    serde_json::from_slice::<PublicPetition>(&bytes)
+                        .map_err(|_| ApiError::BadRequest("malformed_json"))?,
+                )
+            }
+            "attachments" if !bytes.is_empty() => files.push(crate::api::cases::Upload {
+                filename,
+                bytes: bytes.to_vec(),
+            }),
+            _ => {}
+        }
+    }
+    let petition = petition.ok_or_else(|| ApiError::field("petition", "required"))?;
+    Ok((petition, files))
+}
+
+#[utoipa::path(post, path = "/api/v1/public/petitions", tag = "public",
+    request_body(content = serde_json::Value, description = "A petition as JSON, or multipart/form-data with a `petition` JSON part and up to 5 `attachments` files (PDF, images, Word, Excel, text; 20 MB together). `anonymous` is allowed for suggestions and accusations only; a claim needs a `name`. `website` is a honeypot and must stay empty.",
+        example = json!({"type":"claim","category":"labor.wages","region":"330106","content":"工地拖欠工资三个月。","demands":"请求督促支付工资。","respondent":"某建筑公司","anonymous":false,"name":"张三","phone":"13800000000","address":""})),
+    responses((status = 201, description = "Registered: `{case_no, query_code}`; keep both to track the case"),
+              (status = 400, description = "Rejected (the honeypot was filled) or malformed", body = crate::error::ErrorBody),
+              (status = 422, description = "Invalid; nothing was stored", body = crate::error::ErrorBody),
+              (status = 429, description = "Too many submissions from this address; see `Retry-After`")))]
+pub async fn petition(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let inst = instance(&state);
+    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
+        return limited_json(l);
+    }
+    let (input, files) = match read_petition(&state, req).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    match register_public(&state, &input, &files).await {
+        Ok(r) => {
+            limit::record(&inst, Bucket::Submit, addr.ip());
+            (
+                StatusCode::CREATED,
+                Json(json!({ "case_no": r.case_no.as_str(), "query_code": r.query_code.as_str() })),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            if matches!(e, ApiError::BadRequest("rejected")) {
+                limit::record(&inst, Bucket::Submit, addr.ip());
+            }
+            e.into_response()
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/public/cases/{case_no}", tag = "public",
+    params(("case_no" = String, Path, description = "The case number from the receipt"), CodeQuery),
+    responses((status = 200, description = "The stage, the unit that has the case, every deadline (`status`: met, met_late, open, due_soon, overdue, none), the notices and replies, `can_rate` and `review` (whether a review or re-review can be requested, or why not)"),
+              (status = 404, description = "No case with this number and code (both answer the same)"),
+              (status = 429, description = "Too many attempts from this address; see `Retry-After`")))]
+pub async fn case(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ReqLang(lang): ReqLang,
+    Path(case_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    match tracked_case(&state, addr, &case_no, &q).await {
+        Ok(id) => case_json(&state, id, lang == crate::i18n::Lang::En).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RatingBody {
+    /// `satisfied`, `basically_satisfied` or `dissatisfied`.
+    #[serde(default)]
+    pub rating: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/public/cases/{case_no}/rating", tag = "public",
+    params(("case_no" = String, Path, description = "The case number"), CodeQuery),
+    request_body = RatingBody,
+    responses((status = 200, description = "Rated; the case as tracking shows it"),
+              (status = 404, description = "No case with this number and code"),
+              (status = 409, description = "`request_closed`: the reply was not delivered yet, or the case was rated already (`reason`)"),
+              (status = 422, description = "No or an unknown rating", body = crate::error::ErrorBody),
+              (status = 429, description = "Too many attempts; see `Retry-After`")))]
+pub async fn rate(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ReqLang(lang): ReqLang,
+    Path(case_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+    JsonBody(body): JsonBody<RatingBody>,
+) -> Response {
+    let id = match tracked_case(&state, addr, &case_no, &q).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match track::rate(&state, id, &body.rating).await {
+        Ok(()) => case_json(&state, id, lang == crate::i18n::Lang::En).await,
+        Err(r) => refused(r),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ReviewBody {
+    /// Why the petitioner asks for a review.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/public/cases/{case_no}/review-request", tag = "public",
+    params(("case_no" = String, Path, description = "The case number"), CodeQuery),
+    request_body = ReviewBody,
+    responses((status = 200, description = "Requested: `{action, case}`; `action` is `request_review` or `request_rereview`, whichever the case's stage allows"),
+              (status = 404, description = "No case with this number and code"),
+              (status = 409, description = "`request_closed`, with the `reason`: not_replied, review_window_expired, review_in_progress, rereview_window_expired, rereview_in_progress, concluded, directed, declined, closed, voided"),
+              (status = 422, description = "No reason given", body = crate::error::ErrorBody),
+              (status = 429, description = "Too many attempts; see `Retry-After`")))]
+pub async fn review_request(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ReqLang(lang): ReqLang,
+    Path(case_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+    JsonBody(body): JsonBody<ReviewBody>,
+) -> Response {
+    let id = match tracked_case(&state, addr, &case_no, &q).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match track::request_review(&state, id, &body.reason).await {
+        Ok(action) => match track::public_case(&state, id, lang == crate::i18n::Lang::En).await {
+            Ok(c) => Json(json!({ "action": action, "case": c })).into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(r) => refused(r),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/public/reception", tag = "public",
+    responses((status = 200, description = "`{slots}`: the published reception days from today, each with its leader, unit, place, times and `places_left`")))]
+pub async fn reception_schedule(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
+    let today = state.config.today().to_string();
+    match state.store.public_slots(&today, 200).await {
+        Ok(slots) => {
+            let en = lang == crate::i18n::Lang::En;
+            let slots: Vec<_> = slots.iter().map(|s| public_slot(s, en)).collect();
+            Json(json!({ "slots": slots })).into_response()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/public/appointments", tag = "public",
+    request_body(content = serde_json::Value, description = "`{slot_id, matter, case_no?, name?, phone?}`; `website` is a honeypot and must stay empty",
+        example = json!({"slot_id": 1, "matter": "工资拖欠问题，想当面反映", "case_no": "", "name": "", "phone": ""})),
+    responses((status = 201, description = "Requested: `{ref_no, query_code}`; the answer shows at `GET /api/v1/public/appointments/{ref_no}`"),
+              (status = 422, description = "Invalid (`slot_unavailable` for a full, past or withdrawn slot)", body = crate::error::ErrorBody),
+              (status = 429, description = "Too many submissions; see `Retry-After`")))]
+pub async fn request_appointment(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<AppointmentRequest>,
+) -> Response {
+    let inst = instance(&state);
+    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
+        return limited_json(l);
+    }
+    match reception::request(&state, &body).await {
+        Ok((a, code)) => {
+            limit::record(&inst, Bucket::Submit, addr.ip());
+            (
+                StatusCode::CREATED,
+                Json(json!({ "ref_no": a.ref_no, "query_code": code.as_str() })),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            if matches!(e, ApiError::BadRequest("rejected")) {
+                limit::record(&inst, Bucket::Submit, addr.ip());
+            }
+            e.into_response()
+        }
+    }
+}
+
+async fn tracked_appointment(
+    state: &AppState,
+    addr: SocketAddr,
+    ref_no: &str,
+    q: &CodeQuery,
+) -> Result<store::Appointment, Response> {
+    limit::hit(&instance(state), Bucket::Track, addr.ip()).map_err(limited_json)?;
+    match reception::find(state, ref_no, q.code.as_deref().unwrap_or("")).await {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err(not_found()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/public/appointments/{ref_no}", tag = "public",
+    params(("ref_no" = String, Path, description = "The appointment reference"), CodeQuery),
+    responses((status = 200, description = "`status` (requested, confirmed, offered, declined), the slot, any other slot offered, and the office's answer"),
+              (status = 404, description = "No appointment with this reference and code"),
+              (status = 429, description = "Too many attempts; see `Retry-After`")))]
+pub async fn appointment(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ReqLang(lang): ReqLang,
+    Path(ref_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    match tracked_appointment(&state, addr, &ref_no, &q).await {
+        Ok(a) => Json(public_appointment(&a, lang == crate::i18n::Lang::En)).into_response(),
+        Err(r) => r,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/public/appointments/{ref_no}/accept", tag = "public",
+    params(("ref_no" = String, Path, description = "The appointment reference"), CodeQuery),
+    responses((status = 200, description = "The other slot offered is accepted: the appointment is confirmed for it"),
+              (status = 404, description = "No appointment with this reference and code"),
+              (status = 409, description = "No offer is open"),
+              (status = 429, description = "Too many attempts; see `Retry-After`")))]
+pub async fn accept_offer(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ReqLang(lang): ReqLang,
+    Path(ref_no): Path<String>,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    let a = match tracked_appointment(&state, addr, &ref_no, &q).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match state.store.accept_offer(a.id).await {
+        Ok(a) => Json(public_appointment(&a, lang == crate::i18n::Lang::En)).into_response(),
+        Err(store::StoreError::Conflict { .. }) => refused(Refusal::Closed("no_offer")),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,324 @@
+//! Staff pages for leaders' reception (`/staff/reception`): publish reception slots,
+//! answer appointment requests (confirm, offer another slot, decline), log leaders' field
+//! visits (下访) with the cases they took up, and (admins) the office's published contact
+//! details. Supervisors and leaders publish and answer; everyone in scope reads.
+
+use crate::app::AppState;
+use crate::auth::{PageUser, Principal};
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use crate::views::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{NaiveDate, NaiveTime};
+use domain::{CaseNo, Permission, Role};
+use serde::Deserialize;
+use std::collections::HashMap;
+use store::{Appointment, AppointmentAnswer, FieldVisit, NewFieldVisit, NewSlot, ReceptionSlot};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/reception", get(page))
+        .route("/staff/reception/slots", post(add_slot))
+        .route("/staff/reception/slots/{id}/cancel", post(cancel_slot))
+        .route("/staff/reception/appointments/{id}", post(answer))
+        .route("/staff/reception/visits", post(add_visit))
+        .route("/staff/reception/settings", post(settings))
+}
+
+/// Supervisors and leaders publish slots, answer requests and log field visits.
+fn may_manage(who: &Principal) -> bool {
+    matches!(who.role(), Some(Role::Supervisor | Role::Leader))
+}
+
+#[derive(Template)]
+#[template(path = "portal_staff_reception.html")]
+struct StaffPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    can_manage: bool,
+    is_admin: bool,
+    slots: Vec<ReceptionSlot>,
+    open_slots: Vec<ReceptionSlot>,
+    appointments: Vec<(Appointment, String)>,
+    visits: Vec<FieldVisit>,
+    settings: Vec<(String, String)>,
+    today: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    saved: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let t = tr(&state, lang);
+    let scope = who.scope();
+    let today = state.config.today();
+    let from = (today - chrono::Duration::days(30)).to_string();
+    let loaded = async {
+        let slots = state.store.slots_in(&scope, &from).await?;
+        let appointments = state.store.appointments_in(&scope, 200).await?;
+        let visits = state.store.field_visits_in(&scope, 50).await?;
+        let settings = state.store.portal_settings().await?;
+        Ok::<_, store::StoreError>((slots, appointments, visits, settings))
+    }
+    .await;
+    let (slots, appointments, visits, settings) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    // The requests carry contact details: reading them is audited like a case.
+    if appointments
+        .iter()
+        .any(|a| !a.contact_name.is_empty() || !a.contact_phone.is_empty())
+    {
+        if let Err(e) = state
+            .store
+            .audit(&who.actor(), "read_personal_data", "appointments", "page")
+            .await
+        {
+            return error_page(&t, Some(&who), &e.into());
+        }
+    }
+    let today_s = today.to_string();
+    let open_slots = slots
+        .iter()
+        .filter(|s| !s.cancelled && s.day >= today_s)
+        .cloned()
+        .collect();
+    let page = StaffPage {
+        nav: Nav::with_warnings(&state, &t, &who).await,
+        csrf: who.csrf().to_string(),
+        can_manage: may_manage(&who),
+        is_admin: who.can(Permission::Administer),
+        slots,
+        open_slots,
+        appointments: appointments
+            .into_iter()
+            .map(|a| {
+                let at = local_time(&state, a.created_at);
+                (a, at)
+            })
+            .collect(),
+        visits,
+        settings: store::PORTAL_SETTING_KEYS
+            .iter()
+            .map(|k| (k.to_string(), settings.get(*k).cloned().unwrap_or_default()))
+            .collect(),
+        today: today_s,
+        notice: q.saved.map(|_| t.t("saved")),
+        error: q.error.map(|e| t.code("err", &e)),
+        t,
+    };
+    render(&page)
+}
+
+fn back(result: Result<(), &str>) -> Response {
+    match result {
+        Ok(()) => Redirect::to("/staff/reception?saved=1").into_response(),
+        Err(code) => Redirect::to(&format!("/staff/reception?error={code}")).into_response(),
+    }
+}
+
+/// Checks the form's token and the role; the refusal page if either fails.
+fn guard(t: &Tr, who: &Principal, csrf: &str, allowed: bool) -> Option<Response> {
+    if !csrf_ok(who, csrf) {
+        return Some(csrf_refused(t, who));
+    }
+    (!allowed).then(|| error_page(t, Some(who), &ApiError::Forbidden))
+}
+
+fn text(f: &HashMap<String, String>, k: &str) -> String {
+    f.get(k).map(|v| v.trim().to_string()).unwrap_or_default()
+}
+
+fn time_ok(s: &str) -> bool {
+    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
+}
+
+pub async fn add_slot(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Some(r) = guard(&t, &who, &text(&f, "csrf"), may_manage(&who)) {
+        return r;
+    }
+    let slot = NewSlot {
+        leader_name: text(&f, "leader_name"),
+        leader_title: text(&f, "leader_title"),
+        day: text(&f, "day"),
+        start_time: text(&f, "start_time"),
+        end_time: text(&f, "end_time"),
+        place: text(&f, "place"),
+        capacity: text(&f, "capacity").parse().unwrap_or(10),
+    };
+    let day_ok =
+        NaiveDate::parse_from_str(&slot.day, "%Y-%m-%d").is_ok_and(|d| d >= state.config.today());
+    if slot.leader_name.is_empty() || slot.place.is_empty() {
+        return back(Err("required"));
+    }
+    if !day_ok {
+        return back(Err("invalid_date"));
+    }
+    if !time_ok(&slot.start_time) || !time_ok(&slot.end_time) || slot.end_time <= slot.start_time {
+        return back(Err("invalid_time"));
+    }
+    if !(1..=500).contains(&slot.capacity) {
+        return back(Err("invalid_capacity"));
+    }
+    let unit = match state.store.unit(who.user.unit_id).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    match state.store.create_slot(&unit, &slot, &who.actor()).await {
+        Ok(_) => back(Ok(())),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+pub async fn cancel_slot(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Some(r) = guard(&t, &who, &text(&f, "csrf"), may_manage(&who)) {
+        return r;
+    }
+    match state.store.cancel_slot(&who.scope(), id).await {
+        Ok(()) => back(Ok(())),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Some(r) = guard(&t, &who, &text(&f, "csrf"), may_manage(&who)) {
+        return r;
+    }
+    let message = text(&f, "message");
+    let answer = match text(&f, "decision").as_str() {
+        "confirm" => AppointmentAnswer::Confirm { message },
+        "decline" if message.is_empty() => return back(Err("required")),
+        "decline" => AppointmentAnswer::Decline { message },
+        "offer" => {
+            let Ok(slot_id) = text(&f, "slot").parse::<i64>() else {
+                return back(Err("required"));
+            };
+            match state.store.slot(slot_id).await {
+                Ok(s) if !s.cancelled && who.scope().contains(&s.unit_path) => {
+                    AppointmentAnswer::Offer { slot_id, message }
+                }
+                _ => return back(Err("slot_unavailable")),
+            }
+        }
+        _ => return back(Err("required")),
+    };
+    match state
+        .store
+        .answer_appointment(&who.scope(), id, &answer, &who.actor())
+        .await
+    {
+        Ok(_) => back(Ok(())),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+pub async fn add_visit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Some(r) = guard(&t, &who, &text(&f, "csrf"), may_manage(&who)) {
+        return r;
+    }
+    let visit = NewFieldVisit {
+        leader_name: text(&f, "leader_name"),
+        day: text(&f, "day"),
+        place: text(&f, "place"),
+        summary: text(&f, "summary"),
+    };
+    if visit.leader_name.is_empty() || visit.place.is_empty() {
+        return back(Err("required"));
+    }
+    let today = state.config.today();
+    if !NaiveDate::parse_from_str(&visit.day, "%Y-%m-%d").is_ok_and(|d| d <= today) {
+        return back(Err("invalid_date"));
+    }
+    let scope = who.scope();
+    let mut case_ids = vec![];
+    for no in text(&f, "case_nos")
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
+        .filter(|s| !s.is_empty())
+    {
+        let Some(no) = CaseNo::parse(no) else {
+            return back(Err("invalid_case_no"));
+        };
+        match state.store.case_id_by_no(&scope, no.as_str()).await {
+            Ok(id) if !case_ids.contains(&id) => case_ids.push(id),
+            Ok(_) => {}
+            Err(_) => return back(Err("unknown_case")),
+        }
+    }
+    let unit = match state.store.unit(who.user.unit_id).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    match state
+        .store
+        .log_field_visit(&unit, &visit, &case_ids, &who.actor())
+        .await
+    {
+        Ok(_) => back(Ok(())),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    if let Some(r) = guard(&t, &who, &text(&f, "csrf"), who.can(Permission::Administer)) {
+        return r;
+    }
+    for key in store::PORTAL_SETTING_KEYS {
+        let value: String = text(&f, key).chars().take(300).collect();
+        if let Err(e) = state
+            .store
+            .set_portal_setting(key, &value, &who.actor())
+            .await
+        {
+            return error_page(&t, Some(&who), &e.into());
+        }
+    }
+    back(Ok(()))
+}

@@ -1,0 +1,356 @@
+//! Tracking a case with its number and query code, shared by the pages and the public
+//! API: what the petitioner may see — the stage, the unit that has the case, every
+//! deadline and whether it was met, and the notices and replies — and never staff-only
+//! notes, staff names or anyone's personal data.
+
+use super::reception;
+use crate::api::actions::petitioner_act;
+use crate::app::AppState;
+use crate::auth::same_secret;
+use crate::error::{ApiError, ApiResult};
+use crate::lifecycle_view::{life_of, status_of_due};
+use chrono::NaiveDate;
+use domain::lifecycle::{Action, Command, Life, Rating};
+use domain::{CaseNo, QueryCode, Stage};
+use serde::Serialize;
+use serde_json::Value;
+use store::{Appointment, CaseEvent, Scope};
+
+/// What a number and a code found.
+pub enum Found {
+    Case(i64),
+    Appointment(Box<Appointment>),
+}
+
+/// Looks a case or an appointment up. `None` for a wrong number and a wrong code alike.
+pub async fn find(state: &AppState, number: &str, code: &str) -> ApiResult<Option<Found>> {
+    if reception::is_appointment_ref(number) {
+        return Ok(reception::find(state, number, code)
+            .await?
+            .map(|a| Found::Appointment(Box::new(a))));
+    }
+    Ok(find_case(state, number, code).await?.map(Found::Case))
+}
+
+/// The id of the case with this number, if the code is its code.
+pub async fn find_case(state: &AppState, case_no: &str, code: &str) -> ApiResult<Option<i64>> {
+    let (Some(no), Some(code)) = (CaseNo::parse(case_no), QueryCode::parse(code)) else {
+        return Ok(None);
+    };
+    let key = state.store.tracking_key(no.as_str()).await?;
+    Ok(key
+        .filter(|k| same_secret(&k.query_code, code.as_str()))
+        .map(|k| k.id))
+}
+
+/// One stage's deadline, and whether it was met.
+#[derive(Debug, Serialize)]
+pub struct PublicDeadline {
+    pub stage: String,
+    pub start: NaiveDate,
+    pub due: Option<NaiveDate>,
+    pub met_on: Option<NaiveDate>,
+    /// `met` (on time), `met_late`, `open`, `due_soon`, `overdue`, or `none` (no period).
+    pub status: &'static str,
+}
+
+/// A notice the petitioner receives: what happened, when, and what it said.
+#[derive(Debug, Default, Serialize)]
+pub struct Notice {
+    /// `registered`, `route`, `route_self`, `directed`, `returned`, `accept`, `decline`,
+    /// `extend`, `reply`, `deliver`, `rate`, `request_review`, `review_decision`,
+    /// `request_rereview`, `rereview_decision`, `close`, `void`.
+    pub kind: String,
+    pub on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refer_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<String>,
+}
+
+/// Whether the petitioner may ask for a review (or re-review) now, and if not, why.
+#[derive(Debug, Serialize)]
+pub struct ReviewState {
+    /// `request_review` or `request_rereview` when a request is open now.
+    pub available: Option<&'static str>,
+    /// The last day to ask, when a window is open or has just closed.
+    pub due: Option<NaiveDate>,
+    /// Why no request is open: `not_replied`, `review_window_expired`,
+    /// `review_in_progress`, `rereview_window_expired`, `rereview_in_progress`,
+    /// `concluded`, `directed`, `declined`, `closed`, `voided`.
+    pub closed_reason: Option<&'static str>,
+}
+
+/// A case as its petitioner sees it.
+#[derive(Debug, Serialize)]
+pub struct PublicCase {
+    pub case_no: String,
+    pub received_on: String,
+    #[serde(rename = "type")]
+    pub case_type: String,
+    pub category: String,
+    pub stage: String,
+    pub state: String,
+    /// The unit that has the case now (its name only).
+    pub unit: String,
+    pub due_date: Option<NaiveDate>,
+    pub due_status: &'static str,
+    pub deadlines: Vec<PublicDeadline>,
+    pub notices: Vec<Notice>,
+    pub rating: Option<String>,
+    pub can_rate: bool,
+    pub review: ReviewState,
+}
+
+fn deadline_status(state: &AppState, d: &domain::lifecycle::Deadline) -> &'static str {
+    match (d.met_on, d.due) {
+        (Some(_), None) => "met",
+        (Some(met), Some(due)) if met <= due => "met",
+        (Some(_), Some(_)) => "met_late",
+        (None, None) => "none",
+        (None, Some(due)) => match status_of_due(state, Some(due)) {
+            "ok" => "open",
+            other => other,
+        },
+    }
+}
+
+pub fn review_state(life: &Life, today: NaiveDate) -> ReviewState {
+    let allowed = life.allowed_actions(today);
+    let (available, closed) = match life.stage {
+        Stage::ReviewWindow if allowed.contains(&Action::RequestReview) => {
+            (Some("request_review"), None)
+        }
+        Stage::RereviewWindow if allowed.contains(&Action::RequestRereview) => {
+            (Some("request_rereview"), None)
+        }
+        Stage::ReviewWindow => (None, Some("review_window_expired")),
+        Stage::RereviewWindow => (None, Some("rereview_window_expired")),
+        Stage::Routing | Stage::Acceptance | Stage::Handling | Stage::ReplyDelivery => {
+            (None, Some("not_replied"))
+        }
+        Stage::Review | Stage::ReviewDelivery => (None, Some("review_in_progress")),
+        Stage::Rereview | Stage::RereviewDelivery => (None, Some("rereview_in_progress")),
+        Stage::Concluded => (None, Some("concluded")),
+        Stage::Directed => (None, Some("directed")),
+        Stage::Declined => (None, Some("declined")),
+        Stage::Closed => (None, Some("closed")),
+        Stage::Voided => (None, Some("voided")),
+    };
+    let due = matches!(life.stage, Stage::ReviewWindow | Stage::RereviewWindow)
+        .then(|| life.due())
+        .flatten();
+    ReviewState {
+        available,
+        due,
+        closed_reason: closed,
+    }
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .filter(|x| !x.is_empty())
+}
+
+/// The notices among a case's events. Notes, corrections and attachments stay inside.
+async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice> {
+    let mut out = vec![];
+    for e in events {
+        let p = &e.payload;
+        let on = s(p, "on")
+            .or_else(|| s(p, "received_on"))
+            .unwrap_or_else(|| {
+                crate::views::local_time(state, e.at)
+                    .chars()
+                    .take(10)
+                    .collect()
+            });
+        let mut n = Notice {
+            kind: e.kind.clone(),
+            on,
+            ..Notice::default()
+        };
+        match e.kind.as_str() {
+            "registered" | "accept" | "request_review" | "request_rereview" | "close" | "void" => {}
+            "route" => match s(p, "mode").as_deref() {
+                Some("legal_channel") => {
+                    n.kind = "directed".into();
+                    n.channel = s(p, "channel");
+                }
+                Some("self") => n.kind = "route_self".into(),
+                _ => n.unit = unit_name(state, s(p, "unit"), en).await,
+            },
+            "object" => n.kind = "returned".into(),
+            "decline" => {
+                n.reason = s(p, "reason");
+                n.refer_to = s(p, "refer_to");
+            }
+            "extend" => {
+                n.days = p.get("days").and_then(Value::as_u64);
+                n.reason = s(p, "reason");
+                n.due = s(p, "due");
+            }
+            "reply" => {
+                n.outcome = s(p, "outcome");
+                n.text = s(p, "text");
+                n.basis = s(p, "basis");
+            }
+            "review_decision" | "rereview_decision" => {
+                n.outcome = s(p, "outcome");
+                n.text = s(p, "text");
+            }
+            "deliver" => n.received_on = s(p, "received_on"),
+            "rate" => n.rating = s(p, "rating"),
+            _ => continue,
+        }
+        out.push(n);
+    }
+    out
+}
+
+async fn unit_name(state: &AppState, code: Option<String>, en: bool) -> Option<String> {
+    let u = state.store.unit_by_code(&code?).await.ok()?;
+    Some(if en && !u.name_en.is_empty() {
+        u.name_en
+    } else {
+        u.name
+    })
+}
+
+/// The case with id `id` as its petitioner sees it, in English or Chinese names.
+pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<PublicCase> {
+    let root = Scope::new("/");
+    let c = state.store.case(&root, id).await?;
+    let events = state.store.case_events(&root, id).await?;
+    let unit = state.store.unit(c.summary.unit_id).await?;
+    let life = life_of(&c);
+    let today = state.config.today();
+    let cats = state.categories().await?;
+    let category = cats
+        .iter()
+        .find(|k| k.code == c.summary.category)
+        .map(|k| {
+            if en && !k.name_en.is_empty() {
+                k.name_en.clone()
+            } else {
+                k.name.clone()
+            }
+        })
+        .unwrap_or_else(|| c.summary.category.clone());
+    Ok(PublicCase {
+        case_no: c.summary.case_no.clone(),
+        received_on: c.summary.received_on.clone(),
+        case_type: c.summary.case_type.clone(),
+        category,
+        stage: life.stage.as_str().to_string(),
+        state: life.stage.state().as_str().to_string(),
+        unit: if en && !unit.name_en.is_empty() {
+            unit.name_en
+        } else {
+            unit.name
+        },
+        due_date: life.due(),
+        due_status: crate::lifecycle_view::due_status(state, &life),
+        deadlines: life
+            .deadlines
+            .iter()
+            .map(|d| PublicDeadline {
+                stage: d.stage.as_str().to_string(),
+                start: d.start,
+                due: d.due,
+                met_on: d.met_on,
+                status: deadline_status(state, d),
+            })
+            .collect(),
+        notices: notices(state, &events, en).await,
+        rating: life.rating.map(|r| r.as_str().to_string()),
+        can_rate: life.allowed_actions(today).contains(&Action::Rate),
+        review: review_state(&life, today),
+    })
+}
+
+/// Why a petitioner's request was refused: a field, or the stage (with the reason).
+pub enum Refusal {
+    Api(ApiError),
+    Closed(&'static str),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(e: ApiError) -> Self {
+        Refusal::Api(e)
+    }
+}
+
+impl From<store::StoreError> for Refusal {
+    fn from(e: store::StoreError) -> Self {
+        Refusal::Api(e.into())
+    }
+}
+
+/// Rates the handling of case `id`.
+pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
+    let Some(rating) = Rating::parse(rating.trim()) else {
+        return Err(Refusal::Api(ApiError::field(
+            "rating",
+            if rating.trim().is_empty() {
+                "required"
+            } else {
+                "invalid_rating"
+            },
+        )));
+    };
+    let c = state.store.case(&Scope::new("/"), id).await?;
+    let life = life_of(&c);
+    if !life
+        .allowed_actions(state.config.today())
+        .contains(&Action::Rate)
+    {
+        return Err(Refusal::Closed(if life.rating.is_some() {
+            "already_rated"
+        } else {
+            "not_delivered"
+        }));
+    }
+    petitioner_act(state, id, &Command::Rate { rating }).await?;
+    Ok(())
+}
+
+/// Asks for a review, or a re-review, of case `id`: whichever its stage allows.
+pub async fn request_review(
+    state: &AppState,
+    id: i64,
+    reason: &str,
+) -> Result<&'static str, Refusal> {
+    let c = state.store.case(&Scope::new("/"), id).await?;
+    let life = life_of(&c);
+    let review = review_state(&life, state.config.today());
+    let reason = reason.trim().to_string();
+    let cmd = match review.available {
+        Some("request_review") => Command::RequestReview { reason },
+        Some(_) => Command::RequestRereview { reason },
+        None => return Err(Refusal::Closed(review.closed_reason.unwrap_or("closed"))),
+    };
+    let action = cmd.action().as_str();
+    petitioner_act(state, id, &cmd).await?;
+    Ok(action)
+}
