@@ -19,6 +19,7 @@ mod ownership;
 mod public;
 mod reception;
 mod register_batch;
+mod routing;
 mod sessions;
 mod tokens;
 mod units;
@@ -40,6 +41,7 @@ pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
     ReceptionSlot,
 };
+pub use routing::RoutingRule;
 
 use sqlx::AnyPool;
 

@@ -286,6 +286,35 @@ both_backends!(
         )
         .await;
         assert_eq!(v["stage"], "concluded");
+        // The same matter again: registered, linked to the concluded case, not accepted.
+        let again = register(&app, &p.sup, &sample_case()).await;
+        let again_id = again["id"].as_i64().expect("id");
+        let fresh = register(&app, &p.sup, &sample_case()).await;
+        let (_, e) = act(
+            &app,
+            &p.sup,
+            again_id,
+            "link_concluded",
+            json!({"case_no": fresh["case_no"]}),
+        )
+        .await;
+        assert_eq!(e["fields"]["case_no"], "not_concluded", "{e}");
+        let linked = ok(
+            &app,
+            &p.sup,
+            again_id,
+            "link_concluded",
+            json!({"case_no": made["case_no"]}),
+        )
+        .await;
+        assert_eq!(linked["stage"], "declined");
+        let (_, notices) = get(&app, &p.sup, &format!("/api/v1/cases/{again_id}/notices")).await;
+        assert_eq!(notices[0]["kind"], "concluded");
+        let text = notices[0]["paragraphs"].to_string();
+        assert!(
+            text.contains(made["case_no"].as_str().expect("no")) && text.contains("第三十六条"),
+            "{text}"
+        );
         let v = ok(
             &app,
             &p.sup,
@@ -634,3 +663,96 @@ both_backends!(
         assert_eq!(a["required"].as_array().map(Vec::len), Some(1));
     }
 );
+
+both_backends!(the_routing_table_suggests_a_unit, |kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let p = people(&app).await;
+    let admin = app.admin().await;
+    let rule = |category: &str, region: &str, unit: &str| json!({"category": category, "region_prefix": region, "unit": unit});
+    assert_eq!(
+        post(
+            &app,
+            &admin,
+            "/api/v1/routing-rules",
+            &rule("labor", "3301", "330106")
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        post(
+            &app,
+            &p.sup,
+            "/api/v1/routing-rules",
+            &rule("labor.wages", "330102", "330102")
+        )
+        .await
+        .0,
+        204
+    );
+    assert_error(
+        &post(
+            &app,
+            &p.clerk,
+            "/api/v1/routing-rules",
+            &rule("labor", "", "330106"),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    assert_error(
+        &post(
+            &app,
+            &admin,
+            "/api/v1/routing-rules",
+            &rule("labor", "", "NOPE"),
+        )
+        .await,
+        422,
+        "validation_failed",
+    );
+    assert_error(
+        &post(
+            &app,
+            &admin,
+            "/api/v1/routing-rules",
+            &rule("nope", "", "330106"),
+        )
+        .await,
+        422,
+        "validation_failed",
+    );
+
+    let (app, sup) = (&app, &p.sup);
+    let suggested = |case: serde_json::Value| async move {
+        let made = register(app, sup, &case).await;
+        made["case"]["suggested_unit"]["unit_code"]
+            .as_str()
+            .map(String::from)
+    };
+    // The most specific rule wins; a region no rule covers gets no suggestion.
+    assert_eq!(
+        suggested(case_with(json!({"region": "330102"})))
+            .await
+            .as_deref(),
+        Some("330102")
+    );
+    assert_eq!(
+        suggested(case_with(
+            json!({"region": "330106", "category": "labor.pension"})
+        ))
+        .await
+        .as_deref(),
+        Some("330106")
+    );
+    assert_eq!(
+        suggested(case_with(json!({"region": "330203"}))).await,
+        None
+    );
+    let (_, rules) = get(app, &admin, "/api/v1/routing-rules").await;
+    assert_eq!(rules.as_array().map(Vec::len), Some(2));
+});

@@ -27,6 +27,8 @@ pub struct CaseView {
     pub rating: Option<String>,
     /// Actions the case's stage allows today (the caller's role may allow fewer).
     pub allowed_actions: Vec<Action>,
+    /// While the case waits for routing: the unit the routing table suggests.
+    pub suggested_unit: Option<store::RoutingRule>,
 }
 
 /// The case's lifecycle; rows from before the lifecycle existed get one from their columns.
@@ -81,6 +83,22 @@ pub fn view(state: &AppState, record: CaseRecord) -> CaseView {
         reply_outcome: life.reply_outcome.map(|o| o.as_str().to_string()),
         rating: life.rating.map(|r| r.as_str().to_string()),
         deadlines: life.deadlines,
+        suggested_unit: None,
         record,
     }
+}
+
+/// The view with routing help: the suggested unit while the case waits for routing.
+pub async fn view_with_help(state: &AppState, record: CaseRecord) -> CaseView {
+    let mut v = view(state, record);
+    if v.record.summary.stage == Stage::Routing.as_str() {
+        let s = &v.record.summary;
+        v.suggested_unit = state
+            .store
+            .suggest_unit(&s.category, &s.region)
+            .await
+            .ok()
+            .flatten();
+    }
+    v
 }

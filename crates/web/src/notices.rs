@@ -30,6 +30,7 @@ pub fn kind_of(e: &CaseEvent) -> Option<&'static str> {
         "reply" => Some("decision"),
         "review_decision" => Some("review_opinion"),
         "rereview_decision" => Some("rereview_opinion"),
+        "link_concluded" => Some("concluded"),
         _ => None,
     }
 }
@@ -98,6 +99,7 @@ pub async fn notices_for(
         for k in ["reason", "refer_to", "channel", "days", "text", "basis"] {
             v.insert(k, s(&p[k]));
         }
+        v.insert("concluded_case", s(&p["case_no"]));
         let unit_code = s(&p["unit"]);
         let unit = match state.store.unit_by_code(&unit_code).await {
             Ok(u) => u.name,

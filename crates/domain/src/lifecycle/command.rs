@@ -22,6 +22,7 @@ string_enum!(
         RereviewDecision => "rereview_decision",
         Close => "close",
         Void => "void",
+        LinkConcluded => "link_concluded",
     }
 );
 
@@ -128,6 +129,11 @@ pub enum Command {
     Void {
         reason: String,
     },
+    /// The petition repeats a matter concluded after re-review (Art. 36): it is registered,
+    /// linked to that case, and not accepted.
+    LinkConcluded {
+        case_no: String,
+    },
 }
 
 impl Command {
@@ -148,6 +154,7 @@ impl Command {
             Command::RereviewDecision { .. } => Action::RereviewDecision,
             Command::Close { .. } => Action::Close,
             Command::Void { .. } => Action::Void,
+            Command::LinkConcluded { .. } => Action::LinkConcluded,
         }
     }
 }

@@ -35,7 +35,7 @@ pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> boo
     let s = life.stage;
     let within_due = life.due().is_none_or(|d| today <= d);
     match action {
-        Action::Route => s == Routing,
+        Action::Route | Action::LinkConcluded => s == Routing,
         Action::Object => s == Acceptance && life.objection_due.is_none_or(|d| today <= d),
         Action::Accept | Action::Decline => s == Acceptance,
         Action::Note => matches!(s, Handling | Review | Rereview),
@@ -146,6 +146,7 @@ fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError
                 Ok(())
             }
         }
+        Command::LinkConcluded { case_no } => required("case_no", case_no),
         Command::Accept | Command::Rate { .. } => Ok(()),
     }
 }
@@ -226,6 +227,7 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
         Command::RereviewDecision { .. } => set(&mut ev, Stage::RereviewDelivery, None),
         Command::Close { .. } => set(&mut ev, Stage::Closed, None),
         Command::Void { .. } => set(&mut ev, Stage::Voided, None),
+        Command::LinkConcluded { .. } => set(&mut ev, Stage::Declined, None),
     }
     Ok(ev)
 }

@@ -9,7 +9,7 @@ pub fn may_act(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         // The petition office routes, and closes or voids its records.
-        Route | Close | Void => matches!(role, Supervisor),
+        Route | Close | Void | LinkConcluded => matches!(role, Supervisor),
         // The receiving body objects, decides acceptance, handles and replies.
         Object | Accept | Decline | Note | Reply => matches!(role, Handler | Leader | Supervisor),
         // Only a unit's leader approves an extension.

@@ -271,6 +271,36 @@ fn legal_channel_decline_and_void_end_the_path() {
 }
 
 #[test]
+fn a_repeat_of_a_concluded_matter_is_registered_then_declined() {
+    let mut c = Case::new();
+    let ev = c.on(
+        "2026-03-03",
+        Command::LinkConcluded {
+            case_no: "330106-2025-000001".into(),
+        },
+    );
+    assert_eq!(ev.stage, Stage::Declined);
+    c.on(
+        "2026-03-04",
+        Command::Close {
+            reason: "已告知不予受理".into(),
+        },
+    );
+    let mut c = Case::new();
+    c.on("2026-03-03", route());
+    assert!(
+        c.try_on(
+            "2026-03-04",
+            Command::LinkConcluded {
+                case_no: "x".into()
+            }
+        )
+        .is_err(),
+        "only while routing"
+    );
+}
+
+#[test]
 fn illegal_transitions_are_refused_with_the_stage() {
     let mut c = Case::new();
     for cmd in [
@@ -410,6 +440,9 @@ fn any_command() -> impl Strategy<Value = Command> {
         }),
         Just(Command::Close { reason: "r".into() }),
         Just(Command::Void { reason: "r".into() }),
+        Just(Command::LinkConcluded {
+            case_no: "330106-2025-000001".into()
+        }),
     ]
 }
 

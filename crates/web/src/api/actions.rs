@@ -149,6 +149,9 @@ pub fn command(action: Action, f: &Fields) -> Result<Command, ApiError> {
         Action::Void => Some(Command::Void {
             reason: text(f, "reason"),
         }),
+        Action::LinkConcluded => Some(Command::LinkConcluded {
+            case_no: text(f, "case_no").to_ascii_uppercase(),
+        }),
     };
     match cmd {
         Some(c) if e.is_empty() => Ok(c),
@@ -173,7 +176,32 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
             return Err(ApiError::Forbidden);
         }
     }
+    if let Command::LinkConcluded { case_no } = cmd {
+        check_concluded(state, case_no, id).await?;
+    }
     apply(state, &scope, &who.actor(), id, cmd).await
+}
+
+/// The case a repeat petition is linked to must exist and be concluded after re-review.
+async fn check_concluded(state: &AppState, case_no: &str, id: i64) -> ApiResult<()> {
+    let all = store::Scope::new("/");
+    let other = match state.store.case_id_by_no(&all, case_no.trim()).await {
+        Ok(other) if other != id => other,
+        Ok(_) | Err(StoreError::NotFound) => {
+            return Err(ApiError::field("case_no", "unknown_case"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let life = life_of(&state.store.case(&all, other).await?);
+    let concluded = life
+        .deadlines
+        .iter()
+        .any(|d| d.stage == domain::Stage::Concluded);
+    if concluded {
+        Ok(())
+    } else {
+        Err(ApiError::field("case_no", "not_concluded"))
+    }
 }
 
 /// What a petitioner may do on the public portal, with the case number and query code:

@@ -160,8 +160,11 @@ pub async fn create(
     check_uploads(&state, &files)?;
     let (result, _unit) = register(&state, &who, &input).await?;
     store_uploads(&state, &who, result.id, &files).await?;
-    let case =
-        crate::lifecycle_view::view(&state, state.store.case(&who.scope(), result.id).await?);
+    let case = crate::lifecycle_view::view_with_help(
+        &state,
+        state.store.case(&who.scope(), result.id).await?,
+    )
+    .await;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({
@@ -280,7 +283,9 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<crate::lifecycle_view::CaseView>> {
     let record = read_case_audited(&state, &who, id, "api").await?;
-    Ok(Json(crate::lifecycle_view::view(&state, record)))
+    Ok(Json(
+        crate::lifecycle_view::view_with_help(&state, record).await,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -10,6 +10,7 @@ pub mod notices;
 pub mod notifications;
 pub mod ownership;
 pub mod public;
+pub mod routing;
 pub mod session;
 pub mod tokens;
 
@@ -60,6 +61,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::events))
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
+        .routes(routes!(routing::list, routing::save))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

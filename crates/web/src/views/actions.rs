@@ -67,6 +67,7 @@ fn fields_for(t: &Tr, action: Action, units: &[Unit]) -> Vec<FormField> {
         | Action::Close
         | Action::Void => vec![reason()],
         Action::Accept => vec![],
+        Action::LinkConcluded => vec![field("case_no", "text")],
         Action::Decline => vec![reason(), field("refer_to", "text")],
         Action::Note => vec![
             select("kind", coded(t, "note", NoteKind::ALL, NoteKind::as_str)),
@@ -110,6 +111,7 @@ pub fn forms(
     life: &Life,
     units: &[Unit],
     case_unit_path: &str,
+    suggested_unit: Option<&str>,
 ) -> Vec<ActionForm> {
     let Some(role) = who.role() else {
         return vec![];
@@ -119,9 +121,22 @@ pub fn forms(
         .into_iter()
         .filter(|a| may_act(role, *a))
         .filter(|a| above || !matches!(a, Action::ReviewDecision | Action::RereviewDecision))
-        .map(|a| ActionForm {
+        .map(|a| {
+            let mut fields = fields_for(t, a, units);
+            // The routing table's suggestion comes first, so it is the default choice.
+            if let (Action::Route, Some(code)) = (a, suggested_unit) {
+                for f in fields.iter_mut().filter(|f| f.name == "unit") {
+                    if let Some(i) = f.options.iter().position(|o| o.code == code) {
+                        let o = f.options.remove(i);
+                        f.options.insert(0, o);
+                    }
+                }
+            }
+            (a, fields)
+        })
+        .map(|(a, fields)| ActionForm {
             action: a.as_str(),
-            fields: fields_for(t, a, units),
+            fields,
         })
         .collect()
 }

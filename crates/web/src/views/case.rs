@@ -46,6 +46,7 @@ struct CasePage {
     deadlines: Vec<DeadlineRow>,
     actions: Vec<super::actions::ActionForm>,
     notices: Vec<crate::notices::Notice>,
+    suggestion: Option<String>,
     owner: String,
     can_manage: bool,
     leaders: Vec<Opt>,
@@ -90,6 +91,16 @@ pub async fn show(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let life = crate::lifecycle_view::life_of(&c);
+    let suggestion = if life.stage == domain::Stage::Routing {
+        state
+            .store
+            .suggest_unit(&c.summary.category, &c.summary.region)
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
     let case_unit_path = units
         .iter()
         .find(|u| u.id == c.summary.unit_id)
@@ -146,7 +157,18 @@ pub async fn show(
         } else {
             None
         },
-        actions: super::actions::forms(state, &t, who, &life, &units, &case_unit_path),
+        suggestion: suggestion
+            .as_ref()
+            .map(|r| format!("{} ({})", r.unit_name, r.unit_code)),
+        actions: super::actions::forms(
+            state,
+            &t,
+            who,
+            &life,
+            &units,
+            &case_unit_path,
+            suggestion.as_ref().map(|r| r.unit_code.as_str()),
+        ),
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),
         events: events

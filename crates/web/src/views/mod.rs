@@ -11,6 +11,7 @@ mod notifications;
 mod ownership_pages;
 mod queue;
 mod register;
+mod routing_pages;
 mod tokens;
 
 use crate::app::AppState;
@@ -68,6 +69,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/cases/{id}/notices/{seq}", get(notice_pages::print))
         .route("/staff/admin/notices", get(notice_pages::templates))
         .route("/staff/cases/{id}/owner", post(ownership_pages::set_owner))
+        .route(
+            "/staff/admin/routing",
+            get(routing_pages::page).post(routing_pages::save),
+        )
         .route(
             "/staff/cases/{id}/attendance/notify",
             post(ownership_pages::notify_attendance),

@@ -1,0 +1,106 @@
+//! The routing table page: category × region → the unit usually responsible.
+
+use super::{
+    category_label, category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options,
+    Nav, Opt,
+};
+use crate::api::routing::{save_rule, RuleInput};
+use crate::app::AppState;
+use crate::auth::{PageUser, Principal};
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::Role;
+use std::collections::HashMap;
+
+pub struct RuleRow {
+    pub category: String,
+    pub region_prefix: String,
+    pub unit: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_routing.html")]
+struct RoutingPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    rules: Vec<RuleRow>,
+    categories: Vec<Opt>,
+    units: Vec<Opt>,
+    error: Option<String>,
+}
+
+async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -> Response {
+    if !matches!(who.role(), Some(Role::Admin | Role::Supervisor)) {
+        return error_page(&t, Some(who), &ApiError::Forbidden);
+    }
+    let (rules, cats, units) = match (
+        state.store.routing_rules().await,
+        state.categories().await,
+        state.store.units_under(&who.user.unit_path).await,
+    ) {
+        (Ok(r), Ok(c), Ok(u)) => (r, c, u),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            return error_page(&t, Some(who), &e.into())
+        }
+    };
+    let page = RoutingPage {
+        nav: Nav::with_warnings(state, &t, who).await,
+        csrf: who.csrf().to_string(),
+        rules: rules
+            .into_iter()
+            .map(|r| RuleRow {
+                category: category_label(&t, &cats, &r.category),
+                region_prefix: r.region_prefix,
+                unit: format!("{} ({})", r.unit_name, r.unit_code),
+            })
+            .collect(),
+        categories: category_options(&t, &cats),
+        units: unit_options(&units),
+        error,
+        t,
+    };
+    render(&page)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+) -> Response {
+    show(&state, tr(&state, lang), &who, None).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let t = tr(&state, lang);
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    if !csrf_ok(&who, &get("csrf")) {
+        return csrf_refused(&t, &who);
+    }
+    let input = RuleInput {
+        category: get("category"),
+        region_prefix: get("region_prefix"),
+        unit: get("unit"),
+    };
+    match save_rule(&state, &who, &input).await {
+        Ok(()) => Redirect::to("/staff/admin/routing").into_response(),
+        Err(ApiError::Validation(errors)) => {
+            let msg = errors
+                .values()
+                .map(|v| t.code("err", v))
+                .collect::<Vec<_>>()
+                .join(" ");
+            show(&state, t, &who, Some(msg)).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
+}
