@@ -236,7 +236,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(await text(page.locator('[data-testid=case-no]')), c.caseNo);
       assert.equal(await stageOf(page), STAGE.routing);
       assert.match(await text(page.locator('[data-testid=due-date]')), DATE, 'routing has a due date');
-      assert.deepEqual(await offered(page), ['route', 'void'], 'a supervisor may route or void a new case');
+      assert.deepEqual(await offered(page), ['route', 'void', 'link_concluded'], 'a supervisor may route, void or link a new case to a concluded one');
       c.baseTimeline = await page.locator('[data-testid=timeline] li').count();
       assert.ok(c.baseTimeline >= 1, 'the registration is on the timeline');
       c.reached = STAGE.routing;
