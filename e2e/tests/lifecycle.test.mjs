@@ -9,6 +9,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import {
   startServer,
   launchBrowser,
@@ -424,6 +425,28 @@ for (const backend of ['sqlite', 'postgres']) {
         assert.match(row[2], /^\d{4}-\d{2}-\d{2}/, `${stage} has a due date`);
       }
       await page.screenshot({ path: await artifactPath(`lifecycle-${backend}.png`), fullPage: true });
+    });
+
+    test('each step the petitioner must be told about has a notice that prints cleanly', { timeout: STEP_TIMEOUT }, async () => {
+      need(STAGE.closed);
+      const page = await user('sup');
+      await openCase(page);
+      const links = page.locator('[data-testid=notices] a');
+      assert.deepEqual(await links.allInnerTexts(), [
+        '信访事项转送（交办）告知书', '信访事项受理告知书', '信访事项延期办理告知书',
+        '信访处理意见书', '信访事项复查意见书', '信访事项复核意见书',
+      ]);
+      await clickAndWait(page, links.nth(3));
+      const body = await text(page.locator('[data-testid=notice]'));
+      assert.ok(body.includes(c.caseNo), 'the decision names the case');
+      assert.match(body, /处理意见如下/);
+      assert.match(body, /三十日内/, 'it tells the petitioner how to ask for review');
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('nav.no-print').isVisible(), false, 'the buttons do not print');
+      const pdf = await page.pdf({ preferCSSPageSize: true });
+      assert.ok(pdf.length > 5000, 'a real PDF');
+      await writeFile(await artifactPath(`notice-decision-${backend}.pdf`), pdf);
+      await page.screenshot({ path: await artifactPath(`notice-decision-${backend}.png`), fullPage: true });
     });
   });
 }

@@ -94,6 +94,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long, env = "HEARKEN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Working days left at or under which a case counts as due soon.
+    #[arg(long, env = "HEARKEN_DUE_SOON_DAYS", default_value_t = 3)]
+    pub due_soon_days: u32,
     /// Seconds between runs of the deadline job (due-soon and overdue marking).
     #[arg(long, env = "HEARKEN_DEADLINE_SCAN_SECONDS", default_value_t = 300)]
     pub deadline_scan_seconds: u64,

@@ -19,6 +19,7 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     let mut config = WebConfig::new(&g.data);
     config.session_idle_minutes = args.session_idle_minutes.max(1);
     config.secure_cookies = args.secure_cookies;
+    config.due_soon_working_days = args.due_soon_days;
     config.calendar = std::sync::Arc::new(crate::calendar::load(&g.data)?);
     config.rules = domain::calendar::RuleSet::shipped(&args.rule_set).with_context(|| {
         format!(

@@ -29,6 +29,8 @@ pub struct WebConfig {
     pub calendar: Arc<Calendar>,
     /// The periods the lifecycle counts (`cn-2022` by default).
     pub rules: RuleSet,
+    /// Working days left at or under which a case counts as due soon.
+    pub due_soon_working_days: u32,
 }
 
 impl WebConfig {
@@ -45,6 +47,7 @@ impl WebConfig {
             lockout_minutes: 15,
             calendar: Arc::new(Calendar::shipped()),
             rules: default_rules(),
+            due_soon_working_days: 3,
         }
     }
 

@@ -8,9 +8,6 @@ use domain::Stage;
 use serde::Serialize;
 use store::CaseRecord;
 
-/// Working days left at or under which a case counts as due soon.
-pub const DUE_SOON_WORKING_DAYS: u32 = 3;
-
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseView {
     #[serde(flatten)]
@@ -62,7 +59,7 @@ pub fn status_of_due(state: &AppState, due: Option<chrono::NaiveDate>) -> &'stat
         Some(d) if d < today => "overdue",
         Some(d) => {
             let (left, _) = state.config.calendar.working_days_between(today, d);
-            if left <= DUE_SOON_WORKING_DAYS {
+            if left <= state.config.due_soon_working_days {
                 "due_soon"
             } else {
                 "ok"
