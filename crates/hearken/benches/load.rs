@@ -192,7 +192,8 @@ fn idle_rss(data: &std::path::Path) {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(Duration::from_secs(8));
+    // Past start-up and the first deadline scan, then idle.
+    std::thread::sleep(Duration::from_secs(30));
     let status =
         std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
     let rss = status

@@ -67,8 +67,8 @@ impl Store {
                 })
             }
             Backend::Sqlite => {
-                let write = sqlite_pool(url, 1).await?;
-                let read = sqlite_pool(url, 4).await?;
+                let write = sqlite_pool(url, 1, 8_000).await?;
+                let read = sqlite_pool(url, 4, 4_000).await?;
                 let batcher = Some(crate::register_batch::Batcher::start(write.clone(), 1));
                 Ok(Store {
                     read,
@@ -121,18 +121,20 @@ impl Store {
 
 /// SQLite pools. WAL lets readers work beside the writer; `synchronous=FULL` makes every
 /// acknowledged commit survive a power cut.
-async fn sqlite_pool(url: &str, max: u32) -> Result<sqlx::AnyPool> {
+async fn sqlite_pool(url: &str, max: u32, cache_kib: u32) -> Result<sqlx::AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(0)
         .idle_timeout(Duration::from_secs(120))
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 conn.execute("PRAGMA journal_mode = WAL").await?;
                 conn.execute("PRAGMA synchronous = FULL").await?;
                 conn.execute("PRAGMA foreign_keys = ON").await?;
                 conn.execute("PRAGMA busy_timeout = 10000").await?;
-                conn.execute("PRAGMA cache_size = -16000").await?;
+                // Page cache per connection, in KiB: the OS caches the file as well.
+                conn.execute(format!("PRAGMA cache_size = -{cache_kib}").as_str())
+                    .await?;
                 Ok(())
             })
         })

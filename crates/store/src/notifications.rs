@@ -27,13 +27,24 @@ pub struct Notification {
 }
 
 impl Store {
-    /// Open cases due on or before `by` (a date), soonest first.
-    pub async fn open_cases_due_by(&self, by: &str) -> Result<Vec<DueCase>> {
+    /// Open cases due on or before `by` (a date), soonest first, a page at a time:
+    /// `after` is the last (due date, id) of the previous page.
+    pub async fn open_cases_due_by(
+        &self,
+        by: &str,
+        after: Option<(&str, i64)>,
+        limit: i64,
+    ) -> Result<Vec<DueCase>> {
+        let (after_due, after_id) = after.unwrap_or(("", 0));
         let rows = sqlx::query(
             "SELECT id, case_no, unit_id, due_sort, due_flag FROM cases
-             WHERE state = 'open' AND due_sort <= $1 ORDER BY due_sort, id",
+             WHERE state = 'open' AND due_sort <= $1 AND (due_sort, id) > ($2, $3)
+             ORDER BY due_sort, id LIMIT $4",
         )
         .bind(by)
+        .bind(after_due)
+        .bind(after_id)
+        .bind(limit)
         .fetch_all(&self.read)
         .await?;
         rows.iter()
@@ -49,48 +60,49 @@ impl Store {
             .collect()
     }
 
-    /// Marks a case `due_soon` or `overdue` (only if it still has the flag `from` and is
-    /// still due then), appends the event and notifies `users`, in one transaction.
-    /// Returns whether the mark was made.
+    /// Marks cases `due_soon` or `overdue` (each only if it still has the flag it was
+    /// read with and is still due then), appends each event and notifies each case's
+    /// people, in one transaction. Returns how many were marked.
     pub async fn mark_due(
         &self,
-        c: &DueCase,
-        flag: &str,
-        users: &[i64],
+        marks: &[(DueCase, &str, Vec<i64>)],
         actor: &Actor,
-    ) -> Result<bool> {
+    ) -> Result<usize> {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
-        let n = sqlx::query(
-            "UPDATE cases SET due_flag = $1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
-        )
-        .bind(flag)
-        .bind(c.id)
-        .bind(&c.due_flag)
-        .bind(&c.due_on)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        let payload = serde_json::json!({ "due_on": c.due_on });
-        append_event(&mut tx, c.id, flag, actor, now, &payload).await?;
-        for u in users {
-            sqlx::query(
-                "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+        let mut marked = 0;
+        for (c, flag, users) in marks {
+            let n = sqlx::query(
+                "UPDATE cases SET due_flag = $1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
             )
-            .bind(u)
+            .bind(*flag)
             .bind(c.id)
-            .bind(flag)
+            .bind(&c.due_flag)
             .bind(&c.due_on)
-            .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if n == 0 {
+                continue;
+            }
+            marked += 1;
+            let payload = serde_json::json!({ "due_on": c.due_on });
+            append_event(&mut tx, c.id, flag, actor, now, &payload).await?;
+            for u in users {
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(u)
+                .bind(c.id)
+                .bind(*flag)
+                .bind(&c.due_on)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(marked)
     }
 
     /// Active users of one unit with one of `roles`.

@@ -11,6 +11,8 @@ pub const DEADLINE_JOB: &str = "deadline_scan";
 
 /// How far ahead the scan looks: three working days can span a long holiday.
 const HORIZON_DAYS: i64 = 15;
+/// Cases read per page.
+const PAGE: i64 = 500;
 
 /// Runs the scan if this instance wins the lease for this period. Returns how many cases
 /// it marked, or `None` when another run holds or already did this period's work.
@@ -42,20 +44,43 @@ async fn scan(state: &AppState) -> Result<usize, StoreError> {
         ip: String::new(),
     };
     let mut marked = 0;
-    for c in state.store.open_cases_due_by(&horizon).await? {
-        let due = chrono::NaiveDate::parse_from_str(&c.due_on, "%Y-%m-%d").ok();
-        let flag = status_of_due(state, due);
-        if !matches!(flag, "due_soon" | "overdue") || c.due_flag == flag {
-            continue;
-        }
-        // The unit that has the case acts: its handlers and leaders are told.
-        let users = state
+    let mut after: Option<(String, i64)> = None;
+    let mut staff: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    // A page at a time, so memory stays flat however many cases are due.
+    loop {
+        let page = state
             .store
-            .unit_staff(c.unit_id, &["handler", "leader"])
+            .open_cases_due_by(
+                &horizon,
+                after.as_ref().map(|(d, id)| (d.as_str(), *id)),
+                PAGE,
+            )
             .await?;
-        if state.store.mark_due(&c, flag, &users, &actor).await? {
-            marked += 1;
+        let Some(last) = page.last() else { break };
+        after = Some((last.due_on.clone(), last.id));
+        let mut marks = vec![];
+        for c in page {
+            let due = chrono::NaiveDate::parse_from_str(&c.due_on, "%Y-%m-%d").ok();
+            let flag = status_of_due(state, due);
+            if !matches!(flag, "due_soon" | "overdue") || c.due_flag == flag {
+                continue;
+            }
+            // The unit that has the case acts: its handlers and leaders are told.
+            let users = match staff.get(&c.unit_id) {
+                Some(u) => u.clone(),
+                None => {
+                    let u = state
+                        .store
+                        .unit_staff(c.unit_id, &["handler", "leader"])
+                        .await?;
+                    staff.insert(c.unit_id, u.clone());
+                    u
+                }
+            };
+            marks.push((c, flag, users));
         }
+        // One transaction (one sync to disk) per page.
+        marked += state.store.mark_due(&marks, &actor).await?;
     }
     Ok(marked)
 }
