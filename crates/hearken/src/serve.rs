@@ -56,7 +56,8 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     }
     if args.demo {
         println!(
-            "Demo accounts: see `hearken demo --help`; every demo user has the password {}",
+            "Demo accounts (password {}): prov.admin, prov.supervisor, prov.leader, prov.auditor, \
+             xihu.clerk, xihu.handler, xihu.leader, xihu.supervisor — and the same roles for every district",
             crate::demo::DEMO_PASSWORD
         );
     }
