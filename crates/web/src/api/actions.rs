@@ -165,13 +165,14 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
     let action = cmd.action();
     let role = who.role().ok_or(ApiError::Forbidden)?;
     let scope = who.scope();
-    let record = state.store.case(&scope, id).await?;
+    // Out of scope is "not found"; `apply` reads the whole case itself.
+    let summary = state.store.case_summary(&scope, id).await?;
     if !may_act(role, action) {
         return Err(ApiError::Forbidden);
     }
     // Review opinions come from above the unit that handled the case.
     if matches!(action, Action::ReviewDecision | Action::RereviewDecision) {
-        let case_unit = state.store.unit(record.summary.unit_id).await?;
+        let case_unit = state.store.unit(summary.unit_id).await?;
         if case_unit.path == who.user.unit_path {
             return Err(ApiError::Forbidden);
         }
