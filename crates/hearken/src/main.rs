@@ -63,9 +63,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Logs to stderr. sqlx's per-statement log (`sqlx::query`) is kept to errors: its
+/// slow-statement warnings quote whole statements, 40 KB for a bulk insert, and would bury
+/// the demo's progress bar and `serve`'s own messages. `HEARKEN_LOG` overrides the filter.
 fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARKEN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARKEN_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sqlx::query=error,tower_http=warn")
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
