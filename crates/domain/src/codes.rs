@@ -7,6 +7,19 @@ use std::fmt;
 /// The alphabet of query codes: no 0/O/1/I, so a code read over the phone is unambiguous.
 pub const QUERY_CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 pub const QUERY_CODE_LEN: usize = 8;
+/// A query code as issued, for API documents (ECMA-262). [`QueryCode::parse`] is more
+/// forgiving: lower case, spaces and dashes are accepted too.
+pub const QUERY_CODE_PATTERN: &str = "^[2-9A-HJ-NP-Z]{8}$";
+/// A unit code as [`UnitCode::parse`] accepts it (before trimming), for API documents.
+pub const UNIT_CODE_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}$";
+/// A case number as [`CaseNo::parse`] accepts it (before trimming), for API documents.
+pub const CASE_NO_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{1,31}-[0-9]{4}-[0-9]+$";
+/// A region code as [`RegionCode::parse`] accepts it (before trimming), for API documents:
+/// 6, 9 or 12 digits, the first two a province (11–82).
+pub const REGION_CODE_PATTERN: &str = "^(1[1-9]|[2-7][0-9]|8[0-2])[0-9]{4}([0-9]{3}){0,2}$";
+/// A region-code prefix, as the queue's filter and the routing rules take it: up to 12
+/// digits (empty for everywhere).
+pub const REGION_PREFIX_PATTERN: &str = "^[0-9]{0,12}$";
 
 /// The secret a petitioner uses, with the case number, to track a case (查询码).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,6 +140,11 @@ impl RegionCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether `s` is a region-code prefix: up to 12 digits, empty meaning everywhere.
+pub fn is_region_prefix(s: &str) -> bool {
+    s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl fmt::Display for RegionCode {

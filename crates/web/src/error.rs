@@ -37,6 +37,8 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported_media_type")]
     UnsupportedMediaType,
+    #[error("method_not_allowed")]
+    MethodNotAllowed,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -67,6 +69,7 @@ impl ApiError {
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,6 +88,7 @@ impl ApiError {
             ApiError::Duplicate(_) => "duplicate",
             ApiError::TooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -113,6 +117,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => {
                 "Send JSON (application/json) or multipart/form-data.".into()
             }
+            ApiError::MethodNotAllowed => "This route does not take that method.".into(),
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }

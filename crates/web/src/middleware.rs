@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Request};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -58,10 +58,14 @@ pub async fn static_file(Path(path): Path<String>) -> Response {
                 .body(Body::from(file.data.into_owned()))
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
-        None => not_found().await.into_response(),
+        None => (StatusCode::NOT_FOUND, "404 Not Found / 未找到").into_response(),
     }
 }
 
-pub async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, "404 Not Found / 未找到")
+/// The 404 for paths no route has: JSON under `/api`, text elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return crate::error::ApiError::NotFound.into_response();
+    }
+    (StatusCode::NOT_FOUND, "404 Not Found / 未找到").into_response()
 }

@@ -6,7 +6,8 @@ use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::lifecycle_view::{life_of, view, CaseView};
-use axum::extract::{Path, State};
+use super::extract::ApiPath;
+use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;
 use domain::lifecycle::{
@@ -291,9 +292,22 @@ async fn apply(
     })
 }
 
+/// The case and the action in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct ActionPath {
+    /// Case id.
+    id: i64,
+    /// route | object | accept | decline | note | extend | reply | deliver | rate |
+    /// request_review | review_decision | request_rereview | rereview_decision | close |
+    /// void | link_concluded
+    #[param(schema_with = super::schemas::action)]
+    action: String,
+}
+
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions/{action}", tag = "cases",
-    params(("id" = i64, Path, description = "Case id"),
-           ("action" = String, Path, description = "route | object | accept | decline | note | extend | reply | deliver | rate | request_review | review_decision | request_rereview | rereview_decision | close | void")),
+    params(ActionPath),
     request_body(content = serde_json::Value, description = "The action's fields, e.g. route: {\"mode\":\"transfer|assign|self|legal_channel\",\"unit\":…,\"channel\":…,\"result_due\":\"YYYY-MM-DD\"}; extend: {\"days\":…,\"reason\":…}; reply: {\"outcome\":\"support|explain|reject\",\"text\":…,\"basis\":…}; deliver: {\"received_on\":\"YYYY-MM-DD\"}"),
     responses((status = 200, description = "The updated case, with stage, state, due_date and deadlines"),
               (status = 403, description = "Your role or scope does not allow this action", body = crate::error::ErrorBody),
@@ -302,7 +316,7 @@ async fn apply(
 pub async fn take_action(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path((id, action)): Path<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> ApiResult<Json<CaseView>> {
     let action = Action::parse(&action).ok_or(ApiError::NotFound)?;

@@ -5,7 +5,8 @@ use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{password, ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
-use axum::extract::{Path, State};
+use super::extract::ApiPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::{Permission, Role, UnitCode, UnitLevel};
@@ -14,18 +15,23 @@ use store::{NewUnit, NewUser, StoreError, Unit, User};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UnitInput {
+    #[schema(schema_with = super::schemas::unit_code)]
     pub code: String,
+    #[schema(schema_with = super::schemas::unit_name)]
     pub name: String,
     #[serde(default)]
     pub name_en: String,
     /// province | city | county | township | village | department
+    #[schema(schema_with = super::schemas::unit_level)]
     pub level: String,
     /// The parent unit's code; required (the root exists already).
+    #[schema(schema_with = super::schemas::unit_code)]
     pub parent: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UnitNames {
+    #[schema(schema_with = super::schemas::unit_name)]
     pub name: String,
     #[serde(default)]
     pub name_en: String,
@@ -33,14 +39,17 @@ pub struct UnitNames {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserInput {
+    #[schema(schema_with = super::schemas::username)]
     pub username: String,
     #[serde(default)]
     pub display_name: String,
     /// clerk | handler | leader | supervisor | duty | admin | auditor
+    #[schema(schema_with = super::schemas::role)]
     pub role: String,
     /// The unit's code; defaults to the admin's own unit.
     #[serde(default)]
     pub unit: Option<String>,
+    #[schema(schema_with = super::schemas::password)]
     pub password: String,
 }
 
@@ -54,6 +63,7 @@ pub struct UserUpdate {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordReset {
+    #[schema(schema_with = super::schemas::password)]
     pub password: String,
 }
 
@@ -136,11 +146,7 @@ pub async fn create_user_checked(
     who.require(Permission::Administer)?;
     let mut errors = domain::FieldErrors::new();
     let username = input.username.trim().to_lowercase();
-    let name_ok = (2..=40).contains(&username.len())
-        && username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
-    if !name_ok {
+    if !super::schemas::username_ok(&username) {
         errors.insert("username".into(), "invalid_username".into());
     }
     let role = Role::parse(input.role.trim());
@@ -264,12 +270,22 @@ pub async fn create_unit(
     ))
 }
 
+/// The unit code in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct UnitCodePath {
+    /// The unit's code.
+    #[param(schema_with = super::schemas::unit_code)]
+    code: String,
+}
+
 #[utoipa::path(patch, path = "/api/v1/units/{code}", tag = "admin", request_body = UnitNames,
-    params(("code" = String, Path, description = "Unit code")), responses((status = 200, description = "Renamed")))]
+    params(UnitCodePath), responses((status = 200, description = "Renamed")))]
 pub async fn update_unit(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     JsonBody(input): JsonBody<UnitNames>,
 ) -> ApiResult<Json<Unit>> {
     who.require(Permission::Administer)?;
@@ -287,7 +303,8 @@ pub async fn update_unit(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, description = "Users in your subtree")))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, description = "Users in your subtree"),
+    (status = 403, description = "Not an admin", body = crate::error::ErrorBody)))]
 pub async fn list_users(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -314,7 +331,7 @@ pub async fn create_user(
 pub async fn update_user(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(input): JsonBody<UserUpdate>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(update_user_checked(&state, &who, id, &input).await?))
@@ -325,7 +342,7 @@ pub async fn update_user(
 pub async fn reset_password(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(input): JsonBody<PasswordReset>,
 ) -> ApiResult<StatusCode> {
     reset_password_checked(&state, &who, id, &input.password).await?;

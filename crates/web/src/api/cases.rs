@@ -8,7 +8,8 @@ use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::registration::register;
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -51,7 +52,7 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Up
     Ok((case, files))
 }
 
-fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+pub fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge
     } else {
@@ -120,28 +121,27 @@ pub async fn read_case_audited(
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
-    request_body(content = serde_json::Value, description = "A registration as JSON, or multipart/form-data with a `case` JSON part and `attachments` files",
-        example = json!({"channel":"visit","type":"claim","category":"labor.wages","region":"330102",
-            "petitioners":[{"name":"张三","phone":"13800000000","id_number":null,"address":"西湖区文三路1号"}],
-            "headcount":1,"representatives":[],"respondent":"某建筑公司","content":"拖欠工资三个月","demands":"支付工资"})),
+    request_body(description = "A registration as JSON, or multipart/form-data with a `case` JSON part and `attachments` files",
+        content(
+            (super::schemas::NewCaseDoc = "application/json",
+                example = json!({"channel":"visit","type":"claim","category":"labor.wages","region":"330102",
+                    "petitioners":[{"name":"张三","phone":"13800000000","id_number":null,"address":"西湖区文三路1号"}],
+                    "headcount":1,"representatives":[],"respondent":"某建筑公司","content":"拖欠工资三个月","demands":"支付工资"})),
+            (super::schemas::CaseForm = "multipart/form-data",
+                encoding(("case" = (content_type = "application/json")),
+                         ("attachments" = (content_type = "application/octet-stream"))))
+        )),
     responses((status = 201, description = "Registered: `id`, `case_no`, `query_code` and the case"),
-              (status = 422, description = "Invalid; nothing was stored", body = crate::error::ErrorBody)))]
+              (status = 403, description = "Your role may not register petitions", body = crate::error::ErrorBody),
+              (status = 422, description = "Invalid (each problem in `fields`); nothing was stored", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     req: Request,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     who.require(Permission::Register)?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let (input, files) = if content_type.starts_with("multipart/form-data") {
-        let mp = Multipart::from_request(req, &state)
-            .await
-            .map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+    let (input, files) = if is_multipart(&req) {
+        let ApiMultipart(mp) = ApiMultipart::from_request(req, &state).await?;
         let (case, files) = read_multipart(mp).await?;
         (
             case.ok_or_else(|| ApiError::field("case", "required"))?,
@@ -176,6 +176,9 @@ pub async fn create(
     ))
 }
 
+/// The most rows a queue page holds (`limit`).
+pub const MAX_PAGE: i64 = 200;
+
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// A unit code: its subtree (within yours).
@@ -188,18 +191,23 @@ pub struct ListQuery {
     pub case_type: Option<String>,
     /// A category code; subcategories match too.
     pub category: Option<String>,
-    /// A region-code prefix.
+    /// A region-code prefix: up to 12 digits.
+    #[param(pattern = "^[0-9]{0,12}$")]
     pub region: Option<String>,
     /// Received on or after (YYYY-MM-DD).
+    #[param(format = Date)]
     pub from: Option<String>,
     /// Received on or before (YYYY-MM-DD).
+    #[param(format = Date)]
     pub to: Option<String>,
     pub case_no: Option<String>,
     /// `due` (soonest deadline first, the default) or `registered` (oldest first).
+    #[param(pattern = "^(due|registered)?$")]
     pub sort: Option<String>,
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
-    /// Rows per page, 1–200 (50 by default).
+    /// Rows per page, 1–200 (50 by default); outside that range the answer is 422.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -215,6 +223,11 @@ impl ListQuery {
             if let Some(d) = nonempty(v) {
                 chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                     .map_err(|_| ApiError::field(field, "invalid_date"))?;
+            }
+        }
+        if let Some(r) = nonempty(&self.region) {
+            if !domain::codes::is_region_prefix(&r) {
+                return Err(ApiError::field("region", "invalid_region"));
             }
         }
         let unit_path = match nonempty(&self.unit) {
@@ -258,17 +271,13 @@ impl ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let filter = q.filter(&state).await?;
+    let limit = super::extract::page_limit(q.limit, 50, MAX_PAGE)?;
     let page = state
         .store
-        .list_cases(
-            &who.scope(),
-            &filter,
-            q.cursor()?,
-            q.limit.unwrap_or(50).clamp(1, 200),
-        )
+        .list_cases(&who.scope(), &filter, q.cursor()?, limit)
         .await?;
     Ok(Json(
         serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) }),
@@ -280,7 +289,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<crate::lifecycle_view::CaseView>> {
     let record = read_case_audited(&state, &who, id, "api").await?;
     Ok(Json(
@@ -293,8 +302,10 @@ pub struct CorrectionInput {
     /// The version you read; if someone changed the case since, the answer is 409.
     pub version: i64,
     pub category: Option<String>,
+    #[schema(schema_with = super::schemas::region_code_or_null)]
     pub region: Option<String>,
     pub respondent: Option<String>,
+    #[schema(max_length = 20000)]
     pub content: Option<String>,
     pub demands: Option<String>,
 }
@@ -349,7 +360,7 @@ pub async fn correct_checked(
 pub async fn correct(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(input): JsonBody<CorrectionInput>,
 ) -> ApiResult<Json<CaseRecord>> {
     Ok(Json(correct_checked(&state, &who, id, &input).await?))
@@ -360,19 +371,21 @@ pub async fn correct(
 pub async fn events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<CaseEvent>>> {
     Ok(Json(state.store.case_events(&who.scope(), id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id")),
-    request_body(content_type = "multipart/form-data", description = "One or more `attachments` files: PDF, JPEG, PNG, DOC(X), XLS(X), TXT"),
+    request_body(description = "One or more `attachments` files: PDF, JPEG, PNG, DOC(X), XLS(X), TXT",
+        content((super::schemas::AttachmentsForm = "multipart/form-data",
+            encoding(("attachments" = (content_type = "application/octet-stream")))))),
     responses((status = 201, description = "Stored"), (status = 422, description = "Type or size not allowed", body = crate::error::ErrorBody)))]
 pub async fn add_attachments(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
-    mp: Multipart,
+    ApiPath(id): ApiPath<i64>,
+    ApiMultipart(mp): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<CaseRecord>)> {
     who.require(Permission::EditCase)?;
     state.store.case_summary(&who.scope(), id).await?;
@@ -430,7 +443,7 @@ pub async fn attachment_response(
 pub async fn download_attachment(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path((id, aid)): Path<(i64, i64)>,
+    ApiPath((id, aid)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Response> {
     attachment_response(&state, &who, id, aid).await
 }

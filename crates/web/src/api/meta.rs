@@ -3,7 +3,8 @@
 use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
-use axum::extract::{Query, State};
+use super::extract::ApiQuery;
+use axum::extract::State;
 use axum::Json;
 use domain::Permission;
 use serde::Deserialize;
@@ -29,6 +30,8 @@ pub struct AuditQuery {
     pub action: Option<String>,
     /// Entries older than this id, for paging.
     pub before: Option<i64>,
+    /// Entries per page, 1–1000 (100 by default); outside that range the answer is 422.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -37,10 +40,10 @@ pub struct AuditQuery {
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     who.require(Permission::ReadAudit)?;
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = super::extract::page_limit(q.limit, 100, 1000)?;
     Ok(Json(
         state
             .store

@@ -4,6 +4,8 @@
 pub mod actions;
 pub mod admin;
 pub mod cases;
+mod contract;
+pub mod extract;
 mod json;
 mod meta;
 pub mod notices;
@@ -11,6 +13,7 @@ pub mod notifications;
 pub mod ownership;
 pub mod public;
 pub mod routing;
+pub mod schemas;
 pub mod session;
 pub mod tokens;
 
@@ -74,11 +77,18 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::create))
         .routes(routes!(cases::add_attachments))
         .layer(upload_limit);
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(json_routes)
         .merge(upload_routes)
         .merge(public::routes(state))
-        .split_for_parts()
+        .split_for_parts();
+    contract::complete_document(&mut doc);
+    (router.method_not_allowed_fallback(method_not_allowed), doc)
+}
+
+/// A known route with a method it does not have: `405` in JSON.
+async fn method_not_allowed() -> crate::error::ApiError {
+    crate::error::ApiError::MethodNotAllowed
 }
 
 pub fn routes(state: &AppState) -> Router<AppState> {

@@ -6,7 +6,8 @@ use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::i18n::{ReqLang, Tr};
 use crate::notices::{notices_for, Notice};
-use axum::extract::{Path, State};
+use super::extract::ApiPath;
+use axum::extract::State;
 use axum::Json;
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/notices", tag = "cases", params(("id" = i64, Path, description = "Case id")),
@@ -15,7 +16,7 @@ pub async fn list(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Notice>>> {
     let c = read_case_audited(&state, &who, id, "notices").await?;
     let events = state.store.case_events(&who.scope(), id).await?;

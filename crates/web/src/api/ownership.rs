@@ -4,7 +4,8 @@ use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
-use axum::extract::{Path, State};
+use super::extract::ApiPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::attendance::{required, Why};
@@ -87,7 +88,7 @@ pub async fn attendance_of(state: &AppState, who: &Principal, id: i64) -> ApiRes
 pub async fn set_owner(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(input): JsonBody<OwnerInput>,
 ) -> ApiResult<StatusCode> {
     assign_owner(&state, &who, id, &input.user).await?;
@@ -120,7 +121,7 @@ pub async fn assign_owner(
 pub async fn get_attendance(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Attendance>> {
     Ok(Json(attendance_of(&state, &who, id).await?))
 }
@@ -157,7 +158,7 @@ pub async fn notify(state: &AppState, who: &Principal, id: i64) -> ApiResult<Att
 pub async fn notify_attendance(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Attendance>> {
     Ok(Json(notify(&state, &who, id).await?))
 }
@@ -190,7 +191,7 @@ pub async fn record(
 pub async fn record_attendance(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     JsonBody(input): JsonBody<AttendedInput>,
 ) -> ApiResult<Json<Attendance>> {
     Ok(Json(record(&state, &who, id, &input.attended).await?))

@@ -2,6 +2,7 @@
 //! mini-programs, with no login and the same rate limits as the pages. A wrong number
 //! and a wrong code answer the same `404`.
 
+use super::cases::multipart_error;
 use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
@@ -12,10 +13,9 @@ use crate::portal::reception::{self, public_appointment, public_slot, Appointmen
 use crate::portal::submit::{register_public, PublicPetition};
 use crate::portal::track::{self, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State,
-};
-use axum::http::{header, StatusCode};
+use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -71,9 +71,30 @@ fn refused(r: Refusal) -> Response {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct CodeQuery {
     /// The query code (查询码) from the receipt.
+    #[param(schema_with = super::schemas::query_code)]
     pub code: Option<String>,
-    /// `en` for English names; Chinese by default.
+    /// `en` for English names; Chinese by default (any other value too).
     pub lang: Option<String>,
+}
+
+/// The case number in a public route's path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct CaseNoPath {
+    /// The case number from the receipt.
+    #[param(schema_with = super::schemas::case_no)]
+    case_no: String,
+}
+
+/// The appointment reference in a public route's path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct RefNoPath {
+    /// The appointment reference.
+    #[param(schema_with = super::schemas::ref_no)]
+    ref_no: String,
 }
 
 /// Spends one tracking attempt and finds the case, or the answer to send instead.
@@ -104,12 +125,7 @@ async fn read_petition(
     state: &AppState,
     req: Request,
 ) -> Result<(PublicPetition, Vec<crate::api::cases::Upload>), ApiError> {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
+    if !is_multipart(&req) {
         let mut req = req;
         DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
         let Json(p) = Json::<PublicPetition>::from_request(req, state)
@@ -117,14 +133,12 @@ async fn read_petition(
             .map_err(|r| map_rejection(&r))?;
         return Ok((p, vec![]));
     }
-    let mut mp = Multipart::from_request(req, state)
-        .await
-        .map_err(|_| ApiError::BadRequest("malformed_multipart"))?;
+    let ApiMultipart(mut mp) = ApiMultipart::from_request(req, state).await?;
     let (mut petition, mut files) = (None, vec![]);
-    while let Some(field) = mp.next_field().await.map_err(|_| ApiError::TooLarge)? {
+    while let Some(field) = mp.next_field().await.map_err(|e| multipart_error(&e))? {
         let name = field.name().unwrap_or("").to_string();
         let filename = field.file_name().unwrap_or("attachment").to_string();
-        let bytes = field.bytes().await.map_err(|_| ApiError::TooLarge)?;
+        let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
         match name.as_str() {
             "petition" => {
                 petition = Some(
@@ -144,8 +158,14 @@ async fn read_petition(
 }
 
 #[utoipa::path(post, path = "/api/v1/public/petitions", tag = "public",
-    request_body(content = serde_json::Value, description = "A petition as JSON, or multipart/form-data with a `petition` JSON part and up to 5 `attachments` files (PDF, images, Word, Excel, text; 20 MB together). `anonymous` is allowed for suggestions and accusations only; a claim needs a `name`. `website` is a honeypot and must stay empty.",
-        example = json!({"type":"claim","category":"labor.wages","region":"330106","content":"工地拖欠工资三个月。","demands":"请求督促支付工资。","respondent":"某建筑公司","anonymous":false,"name":"张三","phone":"13800000000","address":""})),
+    request_body(description = "A petition as JSON, or multipart/form-data with a `petition` JSON part and up to 5 `attachments` files (PDF, images, Word, Excel, text; 20 MB together). `anonymous` is allowed for suggestions and accusations only; a claim needs a `name`. `website` is a honeypot and must stay empty.",
+        content(
+            (super::schemas::PetitionDoc = "application/json",
+                example = json!({"type":"claim","category":"labor.wages","region":"330106","content":"工地拖欠工资三个月。","demands":"请求督促支付工资。","respondent":"某建筑公司","anonymous":false,"name":"张三","phone":"13800000000","address":""})),
+            (super::schemas::PetitionForm = "multipart/form-data",
+                encoding(("petition" = (content_type = "application/json")),
+                         ("attachments" = (content_type = "application/octet-stream"))))
+        )),
     responses((status = 201, description = "Registered: `{case_no, query_code}`; keep both to track the case"),
               (status = 400, description = "Rejected (the honeypot was filled) or malformed", body = crate::error::ErrorBody),
               (status = 422, description = "Invalid; nothing was stored", body = crate::error::ErrorBody),
@@ -182,7 +202,7 @@ pub async fn petition(
 }
 
 #[utoipa::path(get, path = "/api/v1/public/cases/{case_no}", tag = "public",
-    params(("case_no" = String, Path, description = "The case number from the receipt"), CodeQuery),
+    params(CaseNoPath, CodeQuery),
     responses((status = 200, description = "The stage, the unit that has the case, every deadline (`status`: met, met_late, open, due_soon, overdue, none), the notices and replies, `can_rate` and `review` (whether a review or re-review can be requested, or why not)"),
               (status = 404, description = "No case with this number and code (both answer the same)"),
               (status = 429, description = "Too many attempts from this address; see `Retry-After`")))]
@@ -190,8 +210,8 @@ pub async fn case(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ReqLang(lang): ReqLang,
-    Path(case_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(case_no): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Response {
     match tracked_case(&state, addr, &case_no, &q).await {
         Ok(id) => case_json(&state, id, lang == crate::i18n::Lang::En).await,
@@ -203,11 +223,12 @@ pub async fn case(
 pub struct RatingBody {
     /// `satisfied`, `basically_satisfied` or `dissatisfied`.
     #[serde(default)]
+    #[schema(schema_with = super::schemas::rating)]
     pub rating: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/public/cases/{case_no}/rating", tag = "public",
-    params(("case_no" = String, Path, description = "The case number"), CodeQuery),
+    params(CaseNoPath, CodeQuery),
     request_body = RatingBody,
     responses((status = 200, description = "Rated; the case as tracking shows it"),
               (status = 404, description = "No case with this number and code"),
@@ -218,8 +239,8 @@ pub async fn rate(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ReqLang(lang): ReqLang,
-    Path(case_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(case_no): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
     JsonBody(body): JsonBody<RatingBody>,
 ) -> Response {
     let id = match tracked_case(&state, addr, &case_no, &q).await {
@@ -240,7 +261,7 @@ pub struct ReviewBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/public/cases/{case_no}/review-request", tag = "public",
-    params(("case_no" = String, Path, description = "The case number"), CodeQuery),
+    params(CaseNoPath, CodeQuery),
     request_body = ReviewBody,
     responses((status = 200, description = "Requested: `{action, case}`; `action` is `request_review` or `request_rereview`, whichever the case's stage allows"),
               (status = 404, description = "No case with this number and code"),
@@ -251,8 +272,8 @@ pub async fn review_request(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ReqLang(lang): ReqLang,
-    Path(case_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(case_no): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Response {
     let id = match tracked_case(&state, addr, &case_no, &q).await {
@@ -330,7 +351,7 @@ async fn tracked_appointment(
 }
 
 #[utoipa::path(get, path = "/api/v1/public/appointments/{ref_no}", tag = "public",
-    params(("ref_no" = String, Path, description = "The appointment reference"), CodeQuery),
+    params(RefNoPath, CodeQuery),
     responses((status = 200, description = "`status` (requested, confirmed, offered, declined), the slot, any other slot offered, and the office's answer"),
               (status = 404, description = "No appointment with this reference and code"),
               (status = 429, description = "Too many attempts; see `Retry-After`")))]
@@ -338,8 +359,8 @@ pub async fn appointment(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ReqLang(lang): ReqLang,
-    Path(ref_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(ref_no): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Response {
     match tracked_appointment(&state, addr, &ref_no, &q).await {
         Ok(a) => Json(public_appointment(&a, lang == crate::i18n::Lang::En)).into_response(),
@@ -348,7 +369,7 @@ pub async fn appointment(
 }
 
 #[utoipa::path(post, path = "/api/v1/public/appointments/{ref_no}/accept", tag = "public",
-    params(("ref_no" = String, Path, description = "The appointment reference"), CodeQuery),
+    params(RefNoPath, CodeQuery),
     responses((status = 200, description = "The other slot offered is accepted: the appointment is confirmed for it"),
               (status = 404, description = "No appointment with this reference and code"),
               (status = 409, description = "No offer is open"),
@@ -357,8 +378,8 @@ pub async fn accept_offer(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ReqLang(lang): ReqLang,
-    Path(ref_no): Path<String>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(ref_no): ApiPath<String>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Response {
     let a = match tracked_appointment(&state, addr, &ref_no, &q).await {
         Ok(a) => a,

@@ -17,8 +17,10 @@ pub struct RuleInput {
     pub category: String,
     /// A region-code prefix, e.g. `3301` for one city; empty for everywhere.
     #[serde(default)]
+    #[schema(schema_with = super::schemas::region_prefix)]
     pub region_prefix: String,
     /// The responsible unit's code.
+    #[schema(schema_with = super::schemas::unit_code)]
     pub unit: String,
 }
 
@@ -36,7 +38,7 @@ pub async fn save_rule(
         return Err(ApiError::field("category", "unknown_category"));
     }
     let prefix = input.region_prefix.trim();
-    if prefix.len() > 12 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+    if !domain::codes::is_region_prefix(prefix) {
         return Err(ApiError::field("region_prefix", "invalid_region"));
     }
     let unit = match state

@@ -4,7 +4,8 @@ use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{random_token, sha256_hex, ApiUser, TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResult};
-use axum::extract::{Path, State};
+use super::extract::ApiPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -13,6 +14,7 @@ use store::ApiToken;
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
     /// What the token is for, e.g. "12345 hotline bridge".
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 
@@ -66,7 +68,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     state.store.revoke_token(who.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)

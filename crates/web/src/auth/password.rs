@@ -7,6 +7,11 @@ use argon2::password_hash::{
 use argon2::{Algorithm, Argon2, Params, Version};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The "two kinds" half of [`check_policy`] for API documents (ECMA-262): somewhere a
+/// lower-case letter, an upper-case letter or a digit stands next to a character of
+/// another kind. With [`MIN_PASSWORD_CHARS`] as `minLength` it is the whole policy.
+pub const PASSWORD_PATTERN: &str =
+    "[a-z][^a-z]|[^a-z][a-z]|[A-Z][^A-Z]|[^A-Z][A-Z]|[0-9][^0-9]|[^0-9][0-9]";
 
 fn argon() -> Argon2<'static> {
     // 19 MiB, 2 passes, 1 lane: OWASP's baseline for Argon2id.

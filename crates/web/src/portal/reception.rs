@@ -143,6 +143,10 @@ pub struct AppointmentRequest {
 
 pub const MAX_MATTER_CHARS: usize = 2000;
 
+/// An appointment reference as [`is_appointment_ref`] accepts it (before trimming), for
+/// API documents.
+pub const REF_NO_PATTERN: &str = "^[Yy][Ff][0-9]{5,}$";
+
 /// Whether a number is an appointment reference (`YF2026000012`) rather than a case number.
 pub fn is_appointment_ref(s: &str) -> bool {
     let s = s.trim().to_ascii_uppercase();
@@ -235,6 +239,9 @@ pub async fn find(state: &AppState, ref_no: &str, code: &str) -> ApiResult<Optio
     let Some(code) = QueryCode::parse(code) else {
         return Ok(None);
     };
+    if !is_appointment_ref(ref_no) {
+        return Ok(None);
+    }
     let found = state
         .store
         .appointment_by_ref(&ref_no.trim().to_ascii_uppercase())

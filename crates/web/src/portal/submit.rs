@@ -26,7 +26,7 @@ use store::{Actor, RegisterResult, Scope};
 
 /// A petition as a citizen (or an app) sends it. Contact details are optional where the
 /// law allows anonymity (suggestions and accusations).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 pub struct PublicPetition {
     #[serde(default, rename = "type")]
     pub case_type: String,
