@@ -79,11 +79,12 @@ pub async fn reset_password(g: &Global, args: &ResetArgs) -> anyhow::Result<()> 
         .map_err(anyhow::Error::msg)?;
     store.set_password(user.id, &hash).await?;
     store
-        .audit(
+        .audit_about(
             &store::Actor::system(),
             "password_reset",
             &user.username,
             "command line",
+            store::AuditSubject::User(user.id),
         )
         .await?;
     println!(

@@ -33,7 +33,8 @@ pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;
 pub use models::*;
-pub use notice_templates::{notice_kinds, NoticeTemplate};
+pub use audit::AuditSubject;
+pub use notice_templates::{notice_kinds, NoticeTemplate, TemplateSource, UnitTemplate};
 pub use notifications::{DueCase, Notification};
 pub use ownership::AttendanceRow;
 pub use public::{TrackingKey, PORTAL_SETTING_KEYS};
@@ -83,6 +84,19 @@ impl Scope {
 
     pub fn contains(&self, path: &str) -> bool {
         path.starts_with(&self.path)
+    }
+
+    /// Whether this is the subtree of a root unit (a path of one unit), or everything.
+    pub fn is_root(&self) -> bool {
+        self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).count() <= 1
+    }
+
+    /// The ids of the units from the root down to this one, in that order.
+    pub(crate) fn unit_ids(&self) -> Vec<i64> {
+        self.path
+            .split('/')
+            .filter_map(|s| s.parse().ok())
+            .collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the public portal reads without a login: the key a petitioner's query code is
 //! checked against, and the office's published contact details.
 
+use crate::audit::{audit_in, AuditSubject};
 use crate::{now_ms, Actor, Result, Store};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -50,19 +51,51 @@ impl Store {
             .collect()
     }
 
-    /// Sets one published contact detail (an empty value hides it).
-    pub async fn set_portal_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO portal_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-                 updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        )
-        .bind(key)
-        .bind(value)
-        .bind(now_ms())
-        .bind(actor.id)
-        .execute(&self.write)
-        .await?;
+    /// Sets the published contact details (an empty value hides one; keys outside
+    /// [`PORTAL_SETTING_KEYS`] are ignored), with one audit row naming the changed keys, in
+    /// one transaction. These speak for the whole installation: the caller checks that
+    /// the actor is an admin of the root unit.
+    pub async fn set_portal_settings(
+        &self,
+        values: &BTreeMap<String, String>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let before = self.portal_settings().await?;
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let mut changed = vec![];
+        for key in PORTAL_SETTING_KEYS {
+            let Some(value) = values.get(*key) else {
+                continue;
+            };
+            if before.get(*key).map(String::as_str).unwrap_or("") == value {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO portal_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            )
+            .bind(*key)
+            .bind(value)
+            .bind(now)
+            .bind(actor.id)
+            .execute(&mut *tx)
+            .await?;
+            changed.push(format!("{key}={value}"));
+        }
+        if !changed.is_empty() {
+            audit_in(
+                &mut tx,
+                actor,
+                "portal_settings_set",
+                "portal",
+                &changed.join("; ").chars().take(1000).collect::<String>(),
+                AuditSubject::None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }

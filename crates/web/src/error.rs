@@ -22,6 +22,12 @@ pub enum ApiError {
     AccountLocked { until: i64 },
     #[error("validation_failed")]
     Validation(FieldErrors),
+    /// An uploaded file was refused: a validation error of `attachments` that names the file.
+    #[error("validation_failed: {filename}: {code}")]
+    Upload {
+        code: &'static str,
+        filename: String,
+    },
     #[error("{0}")]
     BadRequest(&'static str),
     #[error("version_conflict")]
@@ -64,7 +70,9 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::AccountLocked { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Validation(_) | ApiError::Duplicate(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Duplicate(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict { .. } | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -81,7 +89,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::AccountLocked { .. } => "account_locked",
-            ApiError::Validation(_) => "validation_failed",
+            ApiError::Validation(_) | ApiError::Upload { .. } => "validation_failed",
             ApiError::BadRequest(code) => code,
             ApiError::Conflict { .. } => "version_conflict",
             ApiError::IllegalTransition { .. } => "illegal_transition",
@@ -105,6 +113,16 @@ impl ApiError {
             ApiError::Validation(f) => {
                 format!("The input has {} problem(s); see `fields`.", f.len())
             }
+            ApiError::Upload { code, filename } => format!(
+                "The file \"{filename}\" was refused: {}",
+                match *code {
+                    "file_type_mismatch" => "its name's extension does not match its content (allowed: PDF, PNG, JPEG, Word, Excel, text)",
+                    "file_type_not_allowed" => "its content is not an allowed type (PDF, PNG, JPEG, Word, Excel, text)",
+                    "file_too_large" => "it is too large",
+                    "empty_file" => "it is empty",
+                    other => other,
+                }
+            ),
             ApiError::BadRequest(code) => format!("Bad request: {code}."),
             ApiError::Conflict { .. } => {
                 "Someone changed this record first. Reload it and apply your change again.".into()
@@ -119,6 +137,27 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed => "This route does not take that method.".into(),
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
+        }
+    }
+
+    /// A refused upload, naming the file as the client sent it (cleaned for display).
+    pub fn upload(code: &'static str, filename: &str) -> Self {
+        ApiError::Upload {
+            code,
+            filename: crate::attachments::clean_filename(filename),
+        }
+    }
+
+    /// The field errors of a validation failure, and the file a refused upload names.
+    pub fn form_errors(&self) -> Option<(FieldErrors, Option<String>)> {
+        match self {
+            ApiError::Validation(f) => Some((f.clone(), None)),
+            ApiError::Upload { code, filename } => {
+                let mut f = FieldErrors::new();
+                f.insert("attachments".into(), (*code).into());
+                Some((f, Some(filename.clone())))
+            }
+            _ => None,
         }
     }
 
@@ -156,10 +195,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.code().to_string(),
             message: self.message(),
-            fields: match &self {
-                ApiError::Validation(f) => f.clone(),
-                _ => FieldErrors::new(),
-            },
+            fields: self.form_errors().map(|(f, _)| f).unwrap_or_default(),
             current_version: match &self {
                 ApiError::Conflict { current_version } => Some(*current_version),
                 _ => None,

@@ -66,6 +66,57 @@ fn s(v: &serde_json::Value) -> String {
     }
 }
 
+/// A unit's path by its code, remembered; `None` for a code that names no unit.
+async fn path_of(
+    state: &AppState,
+    paths: &mut HashMap<String, String>,
+    code: &str,
+) -> Result<Option<String>, StoreError> {
+    if let Some(p) = paths.get(code) {
+        return Ok(Some(p.clone()));
+    }
+    match state.store.unit_by_code(code).await {
+        Ok(u) => {
+            paths.insert(code.to_string(), u.path.clone());
+            Ok(Some(u.path))
+        }
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The path of the unit that held the case when each event happened: the unit it was
+/// registered in, then each unit a transfer or an assignment moved it to. A notice's
+/// template is looked up from there, so one unit's templates never reach a notice that
+/// another unit issued.
+async fn issuing_units(
+    state: &AppState,
+    c: &CaseRecord,
+    events: &[CaseEvent],
+) -> Result<Vec<String>, StoreError> {
+    let mut paths: HashMap<String, String> = HashMap::new();
+    let mut holder = match events.iter().find(|e| e.kind == "registered") {
+        Some(e) => path_of(state, &mut paths, &s(&e.payload["unit"])).await?,
+        None => None,
+    };
+    if holder.is_none() {
+        holder = Some(state.store.unit(c.summary.unit_id).await?.path);
+    }
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let current = holder.clone().unwrap_or_default();
+        out.push(current);
+        let moved = e.kind == "route"
+            && matches!(e.payload["mode"].as_str(), Some("transfer" | "assign"));
+        if moved {
+            if let Some(p) = path_of(state, &mut paths, &s(&e.payload["unit"])).await? {
+                holder = Some(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Every notice the case's events call for, oldest first.
 pub async fn notices_for(
     state: &AppState,
@@ -83,8 +134,9 @@ pub async fn notices_for(
             .collect::<Vec<_>>()
             .join("、")
     };
+    let issuers = issuing_units(state, c, events).await?;
     let mut out = vec![];
-    for e in events {
+    for (e, issuer) in events.iter().zip(&issuers) {
         let Some(kind) = kind_of(e) else { continue };
         let p = &e.payload;
         let mut v: HashMap<&str, String> = HashMap::new();
@@ -113,7 +165,8 @@ pub async fn notices_for(
             "review-outcome"
         };
         v.insert("outcome", t.code(prefix, &outcome));
-        let tpl = state.store.notice_template(kind, lang).await?;
+        // The template of the nearest unit up the tree from the unit that issued it.
+        let tpl = state.store.notice_template(issuer, kind, lang).await?;
         out.push(Notice {
             seq: e.seq,
             kind,

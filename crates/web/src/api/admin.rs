@@ -244,7 +244,13 @@ pub async fn reset_password_checked(
     state.store.set_password(user.id, &hash).await?;
     state
         .store
-        .audit(&who.actor(), "password_reset", &user.username, "")
+        .audit_about(
+            &who.actor(),
+            "password_reset",
+            &user.username,
+            "",
+            store::AuditSubject::User(user.id),
+        )
         .await?;
     Ok(())
 }

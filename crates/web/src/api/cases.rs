@@ -60,18 +60,17 @@ pub fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError
     }
 }
 
-/// Checks every upload before anything is stored, so a bad file rejects the whole request.
+/// Checks every upload before anything is stored, so a bad file rejects the whole
+/// request; a refusal names the file.
 pub fn check_uploads(state: &AppState, files: &[Upload]) -> ApiResult<()> {
     if files.len() > 10 {
         return Err(ApiError::field("attachments", "too_many_files"));
     }
     for f in files {
         if f.bytes.len() > state.config.max_upload_bytes {
-            return Err(ApiError::field("attachments", "file_too_large"));
+            return Err(ApiError::upload("file_too_large", &f.filename));
         }
-        if attachments::sniff(&f.bytes, &attachments::clean_filename(&f.filename)).is_none() {
-            return Err(ApiError::field("attachments", "file_type_not_allowed"));
-        }
+        attachments::check(&f.filename, &f.bytes).map_err(|c| ApiError::upload(c, &f.filename))?;
     }
     Ok(())
 }
@@ -109,11 +108,12 @@ pub async fn read_case_audited(
     if !case.petitioners.is_empty() {
         state
             .store
-            .audit(
+            .audit_about(
                 &who.actor(),
                 "read_personal_data",
                 &case.summary.case_no,
                 how,
+                store::AuditSubject::Case(case.summary.id),
             )
             .await?;
     }
@@ -413,11 +413,12 @@ pub async fn attachment_response(
     let case = state.store.case_summary(&who.scope(), id).await?;
     state
         .store
-        .audit(
+        .audit_about(
             &who.actor(),
             "read_personal_data",
             &case.case_no,
             &format!("attachment {}", a.filename),
+            store::AuditSubject::Case(case.id),
         )
         .await?;
     let bytes = tokio::fs::read(attachments::path_for(
@@ -426,13 +427,18 @@ pub async fn attachment_response(
     ))
     .await
     .map_err(|e| ApiError::Internal(format!("attachment {}: {e}", a.sha256)))?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        crate::views::urlencode(&a.filename)
-    );
+    // The type decides how it is served: images inline, everything else as a download,
+    // under a name whose extension is the type's. Never sniffed (`nosniff`).
+    let kind = attachments::kind_of_mime(&a.content_type);
+    let name = attachments::download_name(&a.filename, &a.content_type);
+    let content_type = kind.map(|k| k.mime).unwrap_or("application/octet-stream");
     Response::builder()
-        .header(header::CONTENT_TYPE, a.content_type)
-        .header(header::CONTENT_DISPOSITION, disposition)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            attachments::content_disposition(kind, &name),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(Body::from(bytes))
         .map_err(|e| ApiError::Internal(e.to_string()))
 }

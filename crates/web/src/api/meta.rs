@@ -36,7 +36,7 @@ pub struct AuditQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "meta", params(AuditQuery),
-    responses((status = 200, description = "Audit entries, newest first"), (status = 403, description = "Not an admin or auditor")))]
+    responses((status = 200, description = "Audit entries in your scope, newest first: those by users of your subtree or about its cases, accounts and units; the root unit sees every entry, including failed logins with unknown usernames"), (status = 403, description = "Not an admin or auditor")))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -47,7 +47,7 @@ pub async fn audit(
     Ok(Json(
         state
             .store
-            .audit_entries(q.action.as_deref(), q.before, limit)
+            .audit_entries(&who.scope(), q.action.as_deref(), q.before, limit)
             .await?,
     ))
 }

@@ -15,6 +15,7 @@ pub mod public;
 pub mod routing;
 pub mod schemas;
 pub mod session;
+pub mod settings;
 pub mod tokens;
 
 pub use json::JsonBody;
@@ -33,7 +34,7 @@ use utoipa_axum::routes;
     tags(
         (name = "session", description = "Logging in and out"),
         (name = "cases", description = "Registration, the queue and case records"),
-        (name = "admin", description = "Units, users and roles"),
+        (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
@@ -65,6 +66,9 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
         .routes(routes!(routing::list, routing::save))
+        .routes(routes!(settings::get_portal, settings::put_portal))
+        .routes(routes!(settings::list_templates))
+        .routes(routes!(settings::put_template, settings::delete_template))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

@@ -2,7 +2,7 @@
 
 use super::password;
 use crate::app::AppState;
-use store::{Actor, StoreError, User};
+use store::{Actor, AuditSubject, StoreError, User};
 
 #[derive(Debug)]
 pub enum LoginError {
@@ -38,6 +38,7 @@ pub async fn authenticate(
                 name: username.to_string(),
                 ip: ip.to_string(),
             };
+            // Nobody's account: only the root unit's admins and auditors see this entry.
             state
                 .store
                 .audit(&actor, "login_failed", username, "unknown user")
@@ -46,6 +47,7 @@ pub async fn authenticate(
         }
         Err(e) => return Err(e.into()),
     };
+    let about = AuditSubject::User(user.id);
     let actor = Actor {
         id: Some(user.id),
         name: user.username.clone(),
@@ -54,7 +56,7 @@ pub async fn authenticate(
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         state
             .store
-            .audit(&actor, "login_failed", &user.username, "account locked")
+            .audit_about(&actor, "login_failed", &user.username, "account locked", about)
             .await?;
         return Err(LoginError::Locked { until });
     }
@@ -73,7 +75,7 @@ pub async fn authenticate(
         };
         state
             .store
-            .audit(&actor, "login_failed", &user.username, detail)
+            .audit_about(&actor, "login_failed", &user.username, detail, about)
             .await?;
         return Err(if locked {
             LoginError::Locked { until }
@@ -84,7 +86,7 @@ pub async fn authenticate(
     state.store.record_successful_login(user.id).await?;
     state
         .store
-        .audit(&actor, "login", &user.username, "")
+        .audit_about(&actor, "login", &user.username, "", about)
         .await?;
     Ok(user)
 }

@@ -7,7 +7,8 @@ use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
-use crate::views::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
+use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
+use crate::views::{csrf_ok, csrf_refused, error_page, local_time, refusal_page, render, tr, Nav};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -42,6 +43,8 @@ struct StaffPage {
     csrf: String,
     can_manage: bool,
     is_admin: bool,
+    /// Whether the caller may change the portal's contact block (root admins only).
+    can_edit_portal: bool,
     slots: Vec<ReceptionSlot>,
     open_slots: Vec<ReceptionSlot>,
     appointments: Vec<(Appointment, String)>,
@@ -104,6 +107,7 @@ pub async fn page(
         csrf: who.csrf().to_string(),
         can_manage: may_manage(&who),
         is_admin: who.can(Permission::Administer),
+        can_edit_portal: is_root_admin(&who),
         slots,
         open_slots,
         appointments: appointments
@@ -310,15 +314,23 @@ pub async fn settings(
     if let Some(r) = guard(&t, &who, &text(&f, "csrf"), who.can(Permission::Administer)) {
         return r;
     }
-    for key in store::PORTAL_SETTING_KEYS {
-        let value: String = text(&f, key).chars().take(300).collect();
-        if let Err(e) = state
-            .store
-            .set_portal_setting(key, &value, &who.actor())
-            .await
-        {
-            return error_page(&t, Some(&who), &e.into());
-        }
+    // The contact block speaks for the whole installation: the root unit's admins only.
+    if !is_root_admin(&who) {
+        return refusal_page(&t, &who, "sec-scope-portal-root-only");
     }
-    back(Ok(()))
+    let values = store::PORTAL_SETTING_KEYS
+        .iter()
+        .map(|k| {
+            let v: String = text(&f, k)
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_SETTING_CHARS)
+                .collect();
+            (k.to_string(), v)
+        })
+        .collect();
+    match set_portal_checked(&state, &who, &values).await {
+        Ok(()) => back(Ok(())),
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
 }

@@ -175,6 +175,8 @@ struct SubmitPage {
     f: PublicPetition,
     errors: FieldErrors,
     error_items: Vec<(String, String)>,
+    /// The refused file an `attachments` error is about.
+    bad_file: Option<String>,
     had_files: bool,
     types: Vec<String>,
     categories: Vec<Opt>,
@@ -188,6 +190,7 @@ async fn show(
     headers: &HeaderMap,
     f: PublicPetition,
     errors: FieldErrors,
+    bad_file: Option<String>,
     had_files: bool,
 ) -> Response {
     let (cats, units) = match (state.categories().await, state.store.units_under("/").await) {
@@ -226,8 +229,18 @@ async fn show(
         current: "submit",
         csrf,
         f,
-        error_items: super::error_items(&t, &errors, SUBMIT_ORDER),
+        error_items: super::error_items(&t, &errors, SUBMIT_ORDER)
+            .into_iter()
+            .map(|(field, text)| match &bad_file {
+                Some(n) if field == "attachments" => {
+                    let named = format!("{}{text}", t.t1("sec-scope-bad-file", "file", n));
+                    (field, named)
+                }
+                _ => (field, text),
+            })
+            .collect(),
         errors,
+        bad_file,
         had_files,
         types: CaseType::ALL
             .iter()
@@ -256,6 +269,7 @@ pub async fn form(
         &headers,
         f,
         FieldErrors::new(),
+        None,
         false,
     )
     .await
@@ -303,7 +317,7 @@ pub async fn submit(
     if !csrf_valid(&headers, &get("csrf")) {
         let mut e = FieldErrors::new();
         e.insert("form".into(), "csrf_mismatch".into());
-        return show(&state, t, &headers, f, e, had_files).await;
+        return show(&state, t, &headers, f, e, None, had_files).await;
     }
     match register_public(&state, &f, &files).await {
         Ok(r) => {
@@ -315,7 +329,10 @@ pub async fn submit(
             )
                 .into_response()
         }
-        Err(ApiError::Validation(errors)) => show(&state, t, &headers, f, errors, had_files).await,
+        Err(e @ (ApiError::Validation(_) | ApiError::Upload { .. })) => {
+            let (errors, bad_file) = e.form_errors().unwrap_or_default();
+            show(&state, t, &headers, f, errors, bad_file, had_files).await
+        }
         Err(ApiError::BadRequest("rejected")) => {
             limit::record(&inst, Bucket::Submit, addr.ip());
             message_page(

@@ -53,6 +53,7 @@ pub async fn page(
     let entries = match state
         .store
         .audit_entries(
+            &who.scope(),
             Some(action.as_str()).filter(|a| !a.is_empty()),
             q.before,
             PAGE,
@@ -91,6 +92,9 @@ pub async fn page(
             "login_failed",
             "read_personal_data",
             "password_reset",
+            "portal_settings_set",
+            "notice_template_set",
+            "notice_template_reset",
         ]
         .iter()
         .map(|s| s.to_string())

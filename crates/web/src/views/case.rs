@@ -322,10 +322,14 @@ pub async fn upload(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),
-        Err(ApiError::Validation(errors)) => {
+        Err(e @ (ApiError::Validation(_) | ApiError::Upload { .. })) => {
+            let (errors, bad_file) = e.form_errors().unwrap_or_default();
+            let named = bad_file
+                .map(|n| t.t1("sec-scope-bad-file", "file", &n))
+                .unwrap_or_default();
             let msg = errors
                 .values()
-                .map(|v| t.code("err", v))
+                .map(|v| format!("{named}{}", t.code("err", v)))
                 .collect::<Vec<_>>()
                 .join(" ");
             show(&state, t, &who, id, None, Some(msg)).await

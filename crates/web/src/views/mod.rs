@@ -188,6 +188,22 @@ pub fn error_page(t: &Tr, who: Option<&Principal>, e: &ApiError) -> Response {
     (e.status(), render(&page)).into_response()
 }
 
+/// A page that says why something was refused or went wrong, in the user's language.
+pub fn status_page(t: &Tr, who: &Principal, status: StatusCode, message: String) -> Response {
+    let page = ErrorPage {
+        t: t.clone(),
+        nav: Nav::of(who),
+        title: t.code("status", status.as_str()),
+        message,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// A `403` page that explains the refusal with the message `key`.
+pub fn refusal_page(t: &Tr, who: &Principal, key: &str) -> Response {
+    status_page(t, who, StatusCode::FORBIDDEN, t.t(key))
+}
+
 /// Whether a form carries the session's CSRF token.
 pub fn csrf_ok(who: &Principal, token: &str) -> bool {
     !token.is_empty() && crate::auth::same_secret(who.csrf(), token)

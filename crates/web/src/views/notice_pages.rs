@@ -1,6 +1,10 @@
 //! Printing a notice, and the admin page that edits their templates.
 
-use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
+use super::{
+    csrf_ok, csrf_refused, error_page, refusal_page, render, status_page, tr, unit_options,
+    urlencode, Nav, Opt,
+};
+use crate::api::settings::{set_template_checked, template_unit};
 use crate::api::cases::read_case_audited;
 use crate::app::AppState;
 use crate::auth::PageUser;
@@ -9,12 +13,13 @@ use crate::i18n::{ReqLang, Tr};
 use crate::notices::{notices_for, Notice};
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::Permission;
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::NoticeTemplate;
+use store::{NoticeTemplate, TemplateSource, Unit};
 
 #[derive(Template)]
 #[template(path = "notice.html")]
@@ -62,6 +67,10 @@ pub struct Entry {
     pub lang: String,
     pub title: String,
     pub body: String,
+    /// Where the template comes from, in words.
+    pub source: String,
+    /// Whether the unit on the page has its own edit (which can be removed).
+    pub own: bool,
 }
 
 #[derive(Template)]
@@ -70,46 +79,70 @@ struct TemplatesPage {
     t: Tr,
     nav: Option<Nav>,
     csrf: String,
+    unit: Unit,
+    units: Vec<Opt>,
     entries: Vec<Entry>,
     notice: Option<String>,
 }
 
 #[derive(Deserialize)]
-pub struct Done {
+pub struct TemplatesQuery {
     done: Option<String>,
+    unit: Option<String>,
 }
 
 pub async fn templates(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
-    Query(q): Query<Done>,
+    Query(q): Query<TemplatesQuery>,
 ) -> Response {
     let t = tr(&state, lang);
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(&who), &ApiError::Forbidden);
     }
-    let kinds = match store::notice_kinds() {
-        Ok(k) => k,
+    let unit = match template_unit(&state, &who, q.unit.as_deref()).await {
+        Ok(u) => u,
+        Err(ApiError::Forbidden) => return refusal_page(&t, &who, "sec-scope-template-other-unit"),
+        Err(e) => return error_page(&t, Some(&who), &e),
+    };
+    let loaded = async {
+        let units = state.store.units_under(&who.user.unit_path).await?;
+        let templates = state.store.notice_templates_for(&unit).await?;
+        Ok::<_, store::StoreError>((units, templates))
+    }
+    .await;
+    let (units, templates) = match loaded {
+        Ok(x) => x,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
-    let mut entries = vec![];
-    for kind in kinds {
-        for lang in ["zh", "en"] {
-            match state.store.notice_template(&kind, lang).await {
-                Ok(tpl) => entries.push(Entry {
-                    kind: kind.clone(),
-                    lang: lang.into(),
-                    title: tpl.title,
-                    body: tpl.body,
-                }),
-                Err(e) => return error_page(&t, Some(&who), &e.into()),
+    let entries = templates
+        .into_iter()
+        .map(|tpl| {
+            let (source, own) = match &tpl.source {
+                TemplateSource::Default => (t.t("sec-scope-template-default"), false),
+                TemplateSource::Unit { code, .. } if *code == unit.code => {
+                    (t.t("sec-scope-template-own"), true)
+                }
+                TemplateSource::Unit { name, .. } => {
+                    (t.t1("sec-scope-template-inherited", "unit", name), false)
+                }
+            };
+            Entry {
+                kind: tpl.kind,
+                lang: tpl.lang,
+                title: tpl.template.title,
+                body: tpl.template.body,
+                source,
+                own,
             }
-        }
-    }
+        })
+        .collect();
     let page = TemplatesPage {
         nav: Nav::with_warnings(&state, &t, &who).await,
         csrf: who.csrf().to_string(),
+        units: unit_options(&units),
+        unit,
         entries,
         notice: q.done.map(|_| t.t("saved")),
         t,
@@ -131,20 +164,31 @@ pub async fn save_template(
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(&who), &ApiError::Forbidden);
     }
+    let reset = f.contains_key("reset");
     let tpl = NoticeTemplate {
         title: f.get("title").cloned().unwrap_or_default(),
-        body: f
-            .get("body")
-            .cloned()
-            .unwrap_or_default()
-            .replace("\r\n", "\n"),
+        body: if reset {
+            String::new()
+        } else {
+            f.get("body").cloned().unwrap_or_default()
+        },
     };
-    match state
-        .store
-        .set_notice_template(&kind, &tlang, &tpl, &who.actor())
-        .await
-    {
-        Ok(()) => Redirect::to("/staff/admin/notices?done=1").into_response(),
-        Err(e) => error_page(&t, Some(&who), &e.into()),
+    let code = f.get("unit").map(String::as_str);
+    match set_template_checked(&state, &who, code, &kind, &tlang, &tpl).await {
+        Ok(unit) => Redirect::to(&format!(
+            "/staff/admin/notices?done=1&unit={}",
+            urlencode(&unit.code)
+        ))
+        .into_response(),
+        Err(ApiError::Forbidden) => refusal_page(&t, &who, "sec-scope-template-other-unit"),
+        Err(ApiError::Validation(errors)) => {
+            let msg = errors
+                .iter()
+                .map(|(k, v)| format!("{} {}", t.t1("err-field", "field", k), t.code("err", v)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            status_page(&t, &who, StatusCode::UNPROCESSABLE_ENTITY, msg)
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
     }
 }

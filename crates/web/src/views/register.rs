@@ -52,6 +52,8 @@ struct RegisterPage {
     csrf: String,
     f: FormValues,
     errors: FieldErrors,
+    /// The refused file an `attachments` error is about.
+    bad_file: Option<String>,
     had_files: bool,
     channels: Vec<String>,
     types: Vec<String>,
@@ -65,6 +67,7 @@ async fn show(
     who: &crate::auth::Principal,
     f: FormValues,
     errors: FieldErrors,
+    bad_file: Option<String>,
     had_files: bool,
 ) -> Response {
     let cats = match state.categories().await {
@@ -85,6 +88,7 @@ async fn show(
         csrf: who.csrf().to_string(),
         f,
         errors,
+        bad_file,
         had_files,
         channels: Channel::ALL
             .iter()
@@ -119,7 +123,7 @@ pub async fn form(
         petitioners: vec![PetitionerRow::default(); ROWS],
         ..Default::default()
     };
-    show(&state, t, &who, f, FieldErrors::new(), false).await
+    show(&state, t, &who, f, FieldErrors::new(), None, false).await
 }
 
 fn to_input(f: &FormValues) -> NewCase {
@@ -229,8 +233,11 @@ pub async fn submit(
         demands: get("demands"),
     };
     let had_files = !files.is_empty();
-    if let Err(ApiError::Validation(errors)) = check_uploads(&state, &files) {
-        return show(&state, t, &who, f, errors, had_files).await;
+    if let Err(e) = check_uploads(&state, &files) {
+        return match e.form_errors() {
+            Some((errors, bad_file)) => show(&state, t, &who, f, errors, bad_file, had_files).await,
+            None => error_page(&t, Some(&who), &e),
+        };
     }
     let input = to_input(&f);
     match register(&state, &who, &input).await {
@@ -242,7 +249,7 @@ pub async fn submit(
         }
         Err(ApiError::Validation(errors)) => {
             attach_row_errors(&mut f, &errors);
-            show(&state, t, &who, f, errors, had_files).await
+            show(&state, t, &who, f, errors, None, had_files).await
         }
         Err(e) => error_page(&t, Some(&who), &e),
     }
