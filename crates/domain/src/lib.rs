@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod petitioner;
 pub mod registration;
 pub mod role;
+pub mod text;
 
 pub use case::{CaseState, CaseType, Channel, Stage};
 pub use codes::{CaseNo, QueryCode, RegionCode, UnitCode};
@@ -19,3 +20,4 @@ pub use error::{DomainError, FieldErrors};
 pub use petitioner::{IdNumber, Petitioner, PhoneNumber};
 pub use registration::{NewCase, Registration, MAX_REPRESENTATIVES};
 pub use role::{Permission, Role, UnitLevel};
+pub use text::{Line, Text, TextError, Username};

@@ -1,7 +1,32 @@
 //! The audit log: logins, failed logins and every read of a petitioner's personal data.
 
 use crate::{now_ms, Actor, AuditEntry, Result, Store};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
+
+/// Appends an audit entry inside the caller's transaction, so that the entry and the
+/// change it records commit together.
+pub(crate) async fn audit_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_name, action, target, ip, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now_ms())
+    .bind(actor.id)
+    .bind(&actor.name)
+    .bind(action)
+    .bind(target)
+    .bind(&actor.ip)
+    .bind(detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 impl Store {
     pub async fn audit(

@@ -14,7 +14,7 @@ pub mod routing;
 pub mod session;
 pub mod tokens;
 
-pub use json::JsonBody;
+pub use json::{is_json, JsonBody};
 
 use crate::app::AppState;
 use axum::extract::DefaultBodyLimit;

@@ -2,7 +2,6 @@
 //! mini-programs, with no login and the same rate limits as the pages. A wrong number
 //! and a wrong code answer the same `404`.
 
-use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -112,10 +111,8 @@ async fn read_petition(
     if !multipart {
         let mut req = req;
         DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
-        let Json(p) = Json::<PublicPetition>::from_request(req, state)
-            .await
-            .map_err(|r| map_rejection(&r))?;
-        return Ok((p, vec![]));
+        let bytes = super::json::json_bytes(req, state).await?;
+        return Ok((super::json::parse_checked::<PublicPetition>(&bytes)?, vec![]));
     }
     let mut mp = Multipart::from_request(req, state)
         .await
@@ -128,8 +125,14 @@ async fn read_petition(
         match name.as_str() {
             "petition" => {
                 petition = Some(
-                    serde_json::from_slice::<PublicPetition>(&bytes)
-                        .map_err(|_| ApiError::BadRequest("malformed_json"))?,
+                    super::json::parse_checked::<PublicPetition>(&bytes).map_err(|e| match e {
+                        ApiError::Validation(f)
+                            if !f.values().any(|c| c == "invalid_characters") =>
+                        {
+                            ApiError::BadRequest("malformed_json")
+                        }
+                        e => e,
+                    })?,
                 )
             }
             "attachments" if !bytes.is_empty() => files.push(crate::api::cases::Upload {
