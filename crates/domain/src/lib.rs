@@ -13,6 +13,7 @@ pub mod petitioner;
 pub mod registration;
 pub mod role;
 pub mod settings;
+pub mod text;
 
 pub use case::{CaseState, CaseType, Channel, Stage};
 pub use codes::{CaseNo, QueryCode, RegionCode, UnitCode};
@@ -21,3 +22,4 @@ pub use petitioner::{IdNumber, Petitioner, PhoneNumber};
 pub use registration::{NewCase, Registration, MAX_REPRESENTATIVES};
 pub use role::{Permission, Role, UnitLevel};
 pub use settings::{may_change_settings, SettingScope};
+pub use text::{Line, Text, TextError, Username};

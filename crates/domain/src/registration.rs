@@ -6,6 +6,7 @@ use crate::case::{CaseType, Channel};
 use crate::codes::{RegionCode, UnitCode};
 use crate::error::{DomainError, FieldErrors};
 use crate::petitioner::{IdNumber, Petitioner, PhoneNumber};
+use crate::text::{Line, Text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -98,15 +99,6 @@ impl Registration {
     }
 }
 
-fn clean_text(s: &str) -> String {
-    s.trim().replace("\r\n", "\n")
-}
-
-/// Text may hold line breaks and tabs, but no other control characters.
-fn has_bad_controls(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
-}
-
 struct Checker {
     errors: FieldErrors,
 }
@@ -118,16 +110,36 @@ impl Checker {
             .or_insert_with(|| code.to_string());
     }
 
-    fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
-        let v = clean_text(value);
-        if required && v.is_empty() {
-            self.fail(field, "required");
-        } else if v.chars().count() > max {
-            self.fail(field, "too_long");
-        } else if has_bad_controls(&v) {
-            self.fail(field, "invalid_characters");
+    /// One line (a name, an address, the respondent): no control characters.
+    fn line(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
+        let parsed = if required {
+            Line::required(value, max)
+        } else {
+            Line::parse(value, max)
+        };
+        match parsed {
+            Ok(v) => v.into_string(),
+            Err(e) => {
+                self.fail(field, e.code());
+                value.trim().to_string()
+            }
         }
-        v
+    }
+
+    /// Multi-line text (content, demands): line breaks and tabs, no other controls.
+    fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
+        let parsed = if required {
+            Text::required(value, max)
+        } else {
+            Text::parse(value, max)
+        };
+        match parsed {
+            Ok(v) => v.into_string(),
+            Err(e) => {
+                self.fail(field, e.code());
+                value.trim().to_string()
+            }
+        }
     }
 }
 
@@ -214,7 +226,7 @@ impl NewCase {
 
         let mut petitioners = Vec::with_capacity(self.petitioners.len());
         for (i, p) in self.petitioners.iter().enumerate() {
-            let name = c.text(
+            let name = c.line(
                 &format!("petitioners[{i}].name"),
                 &p.name,
                 true,
@@ -249,7 +261,7 @@ impl NewCase {
                 .address
                 .as_deref()
                 .map(|a| {
-                    c.text(
+                    c.line(
                         &format!("petitioners[{i}].address"),
                         a,
                         false,
@@ -291,7 +303,7 @@ impl NewCase {
             }
         }
 
-        let respondent = c.text(
+        let respondent = c.line(
             "respondent",
             self.respondent.as_deref().unwrap_or(""),
             false,

@@ -77,18 +77,13 @@ pub async fn reset_password(g: &Global, args: &ResetArgs) -> anyhow::Result<()> 
     let hash = web::auth::password::hash_async(password)
         .await
         .map_err(anyhow::Error::msg)?;
-    store.set_password(user.id, &hash).await?;
+    // Clears any lockout, ends every session and revokes every API token of the user,
+    // and audits the reset, in one transaction.
     store
-        .audit_about(
-            &store::Actor::system(),
-            "password_reset",
-            &user.username,
-            "command line",
-            store::AuditSubject::User(user.id),
-        )
+        .reset_password(user.id, &hash, &store::Actor::system(), "command line")
         .await?;
     println!(
-        "password reset for {}; any lockout is cleared",
+        "password reset for {}; any lockout is cleared, and every session and API token of the account has ended",
         user.username
     );
     Ok(())

@@ -10,7 +10,7 @@
 //! see it.
 
 use crate::{now_ms, Actor, AuditEntry, Result, Scope, Store};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 /// What an audit entry is about, which decides who else may read it.
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ const ACTOR_PATH: &str = "COALESCE((SELECT un.path FROM users u JOIN units un ON
 /// Writes one entry inside the caller's transaction, so that a change and its audit row
 /// commit together.
 pub(crate) async fn audit_in(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut AnyConnection,
     actor: &Actor,
     action: &str,
     target: &str,
@@ -64,7 +64,7 @@ pub(crate) async fn audit_in(
         AuditSubject::UnitPath(p) => query.bind(p.to_string()),
         AuditSubject::Case(id) | AuditSubject::User(id) => query.bind(id),
     };
-    query.execute(&mut **tx).await?;
+    query.execute(conn).await?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
 //! Staff accounts, with the counters that lock an account after failed logins.
 
-use crate::{now_ms, NewUser, Result, Store, StoreError, User};
+use crate::audit::{audit_in, AuditSubject};
+use crate::{now_ms, Actor, NewUser, Result, Store, StoreError, User};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id,
     n.code AS unit_code, n.name AS unit_name, n.path AS unit_path, u.password_hash,
@@ -90,6 +91,10 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 
+    /// Changes a user's display name, role, unit and whether they may log in, and
+    /// records it in the audit log, in one transaction. A change of role or unit and a
+    /// deactivation also end every session and revoke every API token of the user, for
+    /// good: reactivating the account brings none of them back.
     pub async fn update_user(
         &self,
         id: i64,
@@ -97,8 +102,11 @@ impl Store {
         role: &str,
         unit_id: i64,
         active: bool,
+        actor: &Actor,
     ) -> Result<User> {
-        let n = sqlx::query(
+        let mut tx = self.write.begin().await?;
+        let before = user_in(&mut tx, id).await?;
+        sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4 WHERE id = $5",
         )
         .bind(display_name)
@@ -106,30 +114,83 @@ impl Store {
         .bind(unit_id)
         .bind(i64::from(active))
         .bind(id)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
-        .map_err(StoreError::from_sqlx)?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
+        .map_err(StoreError::from_sqlx)?;
+        let after = user_in(&mut tx, id).await?;
+        let mut changes = vec![];
+        if before.display_name != after.display_name {
+            changes.push(format!("display name: {} -> {}", before.display_name, after.display_name));
         }
-        self.user(id).await
+        if before.role != after.role {
+            changes.push(format!("role: {} -> {}", before.role, after.role));
+        }
+        if before.unit_id != after.unit_id {
+            changes.push(format!("unit: {} -> {}", before.unit_code, after.unit_code));
+        }
+        if before.active != after.active {
+            changes.push(if after.active { "reactivated" } else { "deactivated" }.to_string());
+        }
+        let cut_off = before.role != after.role || before.unit_id != after.unit_id || !after.active;
+        if cut_off {
+            let (sessions, tokens) = revoke_access(&mut tx, id).await?;
+            changes.push(format!(
+                "{sessions} session(s) ended, {tokens} token(s) revoked"
+            ));
+        }
+        if !changes.is_empty() {
+            audit_in(
+                &mut tx,
+                actor,
+                "user_updated",
+                &after.username,
+                &changes.join("; "),
+                AuditSubject::User(id),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
     }
 
-    /// Sets a new password hash and clears any lockout.
-    pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
-        let n = sqlx::query(
+    /// Sets a new password hash, clears any lockout, ends every session and revokes
+    /// every API token of the user, and records the reset in the audit log: one
+    /// transaction.
+    pub async fn reset_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        actor: &Actor,
+        detail: &str,
+    ) -> Result<User> {
+        let mut tx = self.write.begin().await?;
+        let user = user_in(&mut tx, id).await?;
+        sqlx::query(
             "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
         )
         .bind(password_hash)
         .bind(id)
-        .execute(&self.write)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
+        .execute(&mut *tx)
+        .await?;
+        let (sessions, tokens) = revoke_access(&mut tx, id).await?;
+        let mut detail = detail.to_string();
+        if !detail.is_empty() {
+            detail.push_str("; ");
         }
-        Ok(())
+        detail.push_str(&format!(
+            "{sessions} session(s) ended, {tokens} token(s) revoked"
+        ));
+        audit_in(
+            &mut tx,
+            actor,
+            "password_reset",
+            &user.username,
+            &detail,
+            AuditSubject::User(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     /// Counts a failed login. When the count reaches `max_failures` the account is locked
@@ -140,22 +201,37 @@ impl Store {
         max_failures: i64,
         lock_until: i64,
     ) -> Result<bool> {
-        let row = sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(id)
-        .fetch_one(&self.write)
-        .await?;
-        let failures: i64 = row.try_get("failed_logins")?;
-        if failures >= max_failures {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
-                .bind(lock_until)
-                .bind(id)
-                .execute(&self.write)
-                .await?;
-            return Ok(true);
+        let mut tx = self.write.begin().await?;
+        let locked = count_failure(&mut tx, id, max_failures, lock_until).await?;
+        tx.commit().await?;
+        Ok(locked)
+    }
+
+    /// A failed login of a known user: counts it as [`Store::record_failed_login`] does,
+    /// and records `login_failed` (with `detail`) and, when this failure locks the
+    /// account, `account_locked`, all in one transaction. Returns whether it is now
+    /// locked.
+    pub async fn failed_login(
+        &self,
+        user: &User,
+        max_failures: i64,
+        lock_until: i64,
+        actor: &Actor,
+        detail: &str,
+    ) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let locked = count_failure(&mut tx, user.id, max_failures, lock_until).await?;
+        let about = AuditSubject::User(user.id);
+        audit_in(&mut tx, actor, "login_failed", &user.username, detail, about).await?;
+        if locked {
+            let minutes = (lock_until - now_ms()).max(0) / 60_000;
+            let why = format!(
+                "{max_failures} failed logins in a row; locked for {minutes} minutes"
+            );
+            audit_in(&mut tx, actor, "account_locked", &user.username, &why, about).await?;
         }
-        Ok(false)
+        tx.commit().await?;
+        Ok(locked)
     }
 
     pub async fn record_successful_login(&self, id: i64) -> Result<()> {
@@ -165,4 +241,64 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// A user, read inside a transaction.
+async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    user_from_row(&row)
+}
+
+/// Ends every live session and revokes every live API token of a user. Returns how
+/// many of each.
+async fn revoke_access(conn: &mut AnyConnection, user_id: i64) -> Result<(u64, u64)> {
+    let now = now_ms();
+    let sessions = sqlx::query(
+        "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let tokens = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok((sessions, tokens))
+}
+
+/// Counts one failed login, locking the account when the count reaches `max_failures`.
+async fn count_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    max_failures: i64,
+    lock_until: i64,
+) -> Result<bool> {
+    let row = sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let failures: i64 = row.try_get("failed_logins")?;
+    if failures >= max_failures {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+            .bind(lock_until)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(true);
+    }
+    Ok(false)
 }

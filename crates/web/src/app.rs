@@ -65,6 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/static/{*path}", get(middleware::static_file))
         .fallback(middleware::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::text_guard::reject_control_characters,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
 }

@@ -18,8 +18,13 @@ pub enum ApiError {
     NotFound,
     #[error("invalid_credentials")]
     InvalidCredentials,
-    #[error("account_locked")]
-    AccountLocked { until: i64 },
+    /// Too many failed logins from one address; wait `retry_after` seconds.
+    #[error("too_many_requests")]
+    TooManyAttempts { retry_after: u64 },
+    /// A browser-session call that changes state without proof that this site's pages
+    /// sent it (JSON or `X-CSRF-Token`), or from a foreign `Origin`.
+    #[error("csrf_refused")]
+    CsrfRefused,
     #[error("validation_failed")]
     Validation(FieldErrors),
     /// An uploaded file was refused: a validation error of `attachments` that names the file.
@@ -60,15 +65,17 @@ pub struct ErrorBody {
     pub fields: FieldErrors,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For `429`: seconds to wait, as in `Retry-After`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked_until: Option<i64>,
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::AccountLocked { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CsrfRefused => StatusCode::FORBIDDEN,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Duplicate(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -88,7 +95,8 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
             ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::AccountLocked { .. } => "account_locked",
+            ApiError::TooManyAttempts { .. } => "too_many_requests",
+            ApiError::CsrfRefused => "csrf_refused",
             ApiError::Validation(_) | ApiError::Upload { .. } => "validation_failed",
             ApiError::BadRequest(code) => code,
             ApiError::Conflict { .. } => "version_conflict",
@@ -107,9 +115,12 @@ impl ApiError {
             ApiError::Forbidden => "Your role does not allow this.".into(),
             ApiError::NotFound => "No such record in your scope.".into(),
             ApiError::InvalidCredentials => "Wrong username or password.".into(),
-            ApiError::AccountLocked { .. } => {
-                "Too many failed logins: the account is locked for a while.".into()
-            }
+            ApiError::TooManyAttempts { retry_after } => format!(
+                "Too many failed logins from your address; try again in {retry_after} seconds."
+            ),
+            ApiError::CsrfRefused => "A call with a browser session that changes something must \
+                come from this site and send JSON or the session's X-CSRF-Token header."
+                .into(),
             ApiError::Validation(f) => {
                 format!("The input has {} problem(s); see `fields`.", f.len())
             }
@@ -200,12 +211,17 @@ impl IntoResponse for ApiError {
                 ApiError::Conflict { current_version } => Some(*current_version),
                 _ => None,
             },
-            locked_until: match &self {
-                ApiError::AccountLocked { until } => Some(*until),
+            retry_after: match &self {
+                ApiError::TooManyAttempts { retry_after } => Some(*retry_after),
                 _ => None,
             },
         };
         let mut res = (status, Json(body)).into_response();
+        if let ApiError::TooManyAttempts { retry_after } = &self {
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -12,11 +12,13 @@ const ZH: &[&str] = &[
     include_str!("../i18n/zh-CN.ftl"),
     include_str!("../i18n/portal.zh-CN.ftl"),
     include_str!("../i18n/sec-scope.zh-CN.ftl"),
+    include_str!("../i18n/sec-auth.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
     include_str!("../i18n/portal.en.ftl"),
     include_str!("../i18n/sec-scope.en.ftl"),
+    include_str!("../i18n/sec-auth.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

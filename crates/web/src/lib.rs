@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod notices;
 pub mod portal;
 pub mod registration;
+pub mod text_guard;
 pub mod views;
 
 pub use app::{router, AppState};

@@ -79,6 +79,11 @@ fn required(field: &'static str, v: &str) -> Result<(), LifecycleError> {
             field,
             code: "too_long",
         })
+    } else if !crate::text::is_clean_multiline(v) {
+        Err(LifecycleError::Invalid {
+            field,
+            code: "invalid_characters",
+        })
     } else {
         Ok(())
     }

@@ -9,7 +9,12 @@ use super::extract::ApiPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use domain::{Permission, Role, UnitCode, UnitLevel};
+use domain::{Line, Permission, Role, UnitCode, UnitLevel, Username};
+
+/// Longest unit name, in characters.
+pub const MAX_UNIT_NAME_CHARS: usize = 100;
+/// Longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 use serde::Deserialize;
 use store::{NewUnit, NewUser, StoreError, Unit, User};
 
@@ -74,7 +79,11 @@ async fn unit_in_scope(
     code: &str,
     field: &str,
 ) -> ApiResult<Unit> {
-    match state.store.unit_by_code(code.trim()).await {
+    // A code that cannot be one names no unit; it never reaches the database.
+    let Some(code) = UnitCode::parse(code) else {
+        return Err(ApiError::field(field, "unknown_unit"));
+    };
+    match state.store.unit_by_code(code.as_str()).await {
         Ok(u) if who.scope().contains(&u.path) => Ok(u),
         Ok(_) | Err(StoreError::NotFound) => Err(ApiError::field(field, "unknown_unit")),
         Err(e) => Err(e.into()),
@@ -101,9 +110,20 @@ pub async fn create_unit_checked(
     if code.is_none() {
         errors.insert("code".into(), "invalid_unit_code".into());
     }
-    if input.name.trim().is_empty() || input.name.chars().count() > 100 {
-        errors.insert("name".into(), "required".into());
-    }
+    let name = match Line::required(&input.name, MAX_UNIT_NAME_CHARS) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            errors.insert("name".into(), e.code().into());
+            None
+        }
+    };
+    let name_en = match Line::parse(&input.name_en, MAX_UNIT_NAME_CHARS) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            errors.insert("name_en".into(), e.code().into());
+            None
+        }
+    };
     let level = UnitLevel::parse(input.level.trim());
     if level.is_none() {
         errors.insert("level".into(), "invalid_level".into());
@@ -116,14 +136,14 @@ pub async fn create_unit_checked(
         }
         Err(e) => return Err(e),
     };
-    match (code, level, parent) {
-        (Some(code), Some(level), Some(parent)) if errors.is_empty() => {
+    match (code, level, parent, name, name_en) {
+        (Some(code), Some(level), Some(parent), Some(name), Some(name_en)) if errors.is_empty() => {
             let unit = state
                 .store
                 .create_unit(&NewUnit {
                     code: code.as_str().to_string(),
-                    name: input.name.trim().to_string(),
-                    name_en: input.name_en.trim().to_string(),
+                    name: name.into_string(),
+                    name_en: name_en.into_string(),
                     level: level.as_str().to_string(),
                     parent_id: Some(parent.id),
                 })
@@ -145,10 +165,25 @@ pub async fn create_user_checked(
 ) -> ApiResult<User> {
     who.require(Permission::Administer)?;
     let mut errors = domain::FieldErrors::new();
-    let username = input.username.trim().to_lowercase();
-    if !super::schemas::username_ok(&username) {
-        errors.insert("username".into(), "invalid_username".into());
+    let username = Username::parse(&input.username);
+    if username.is_none() {
+        errors.insert(
+            "username".into(),
+            if domain::text::is_clean_line(&input.username) {
+                "invalid_username"
+            } else {
+                "invalid_characters"
+            }
+            .into(),
+        );
     }
+    let display = match Line::parse(&input.display_name, MAX_DISPLAY_NAME_CHARS) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.insert("display_name".into(), e.code().into());
+            None
+        }
+    };
     let role = Role::parse(input.role.trim());
     if role.is_none() {
         errors.insert("role".into(), "invalid_role".into());
@@ -167,13 +202,15 @@ pub async fn create_user_checked(
             Err(e) => return Err(e),
         },
     };
-    let (Some(role), Some(unit), true) = (role, unit, errors.is_empty()) else {
+    let (Some(username), Some(display), Some(role), Some(unit), true) =
+        (username, display, role, unit, errors.is_empty())
+    else {
         return Err(ApiError::Validation(errors));
     };
+    let username = username.as_str().to_string();
     let hash = password::hash_async(input.password.clone())
         .await
         .map_err(ApiError::Internal)?;
-    let display = input.display_name.trim();
     state
         .store
         .create_user(&NewUser {
@@ -181,7 +218,7 @@ pub async fn create_user_checked(
             display_name: if display.is_empty() {
                 username.clone()
             } else {
-                display.to_string()
+                display.into_string()
             },
             role: role.as_str().to_string(),
             unit_id: unit.id,
@@ -217,15 +254,23 @@ pub async fn update_user_checked(
     if user.id == who.user.id && (!active || role != user.role) {
         return Err(ApiError::field("role", "cannot_change_own_account"));
     }
-    let display = input
-        .display_name
-        .as_deref()
-        .map(str::trim)
+    let display = match input.display_name.as_deref() {
+        None => None,
+        Some(d) => Some(
+            Line::parse(d, MAX_DISPLAY_NAME_CHARS)
+                .map_err(|e| ApiError::field("display_name", e.code()))?,
+        ),
+    };
+    let display = display
+        .as_ref()
+        .map(Line::as_str)
         .filter(|d| !d.is_empty())
         .unwrap_or(&user.display_name);
+    // A change of role or unit, or a deactivation, ends the user's sessions and tokens
+    // in the same transaction (see `Store::update_user`).
     Ok(state
         .store
-        .update_user(id, display, &role, unit_id, active)
+        .update_user(id, display, &role, unit_id, active, &who.actor())
         .await?)
 }
 
@@ -241,16 +286,11 @@ pub async fn reset_password_checked(
     let hash = password::hash_async(pw.to_string())
         .await
         .map_err(ApiError::Internal)?;
-    state.store.set_password(user.id, &hash).await?;
+    // The reset ends every session and token of the user and is audited, in one
+    // transaction.
     state
         .store
-        .audit_about(
-            &who.actor(),
-            "password_reset",
-            &user.username,
-            "",
-            store::AuditSubject::User(user.id),
-        )
+        .reset_password(user.id, &hash, &who.actor(), "")
         .await?;
     Ok(())
 }
@@ -298,13 +338,14 @@ pub async fn update_unit(
     let unit = unit_in_scope(&state, &who, &code, "code")
         .await
         .map_err(|_| ApiError::NotFound)?;
-    if input.name.trim().is_empty() {
-        return Err(ApiError::field("name", "required"));
-    }
+    let name = Line::required(&input.name, MAX_UNIT_NAME_CHARS)
+        .map_err(|e| ApiError::field("name", e.code()))?;
+    let name_en = Line::parse(&input.name_en, MAX_UNIT_NAME_CHARS)
+        .map_err(|e| ApiError::field("name_en", e.code()))?;
     Ok(Json(
         state
             .store
-            .update_unit_names(unit.id, input.name.trim(), input.name_en.trim())
+            .update_unit_names(unit.id, name.as_str(), name_en.as_str())
             .await?,
     ))
 }

@@ -1,6 +1,5 @@
 //! Registration, the queue, case records, corrections and attachments.
 
-use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::attachments;
@@ -31,8 +30,13 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Up
         match field.name().unwrap_or("") {
             "case" => {
                 let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
-                let parsed = serde_json::from_slice::<NewCase>(&bytes)
-                    .map_err(|_| ApiError::BadRequest("malformed_json"))?;
+                let parsed = super::json::parse_checked::<NewCase>(&bytes).map_err(|e| match e {
+                    // A part that is not a registration at all.
+                    ApiError::Validation(f) if !f.values().any(|c| c == "invalid_characters") => {
+                        ApiError::BadRequest("malformed_json")
+                    }
+                    e => e,
+                })?;
                 case = Some(parsed);
             }
             "attachments" | "attachment" | "file" => {
@@ -151,10 +155,8 @@ pub async fn create(
         // This route allows upload-sized bodies; a JSON registration gets the JSON limit.
         let mut req = req;
         axum::extract::DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
-        let input = axum::Json::<NewCase>::from_request(req, &state)
-            .await
-            .map_err(|r| map_rejection(&r))?
-            .0;
+        let bytes = super::json::json_bytes(req, &state).await?;
+        let input = super::json::parse_checked::<NewCase>(&bytes)?;
         (input, vec![])
     };
     check_uploads(&state, &files)?;
@@ -211,9 +213,36 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
+/// Longest queue filter value, in characters.
+const MAX_PARAM_CHARS: usize = 200;
+
 impl ListQuery {
     /// The store filter, with the unit code resolved to its path.
     pub async fn filter(&self, state: &AppState) -> ApiResult<CaseFilter> {
+        // Every value is one line of text; a control character is refused by name
+        // before anything reaches the database.
+        let params = [
+            ("unit", &self.unit),
+            ("state", &self.state),
+            ("channel", &self.channel),
+            ("type", &self.case_type),
+            ("category", &self.category),
+            ("region", &self.region),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("case_no", &self.case_no),
+            ("sort", &self.sort),
+            ("cursor", &self.cursor),
+        ];
+        let mut errors = domain::FieldErrors::new();
+        for (field, v) in params {
+            if let Some(Err(e)) = v.as_deref().map(|s| domain::Line::parse(s, MAX_PARAM_CHARS)) {
+                errors.insert(field.into(), e.code().into());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
         let nonempty = |v: &Option<String>| {
             v.as_ref()
                 .map(|s| s.trim().to_string())
@@ -330,23 +359,44 @@ pub async fn correct_checked(
             errors.insert("region".into(), "invalid_region".into());
         }
     }
-    if let Some(c) = &input.content {
-        if c.trim().is_empty() {
-            errors.insert("content".into(), "required".into());
-        } else if c.chars().count() > domain::registration::MAX_CONTENT_CHARS {
-            errors.insert("content".into(), "too_long".into());
+    // The same text rules as registration: one line for the respondent, multi-line
+    // text (line breaks and tabs, no other control characters) for content and demands.
+    use domain::registration::{MAX_CONTENT_CHARS, MAX_DEMANDS_CHARS, MAX_SHORT_CHARS};
+    let mut field = |name: &str, r: Result<String, domain::TextError>| match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.insert(name.into(), e.code().into());
+            None
         }
-    }
+    };
+    let respondent = input.respondent.as_deref().and_then(|v| {
+        field(
+            "respondent",
+            domain::Line::parse(v, MAX_SHORT_CHARS).map(domain::Line::into_string),
+        )
+    });
+    let content = input.content.as_deref().and_then(|v| {
+        field(
+            "content",
+            domain::Text::required(v, MAX_CONTENT_CHARS).map(domain::Text::into_string),
+        )
+    });
+    let demands = input.demands.as_deref().and_then(|v| {
+        field(
+            "demands",
+            domain::Text::parse(v, MAX_DEMANDS_CHARS).map(domain::Text::into_string),
+        )
+    });
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let trim = |v: &Option<String>| v.as_ref().map(|s| s.trim().replace("\r\n", "\n"));
+    let trim = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string());
     let patch = CasePatch {
         category: trim(&input.category),
         region: trim(&input.region),
-        respondent: trim(&input.respondent),
-        content: trim(&input.content),
-        demands: trim(&input.demands),
+        respondent,
+        content,
+        demands,
     };
     Ok(state
         .store

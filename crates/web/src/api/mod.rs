@@ -18,7 +18,7 @@ pub mod session;
 pub mod settings;
 pub mod tokens;
 
-pub use json::JsonBody;
+pub use json::{is_json, JsonBody};
 
 use crate::app::AppState;
 use axum::extract::DefaultBodyLimit;

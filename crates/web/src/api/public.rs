@@ -3,7 +3,6 @@
 //! and a wrong code answer the same `404`.
 
 use super::cases::multipart_error;
-use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -128,10 +127,8 @@ async fn read_petition(
     if !is_multipart(&req) {
         let mut req = req;
         DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
-        let Json(p) = Json::<PublicPetition>::from_request(req, state)
-            .await
-            .map_err(|r| map_rejection(&r))?;
-        return Ok((p, vec![]));
+        let bytes = super::json::json_bytes(req, state).await?;
+        return Ok((super::json::parse_checked::<PublicPetition>(&bytes)?, vec![]));
     }
     let ApiMultipart(mut mp) = ApiMultipart::from_request(req, state).await?;
     let (mut petition, mut files) = (None, vec![]);
@@ -142,8 +139,14 @@ async fn read_petition(
         match name.as_str() {
             "petition" => {
                 petition = Some(
-                    serde_json::from_slice::<PublicPetition>(&bytes)
-                        .map_err(|_| ApiError::BadRequest("malformed_json"))?,
+                    super::json::parse_checked::<PublicPetition>(&bytes).map_err(|e| match e {
+                        ApiError::Validation(f)
+                            if !f.values().any(|c| c == "invalid_characters") =>
+                        {
+                            ApiError::BadRequest("malformed_json")
+                        }
+                        e => e,
+                    })?,
                 )
             }
             "attachments" if !bytes.is_empty() => files.push(crate::api::cases::Upload {

@@ -21,16 +21,9 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-/// The username rule: 2–40 of letters, digits, `.`, `_` and `-` (stored in lower case).
+/// The username rule of [`domain::Username::parse`]: 2–40 of letters, digits, `.`, `_` and `-`
+/// (stored in lower case).
 pub const USERNAME_PATTERN: &str = "^[A-Za-z0-9._-]{2,40}$";
-
-/// Whether `name` (trimmed and lower-cased) meets [`USERNAME_PATTERN`].
-pub fn username_ok(name: &str) -> bool {
-    (2..=40).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
-}
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)

@@ -20,17 +20,8 @@ pub struct NewToken {
 
 /// Makes a token for a user; returns the secret and the stored record.
 pub async fn issue(state: &AppState, user_id: i64, name: &str) -> ApiResult<(String, ApiToken)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field(
-            "name",
-            if name.is_empty() {
-                "required"
-            } else {
-                "too_long"
-            },
-        ));
-    }
+    let name = domain::Line::required(name, 100).map_err(|e| ApiError::field("name", e.code()))?;
+    let name = name.as_str();
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let token = state

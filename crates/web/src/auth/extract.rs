@@ -1,10 +1,10 @@
 //! Who is asking: a session cookie (pages and API) or a bearer token (API only).
 
-use super::{client_ip, cookie, sha256_hex, SESSION_COOKIE, TOKEN_PREFIX};
+use super::{client_ip, cookie, same_secret, sha256_hex, SESSION_COOKIE, TOKEN_PREFIX};
 use crate::app::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::header;
+use axum::http::{header, Method};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Permission, Role};
@@ -97,7 +97,51 @@ async fn from_bearer(parts: &Parts, state: &AppState) -> Result<Option<Principal
 }
 
 /// A user of the JSON API: a bearer token or a session cookie, else `401`.
+///
+/// A call that changes state (any method but GET, HEAD and OPTIONS) on a session
+/// cookie must prove that this site's own pages sent it: a foreign `Origin` is refused,
+/// and the body must be JSON (which a cross-site form cannot send) or the request must
+/// carry the session's CSRF token in `X-CSRF-Token` (multipart uploads, bodiless
+/// calls). Otherwise `403 csrf_refused`. Bearer-token calls carry no ambient
+/// credential and are not affected.
 pub struct ApiUser(pub Principal);
+
+/// The header a script sends the session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Whether a cookie-authenticated request may change state (see [`ApiUser`]).
+fn cookie_call_allowed(parts: &Parts, csrf: &str) -> bool {
+    if matches!(
+        parts.method,
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return true;
+    }
+    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+        if !same_origin(origin.to_str().unwrap_or("null"), parts) {
+            return false;
+        }
+    }
+    let token_ok = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| !t.is_empty() && same_secret(t, csrf));
+    token_ok || crate::api::is_json(&parts.headers)
+}
+
+/// Whether an `Origin` names the host this request was sent to.
+fn same_origin(origin: &str, parts: &Parts) -> bool {
+    let Some((_, host)) = origin.split_once("://") else {
+        return false; // "null" and the like
+    };
+    let served = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()));
+    served.is_some_and(|h| h.eq_ignore_ascii_case(host.trim_end_matches('/')))
+}
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
@@ -109,10 +153,13 @@ impl FromRequestParts<AppState> for ApiUser {
         if let Some(p) = from_bearer(parts, state).await? {
             return Ok(ApiUser(p));
         }
-        from_session(parts, state)
+        let p = from_session(parts, state)
             .await?
-            .map(ApiUser)
-            .ok_or(ApiError::Unauthorized)
+            .ok_or(ApiError::Unauthorized)?;
+        if !cookie_call_allowed(parts, p.csrf()) {
+            return Err(ApiError::CsrfRefused);
+        }
+        Ok(ApiUser(p))
     }
 }
 

@@ -1,5 +1,6 @@
-//! Per-client rate limits for the public portal and the public API: tracking attempts
-//! and submissions, counted in memory by the client's address as the socket saw it.
+//! Per-client rate limits for the public portal, the public API and the staff login:
+//! tracking attempts, submissions and failed logins, counted in memory by the client's
+//! address as the socket saw it.
 //!
 //! Addresses live here for minutes, only as counters; they are never stored or logged.
 //! IPv6 clients are counted per /64, since one host usually has a whole /64. Behind a
@@ -18,6 +19,8 @@ pub enum Bucket {
     Track,
     /// Submitting a petition or an appointment request.
     Submit,
+    /// A failed staff login (the login form and `POST /api/v1/session` together).
+    Login,
 }
 
 impl Bucket {
@@ -26,9 +29,15 @@ impl Bucket {
         match self {
             Bucket::Track => (10, Duration::from_secs(60)),
             Bucket::Submit => (5, Duration::from_secs(600)),
+            Bucket::Login => (LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW),
         }
     }
 }
+
+/// Failed logins one address may make in [`LOGIN_WINDOW`] before it must wait: enough
+/// for a whole office behind one NAT to mistype, far too few to guess passwords.
+pub const LOGIN_FAILURES_PER_ADDRESS: usize = 20;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(600);
 
 /// The client must wait this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,14 +4,13 @@ use super::{render, safe_next, tr, Nav};
 use crate::api::session::{login_error, start_session};
 use crate::app::AppState;
 use crate::auth::{
-    self, authenticate, client_ip_from, cookie, same_secret, PageUser, LOGIN_CSRF_COOKIE,
+    self, authenticate, cookie, same_secret, LoginError, PageUser, LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
 };
-use crate::error::ApiError;
 use crate::i18n::{Lang, ReqLang, Tr};
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -98,7 +97,7 @@ pub async fn submit(
         let msg = t.code("err", "csrf_mismatch");
         return login_page(&state, t, &f.next, &f.username, Some(msg));
     }
-    match authenticate(&state, &f.username, &f.password, &client_ip_from(addr)).await {
+    match authenticate(&state, &f.username, &f.password, addr.ip()).await {
         Ok(user) => match start_session(&state, user.id).await {
             Ok((cookie, _)) => (
                 [(header::SET_COOKIE, cookie)],
@@ -107,16 +106,19 @@ pub async fn submit(
                 .into_response(),
             Err(e) => super::error_page(&t, None, &e),
         },
+        Err(LoginError::Throttled(l)) => {
+            let minutes = l.retry_after.div_ceil(60).to_string();
+            let msg = t.t1("sec-auth-login-throttled", "minutes", &minutes);
+            let mut res = login_page(&state, t, &f.next, &f.username, Some(msg));
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(v) = HeaderValue::from_str(&l.retry_after.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
         Err(e) => {
-            let e = login_error(e);
-            let msg = match &e {
-                ApiError::AccountLocked { until } => t.t1(
-                    "err-account-locked",
-                    "until",
-                    &super::local_time(&state, *until),
-                ),
-                other => t.code("err", other.code()),
-            };
+            // A wrong password and a locked account read the same.
+            let msg = t.code("err", login_error(e).code());
             login_page(&state, t, &f.next, &f.username, Some(msg))
         }
     }
@@ -159,7 +161,7 @@ pub async fn switch_language(
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .filter(|p| is_local_path(p))
         .unwrap_or_else(|| "/".into());
     let mut c = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -169,4 +171,28 @@ pub async fn switch_language(
         c.push_str("; Secure");
     }
     ([(header::SET_COOKIE, c)], Redirect::to(&back)).into_response()
+}
+
+/// Whether `p` is a path on this site that a browser cannot read as another host: one
+/// leading `/`, then neither `/` nor `\\` (`//evil`, `/\\evil`), and no control
+/// characters or backslashes anywhere (browsers treat `\\` as `/`).
+pub fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p[1..].starts_with(['/', '\\'])
+        && !p.contains('\\')
+        && !p.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_plain_local_paths_are_redirect_targets() {
+        assert!(is_local_path("/"));
+        assert!(is_local_path("/staff/cases?state=open"));
+        for bad in ["//evil.example/", "/\\evil.example/", "/\\/evil", "/a\\b", "evil", "/\t/evil", ""] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }
