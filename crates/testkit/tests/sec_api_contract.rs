@@ -18,7 +18,11 @@ async fn answer(res: Response) -> (u16, String, Value) {
         .unwrap_or("")
         .to_string();
     let text = res.text().await.expect("body");
-    (status, ctype, serde_json::from_str(&text).unwrap_or(Value::Null))
+    (
+        status,
+        ctype,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+    )
 }
 
 /// Asserts a JSON error answer with this status and code.
@@ -70,11 +74,28 @@ both_backends!(unparsable_requests_answer_json_errors, |kind| async move {
             .expect("send"),
     )
     .await;
-    json_error(&got, 404, "not_found", "an action on a case id that does not parse");
+    json_error(
+        &got,
+        404,
+        "not_found",
+        "an action on a case id that does not parse",
+    );
     // A path no route has, under /api, is JSON too; so is a method a route lacks.
-    let got = answer(send(Method::GET, "/api/v1/nothing-here").send().await.expect("send")).await;
+    let got = answer(
+        send(Method::GET, "/api/v1/nothing-here")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
     json_error(&got, 404, "not_found", "an unknown API path");
-    let got = answer(send(Method::PUT, "/api/v1/cases").send().await.expect("send")).await;
+    let got = answer(
+        send(Method::PUT, "/api/v1/cases")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
     json_error(&got, 405, "method_not_allowed", "PUT on the queue");
 
     // A query parameter that does not parse: 422, naming it.
@@ -86,8 +107,19 @@ both_backends!(unparsable_requests_answer_json_errors, |kind| async move {
         json_error(&got, 422, "validation_failed", path);
         assert_eq!(got.2["fields"][param], "invalid", "{path}: {:?}", got.2);
     }
-    let got = answer(send(Method::GET, "/api/v1/cases?region=33x").send().await.expect("send")).await;
-    json_error(&got, 422, "validation_failed", "a region prefix that is not digits");
+    let got = answer(
+        send(Method::GET, "/api/v1/cases?region=33x")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    json_error(
+        &got,
+        422,
+        "validation_failed",
+        "a region prefix that is not digits",
+    );
     assert_eq!(got.2["fields"]["region"], "invalid_region");
 
     // Bodies: malformed JSON is 400, another content type 415, both in JSON.
@@ -156,7 +188,12 @@ both_backends!(unparsable_requests_answer_json_errors, |kind| async move {
             .expect("send"),
     )
     .await;
-    json_error(&got, 415, "unsupported_media_type", "a petition as text/plain");
+    json_error(
+        &got,
+        415,
+        "unsupported_media_type",
+        "a petition as text/plain",
+    );
 });
 
 both_backends!(a_limit_over_the_maximum_is_refused, |kind| async move {
@@ -241,7 +278,10 @@ both_backends!(the_document_states_the_contract, |kind| async move {
     assert!(list["responses"]["422"].is_object(), "the queue's 422");
     let one = op(&doc, "/api/v1/cases/{id}", "get");
     assert!(one["responses"]["404"].is_object(), "a case's 404");
-    assert!(one["security"].is_array(), "a staff route names how to log in");
+    assert!(
+        one["security"].is_array(),
+        "a staff route names how to log in"
+    );
     for (path, method) in [
         ("/api/v1/public/petitions", "post"),
         ("/api/v1/public/cases/{case_no}", "get"),

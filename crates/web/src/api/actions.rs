@@ -1,12 +1,12 @@
 //! `POST /api/v1/cases/{id}/actions/{action}`: the lifecycle, through the API and the
 //! case page alike.
 
+use super::extract::ApiPath;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::lifecycle_view::{life_of, view, CaseView};
-use super::extract::ApiPath;
 use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;

@@ -1,11 +1,11 @@
 //! Units, users and roles. Admins manage their own unit's subtree and nothing above it.
 //! The staff pages call the same functions.
 
+use super::extract::ApiPath;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{password, ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
-use super::extract::ApiPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

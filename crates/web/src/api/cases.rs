@@ -1,5 +1,7 @@
 //! Registration, the queue, case records, corrections and attachments.
 
+use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
+use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::attachments;
@@ -7,7 +9,6 @@ use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::registration::register;
 use axum::body::Body;
-use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;

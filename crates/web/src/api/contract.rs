@@ -22,7 +22,7 @@ use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr};
-use utoipa::ToSchema;
+use utoipa::{PartialSchema, ToSchema};
 
 /// Routes that need no login.
 fn is_public(path: &str, method: &str) -> bool {

@@ -1,9 +1,9 @@
 //! The current user, the category tree and the audit log.
 
+use super::extract::ApiQuery;
 use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
-use super::extract::ApiQuery;
 use axum::extract::State;
 use axum::Json;
 use domain::Permission;

@@ -1,12 +1,12 @@
 //! The notices of a case, filled from their templates.
 
+use super::extract::ApiPath;
 use crate::api::cases::read_case_audited;
 use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::i18n::{ReqLang, Tr};
 use crate::notices::{notices_for, Notice};
-use super::extract::ApiPath;
 use axum::extract::State;
 use axum::Json;
 

@@ -1,10 +1,10 @@
 //! The owner leader of a case (包案) and who must attend a group visit (集体访).
 
+use super::extract::ApiPath;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
-use super::extract::ApiPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;

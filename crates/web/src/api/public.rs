@@ -3,6 +3,8 @@
 //! and a wrong code answer the same `404`.
 
 use super::cases::multipart_error;
+use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
+use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -12,7 +14,6 @@ use crate::portal::reception::{self, public_appointment, public_slot, Appointmen
 use crate::portal::submit::{register_public, PublicPetition};
 use crate::portal::track::{self, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
-use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

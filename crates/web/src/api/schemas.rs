@@ -38,7 +38,10 @@ fn text(max: usize, what: &str) -> ObjectBuilder {
 }
 
 fn patterned(pattern: &str, what: &str) -> Object {
-    string().pattern(Some(pattern)).description(Some(what)).build()
+    string()
+        .pattern(Some(pattern))
+        .description(Some(what))
+        .build()
 }
 
 pub fn username() -> Object {
@@ -167,7 +170,10 @@ pub struct NewCaseDoc;
 impl PartialSchema for NewCaseDoc {
     fn schema() -> RefOr<Schema> {
         let petitioner = ObjectBuilder::new()
-            .property("name", text(MAX_NAME_CHARS, "Full name").min_length(Some(1)))
+            .property(
+                "name",
+                text(MAX_NAME_CHARS, "Full name").min_length(Some(1)),
+            )
             .required("name")
             .property(
                 "phone",

@@ -1,10 +1,10 @@
 //! Per-user API tokens. The secret is shown once, at creation; only its hash is kept.
 
+use super::extract::ApiPath;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::auth::{random_token, sha256_hex, ApiUser, TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResult};
-use super::extract::ApiPath;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
