@@ -65,7 +65,10 @@ both_backends!(login_me_and_logout, |kind| async move {
     let res = Client::new()
         .delete(app.url("/api/v1/session"))
         .header(COOKIE, format!("hearken_session={cookie}"))
-        .header("x-csrf-token", csrf_of(&app, &Client::new(), Some(&cookie)).await)
+        .header(
+            "x-csrf-token",
+            csrf_of(&app, &Client::new(), Some(&cookie)).await,
+        )
         .send()
         .await
         .expect("logout");

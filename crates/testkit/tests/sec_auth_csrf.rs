@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use testkit::http::*;
 use testkit::{both_backends, sample_case, TestApp};
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const EVIL: &str = "https://evil.example";
 
 fn multipart_case() -> Form {
@@ -42,69 +43,105 @@ fn refused(got: &(reqwest::StatusCode, Value)) {
     assert_error(got, 403, "csrf_refused");
 }
 
-both_backends!(cookie_multipart_needs_the_token_and_this_origin, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let (c, csrf) = admin_with_csrf(&app).await;
-    let own = app.base.clone();
+both_backends!(
+    cookie_multipart_needs_the_token_and_this_origin,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let (c, csrf) = admin_with_csrf(&app).await;
+        let own = app.base.clone();
 
-    // The attack of the report: only the cookie, from a foreign page.
-    refused(&send(c.post(app.url("/api/v1/cases")).header(ORIGIN, EVIL).multipart(multipart_case())).await);
-    // Without an Origin, a multipart call still needs the token.
-    refused(&send(c.post(app.url("/api/v1/cases")).multipart(multipart_case())).await);
-    // Even the right token does not help a foreign page.
-    refused(
-        &send(
+        // The attack of the report: only the cookie, from a foreign page.
+        refused(
+            &send(
+                c.post(app.url("/api/v1/cases"))
+                    .header(ORIGIN, EVIL)
+                    .multipart(multipart_case()),
+            )
+            .await,
+        );
+        // Without an Origin, a multipart call still needs the token.
+        refused(&send(c.post(app.url("/api/v1/cases")).multipart(multipart_case())).await);
+        // Even the right token does not help a foreign page.
+        refused(
+            &send(
+                c.post(app.url("/api/v1/cases"))
+                    .header(ORIGIN, EVIL)
+                    .header("x-csrf-token", &csrf)
+                    .multipart(multipart_case()),
+            )
+            .await,
+        );
+        // A wrong token is no token.
+        refused(
+            &send(
+                c.post(app.url("/api/v1/cases"))
+                    .header("x-csrf-token", "0".repeat(64))
+                    .multipart(multipart_case()),
+            )
+            .await,
+        );
+        assert_eq!(case_count(&app).await, 0, "nothing was stored");
+
+        // This site's page with the token registers the case.
+        let (status, made) = send(
             c.post(app.url("/api/v1/cases"))
-                .header(ORIGIN, EVIL)
+                .header(ORIGIN, &own)
                 .header("x-csrf-token", &csrf)
                 .multipart(multipart_case()),
         )
-        .await,
-    );
-    // A wrong token is no token.
-    refused(
-        &send(
-            c.post(app.url("/api/v1/cases"))
-                .header("x-csrf-token", "0".repeat(64))
-                .multipart(multipart_case()),
+        .await;
+        assert_eq!(status, 201, "{made}");
+        let id = made["id"].as_i64().expect("id");
+        let path = format!("/api/v1/cases/{id}/attachments");
+        refused(
+            &send(
+                c.post(app.url(&path))
+                    .header(ORIGIN, EVIL)
+                    .multipart(attachment()),
+            )
+            .await,
+        );
+        refused(&send(c.post(app.url(&path)).multipart(attachment())).await);
+        let (status, after) = send(
+            c.post(app.url(&path))
+                .header("x-csrf-token", &csrf)
+                .multipart(attachment()),
         )
-        .await,
-    );
-    assert_eq!(case_count(&app).await, 0, "nothing was stored");
+        .await;
+        assert_eq!(status, 201, "{after}");
+        assert_eq!(after["attachments"].as_array().map(Vec::len), Some(2));
 
-    // This site's page with the token registers the case.
-    let (status, made) = send(
-        c.post(app.url("/api/v1/cases"))
-            .header(ORIGIN, &own)
-            .header("x-csrf-token", &csrf)
-            .multipart(multipart_case()),
-    )
-    .await;
-    assert_eq!(status, 201, "{made}");
-    let id = made["id"].as_i64().expect("id");
-    let path = format!("/api/v1/cases/{id}/attachments");
-    refused(&send(c.post(app.url(&path)).header(ORIGIN, EVIL).multipart(attachment())).await);
-    refused(&send(c.post(app.url(&path)).multipart(attachment())).await);
-    let (status, after) = send(
-        c.post(app.url(&path))
-            .header("x-csrf-token", &csrf)
-            .multipart(attachment()),
-    )
-    .await;
-    assert_eq!(status, 201, "{after}");
-    assert_eq!(after["attachments"].as_array().map(Vec::len), Some(2));
-
-    // JSON needs no token (a cross-site form cannot send it), but a foreign Origin is
-    // refused whatever the body.
-    register(&app, &c, &sample_case()).await;
-    refused(&send(c.post(app.url("/api/v1/cases")).header(ORIGIN, EVIL).json(&sample_case())).await);
-    refused(&send(c.post(app.url("/api/v1/cases")).header(ORIGIN, "null").json(&sample_case())).await);
-    assert_eq!(case_count(&app).await, 2);
-    // Reading is not changing: a GET is answered whatever its Origin.
-    assert_eq!(send(c.get(app.url("/api/v1/cases")).header(ORIGIN, EVIL)).await.0, 200);
-});
+        // JSON needs no token (a cross-site form cannot send it), but a foreign Origin is
+        // refused whatever the body.
+        register(&app, &c, &sample_case()).await;
+        refused(
+            &send(
+                c.post(app.url("/api/v1/cases"))
+                    .header(ORIGIN, EVIL)
+                    .json(&sample_case()),
+            )
+            .await,
+        );
+        refused(
+            &send(
+                c.post(app.url("/api/v1/cases"))
+                    .header(ORIGIN, "null")
+                    .json(&sample_case()),
+            )
+            .await,
+        );
+        assert_eq!(case_count(&app).await, 2);
+        // Reading is not changing: a GET is answered whatever its Origin.
+        assert_eq!(
+            send(c.get(app.url("/api/v1/cases")).header(ORIGIN, EVIL))
+                .await
+                .0,
+            200
+        );
+    }
+);
 
 both_backends!(bodiless_cookie_calls_need_the_token, |kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {
@@ -127,7 +164,9 @@ both_backends!(bodiless_cookie_calls_need_the_token, |kind| async move {
     // The token comes with the login, and from GET /api/v1/me.
     let me = c.get(app.url("/api/v1/me")).send().await.expect("me");
     assert_eq!(
-        me.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()),
+        me.headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok()),
         Some(csrf.as_str())
     );
     let res = c
@@ -165,29 +204,40 @@ both_backends!(bearer_calls_are_unaffected, |kind| async move {
     assert_eq!(status, 201);
 });
 
-both_backends!(the_language_switch_goes_back_only_to_local_paths, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let c = app.client();
-    let back = |referer: String| {
-        let c = c.clone();
-        let url = app.url("/lang/en");
-        async move {
-            let res = c.get(url).header(REFERER, referer).send().await.expect("lang");
-            assert_eq!(res.status(), 303);
-            res.headers()
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        }
-    };
-    let host = app.base.clone();
-    assert_eq!(back(format!("{host}/staff/cases?state=open")).await, "/staff/cases?state=open");
-    assert_eq!(back(format!("{host}/\\evil.example/")).await, "/");
-    assert_eq!(back(format!("{host}/\\/evil.example/")).await, "/");
-    assert_eq!(back(format!("{host}//evil.example/")).await, "/");
-    assert_eq!(back(format!("{host}/\t/evil.example/")).await, "/");
-    assert_eq!(back("https://evil.example".to_string()).await, "/");
-});
+both_backends!(
+    the_language_switch_goes_back_only_to_local_paths,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let c = app.client();
+        let back = |referer: String| {
+            let c = c.clone();
+            let url = app.url("/lang/en");
+            async move {
+                let res = c
+                    .get(url)
+                    .header(REFERER, referer)
+                    .send()
+                    .await
+                    .expect("lang");
+                assert_eq!(res.status(), 303);
+                res.headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            }
+        };
+        let host = app.base.clone();
+        assert_eq!(
+            back(format!("{host}/staff/cases?state=open")).await,
+            "/staff/cases?state=open"
+        );
+        assert_eq!(back(format!("{host}/\\evil.example/")).await, "/");
+        assert_eq!(back(format!("{host}/\\/evil.example/")).await, "/");
+        assert_eq!(back(format!("{host}//evil.example/")).await, "/");
+        assert_eq!(back(format!("{host}/\t/evil.example/")).await, "/");
+        assert_eq!(back("https://evil.example".to_string()).await, "/");
+    }
+);
