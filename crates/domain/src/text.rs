@@ -173,9 +173,16 @@ mod tests {
 
     #[test]
     fn a_line_refuses_every_control_character() {
-        assert_eq!(Line::parse("  西湖区  ", 10).map(Line::into_string), Ok("西湖区".into()));
+        assert_eq!(
+            Line::parse("  西湖区  ", 10).map(Line::into_string),
+            Ok("西湖区".into())
+        );
         for bad in ["a\0b", "a\tb", "a\nb", "a\u{7}b", "a\u{85}b", "a\u{1b}[31m"] {
-            assert_eq!(Line::parse(bad, 50), Err(TextError::InvalidCharacters), "{bad:?}");
+            assert_eq!(
+                Line::parse(bad, 50),
+                Err(TextError::InvalidCharacters),
+                "{bad:?}"
+            );
         }
         assert_eq!(Line::required("  ", 5), Err(TextError::Required));
         assert_eq!(Line::parse("", 5).map(|l| l.is_empty()), Ok(true));
@@ -189,7 +196,11 @@ mod tests {
             Ok("第一行\n\t第二行".into())
         );
         for bad in ["a\0b", "a\rb", "a\u{b}b", "a\u{9f}b"] {
-            assert_eq!(Text::parse(bad, 50), Err(TextError::InvalidCharacters), "{bad:?}");
+            assert_eq!(
+                Text::parse(bad, 50),
+                Err(TextError::InvalidCharacters),
+                "{bad:?}"
+            );
         }
         assert_eq!(Text::required("\n\n", 5), Err(TextError::Required));
         assert!(is_clean_multiline("a\r\nb\tc"));
@@ -199,7 +210,10 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(Username::parse(" Xihu.Clerk ").map(|u| u.to_string()), Some("xihu.clerk".into()));
+        assert_eq!(
+            Username::parse(" Xihu.Clerk ").map(|u| u.to_string()),
+            Some("xihu.clerk".into())
+        );
         assert!(Username::parse("a").is_none());
         assert!(Username::parse("a\0b").is_none());
         assert!(Username::parse("张三").is_none());

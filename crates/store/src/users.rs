@@ -120,7 +120,10 @@ impl Store {
         let after = user_in(&mut tx, id).await?;
         let mut changes = vec![];
         if before.display_name != after.display_name {
-            changes.push(format!("display name: {} -> {}", before.display_name, after.display_name));
+            changes.push(format!(
+                "display name: {} -> {}",
+                before.display_name, after.display_name
+            ));
         }
         if before.role != after.role {
             changes.push(format!("role: {} -> {}", before.role, after.role));
@@ -129,7 +132,14 @@ impl Store {
             changes.push(format!("unit: {} -> {}", before.unit_code, after.unit_code));
         }
         if before.active != after.active {
-            changes.push(if after.active { "reactivated" } else { "deactivated" }.to_string());
+            changes.push(
+                if after.active {
+                    "reactivated"
+                } else {
+                    "deactivated"
+                }
+                .to_string(),
+            );
         }
         let cut_off = before.role != after.role || before.unit_id != after.unit_id || !after.active;
         if cut_off {
@@ -224,10 +234,9 @@ impl Store {
         let about = AuditSubject::User(user.id);
         audit_in(&mut tx, actor, "login_failed", &user.username, detail, about).await?;
         if locked {
-            let minutes = (lock_until - now_ms()).max(0) / 60_000;
-            let why = format!(
-                "{max_failures} failed logins in a row; locked for {minutes} minutes"
-            );
+            let minutes = ((lock_until - now_ms()).max(0) + 59_999) / 60_000;
+            let why =
+                format!("{max_failures} failed logins in a row; locked for {minutes} minutes");
             audit_in(&mut tx, actor, "account_locked", &user.username, &why, about).await?;
         }
         tx.commit().await?;
@@ -259,14 +268,13 @@ async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
 /// many of each.
 async fn revoke_access(conn: &mut AnyConnection, user_id: i64) -> Result<(u64, u64)> {
     let now = now_ms();
-    let sessions = sqlx::query(
-        "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let sessions =
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     let tokens = sqlx::query(
         "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
     )

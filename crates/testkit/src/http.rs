@@ -110,3 +110,33 @@ pub async fn me_with_cookie(app: &TestApp, cookie: &str) -> StatusCode {
         .expect("me");
     res.status()
 }
+
+/// A client logged in as `username` that sends its session's CSRF token on every
+/// request, as Hearken's own pages would: multipart and bodiless API calls on a session
+/// cookie need it (`X-CSRF-Token`).
+pub async fn login_with_csrf(app: &TestApp, username: &str, password: &str) -> Client {
+    let res = Client::new()
+        .post(app.url("/api/v1/session"))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 200, "login as {username}");
+    let cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("the session cookie")
+        .to_string();
+    let body: Value = res.json().await.expect("login json");
+    let csrf = body["csrf_token"].as_str().expect("csrf_token");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(COOKIE, cookie.parse().expect("cookie header"));
+    headers.insert("x-csrf-token", csrf.parse().expect("csrf header"));
+    Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}

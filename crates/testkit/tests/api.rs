@@ -220,7 +220,8 @@ both_backends!(
         let Some(app) = TestApp::spawn(kind).await else {
             return;
         };
-        let admin = app.admin().await;
+        // With the session's CSRF token, so that the body itself is what is judged.
+        let admin = login_with_csrf(&app, "admin", &app.admin_password).await;
         let url = app.url("/api/v1/cases");
         let json_body = |bytes: Vec<u8>| {
             admin
@@ -731,7 +732,8 @@ both_backends!(
         let Some(app) = TestApp::spawn(kind).await else {
             return;
         };
-        let admin = app.admin().await;
+        // Multipart calls on a session carry its CSRF token.
+        let admin = login_with_csrf(&app, "admin", &app.admin_password).await;
         let (status, made) = send(
             admin
                 .post(app.url("/api/v1/cases"))

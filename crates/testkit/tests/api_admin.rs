@@ -303,7 +303,7 @@ both_backends!(admins_manage_units_and_users, |kind| async move {
         .collect();
     assert_eq!(names.len(), 2, "only admin and handler_1 exist: {names:?}");
 
-    // A role change takes effect on the user's live session.
+    // A role change ends the user's sessions (and tokens); the next login has the role.
     let (status, changed) = patch(
         &app,
         &admin,
@@ -314,6 +314,8 @@ both_backends!(admins_manage_units_and_users, |kind| async move {
     assert_eq!(status, 200, "{changed}");
     assert_eq!(changed["role"], "clerk");
     assert_eq!(changed["display_name"], "王五");
+    assert_eq!(get(&app, &handler, "/api/v1/me").await.0, 401);
+    let handler = app.login("handler_1", PASSWORD).await;
     assert_eq!(get(&app, &handler, "/api/v1/me").await.1["role"], "clerk");
     let got = patch(
         &app,

@@ -20,47 +20,50 @@ async fn login(app: &TestApp, username: &str, password: &str) -> (StatusCode, Va
     .await
 }
 
-both_backends!(a_locked_account_reads_like_a_wrong_password, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let admin = app.admin().await;
-    app.user(&admin, "clerk_x", "clerk", "ROOT").await;
+both_backends!(
+    a_locked_account_reads_like_a_wrong_password,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let admin = app.admin().await;
+        app.user(&admin, "clerk_x", "clerk", "ROOT").await;
 
-    let unknown = login(&app, "no_such_user", "Wrong-password-1").await;
-    assert_error(&unknown, 401, "invalid_credentials");
-    for attempt in 1..=5 {
-        let got = login(&app, "clerk_x", "Wrong-password-1").await;
-        assert_eq!(got, unknown, "attempt {attempt} reads like an unknown user");
+        let unknown = login(&app, "no_such_user", "Wrong-password-1").await;
+        assert_error(&unknown, 401, "invalid_credentials");
+        for attempt in 1..=5 {
+            let got = login(&app, "clerk_x", "Wrong-password-1").await;
+            assert_eq!(got, unknown, "attempt {attempt} reads like an unknown user");
+        }
+        // Locked now: the right password gets the very same answer, and no session.
+        let c = app.client();
+        let right = post(
+            &app,
+            &c,
+            "/api/v1/session",
+            &json!({ "username": "clerk_x", "password": PASSWORD }),
+        )
+        .await;
+        assert_eq!(right, unknown, "a locked account is not revealed");
+        assert_eq!(get(&app, &c, "/api/v1/me").await.0, 401);
+        // The staff login form says the same for both.
+        let form_unknown = form_login(&app, "no_such_user", "Wrong-password-1").await;
+        let form_locked = form_login(&app, "clerk_x", PASSWORD).await;
+        assert_eq!(form_locked.0, form_unknown.0);
+        assert_eq!(form_error(&form_locked.1), form_error(&form_unknown.1));
+        assert!(form_error(&form_locked.1).contains("用户名或密码错误"));
+
+        // The lock is on record, once, with the failures that led to it.
+        let locks = audit(&app, &admin, "account_locked").await;
+        let mine: Vec<_> = locks.iter().filter(|e| e["target"] == "clerk_x").collect();
+        assert_eq!(mine.len(), 1, "{locks:?}");
+        assert!(mine[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("5 failed logins")));
+        let user = app.store.user_by_name("clerk_x").await.expect("user");
+        assert!(user.locked_until.is_some(), "the per-account lock is kept");
     }
-    // Locked now: the right password gets the very same answer, and no session.
-    let c = app.client();
-    let right = post(
-        &app,
-        &c,
-        "/api/v1/session",
-        &json!({ "username": "clerk_x", "password": PASSWORD }),
-    )
-    .await;
-    assert_eq!(right, unknown, "a locked account is not revealed");
-    assert_eq!(get(&app, &c, "/api/v1/me").await.0, 401);
-    // The staff login form says the same for both.
-    let form_unknown = form_login(&app, "no_such_user", "Wrong-password-1").await;
-    let form_locked = form_login(&app, "clerk_x", PASSWORD).await;
-    assert_eq!(form_locked.0, form_unknown.0);
-    assert_eq!(form_error(&form_locked.1), form_error(&form_unknown.1));
-    assert!(form_error(&form_locked.1).contains("用户名或密码错误"));
-
-    // The lock is on record, once, with the failures that led to it.
-    let locks = audit(&app, &admin, "account_locked").await;
-    let mine: Vec<_> = locks.iter().filter(|e| e["target"] == "clerk_x").collect();
-    assert_eq!(mine.len(), 1, "{locks:?}");
-    assert!(mine[0]["detail"]
-        .as_str()
-        .is_some_and(|d| d.contains("5 failed logins")));
-    let user = app.store.user_by_name("clerk_x").await.expect("user");
-    assert!(user.locked_until.is_some(), "the per-account lock is kept");
-});
+);
 
 /// Posts the staff login form (with its CSRF cookie) and returns the status and page.
 async fn form_login(app: &TestApp, username: &str, password: &str) -> (StatusCode, String) {
@@ -93,7 +96,14 @@ async fn form_login(app: &TestApp, username: &str, password: &str) -> (StatusCod
     let status = res.status();
     let retry = res.headers().get(RETRY_AFTER).is_some();
     let body = res.text().await.expect("body");
-    (status, if retry { format!("retry-after {body}") } else { body })
+    (
+        status,
+        if retry {
+            format!("retry-after {body}")
+        } else {
+            body
+        },
+    )
 }
 
 /// The error paragraph of a login page.
@@ -105,49 +115,55 @@ fn form_error(page: &str) -> String {
         .to_string()
 }
 
-both_backends!(one_address_gets_twenty_failures_then_waits, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let admin = app.admin().await;
-    // Failures on the form and on the API count together; different names do not help.
-    for i in 0..10 {
-        let (status, _) = form_login(&app, &format!("guess{i}"), "Wrong-password-1").await;
-        assert_eq!(status, 200, "form attempt {i}");
-    }
-    for i in 10..20 {
-        let got = login(&app, &format!("guess{i}"), "Wrong-password-1").await;
-        assert_error(&got, 401, "invalid_credentials");
-    }
-    let res = Client::new()
-        .post(app.url("/api/v1/session"))
-        .json(&json!({ "username": "admin", "password": app.admin_password }))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status(), 429, "even the right password waits");
-    let retry: u64 = res
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After");
-    assert!((1..=600).contains(&retry), "{retry}");
-    let body: Value = res.json().await.expect("json");
-    assert_eq!(body["error"], "too_many_requests", "{body}");
-    assert_eq!(body["retry_after"], retry);
+both_backends!(
+    one_address_gets_twenty_failures_then_waits,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let admin = app.admin().await;
+        // Failures on the form and on the API count together; different names do not help.
+        for i in 0..10 {
+            let (status, _) = form_login(&app, &format!("guess{i}"), "Wrong-password-1").await;
+            assert_eq!(status, 200, "form attempt {i}");
+        }
+        for i in 10..20 {
+            let got = login(&app, &format!("guess{i}"), "Wrong-password-1").await;
+            assert_error(&got, 401, "invalid_credentials");
+        }
+        let res = Client::new()
+            .post(app.url("/api/v1/session"))
+            .json(&json!({ "username": "admin", "password": app.admin_password }))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 429, "even the right password waits");
+        let retry: u64 = res
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((1..=600).contains(&retry), "{retry}");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["error"], "too_many_requests", "{body}");
+        assert_eq!(body["retry_after"], retry);
 
-    let (status, page) = form_login(&app, "admin", &app.admin_password).await;
-    assert_eq!(status, 429);
-    assert!(page.starts_with("retry-after"), "the form sends Retry-After");
-    assert!(page.contains("此地址登录失败次数过多"), "{page}");
+        let (status, page) = form_login(&app, "admin", &app.admin_password).await;
+        assert_eq!(status, 429);
+        assert!(
+            page.starts_with("retry-after"),
+            "the form sends Retry-After"
+        );
+        assert!(page.contains("此地址登录失败次数过多"), "{page}");
 
-    // The throttle is about addresses: the sessions already open keep working, and the
-    // per-account lock is untouched (the admin was never locked).
-    assert_eq!(get(&app, &admin, "/api/v1/me").await.0, 200);
-    let user = app.store.user_by_name("admin").await.expect("admin");
-    assert!(user.locked_until.is_none());
-});
+        // The throttle is about addresses: the sessions already open keep working, and the
+        // per-account lock is untouched (the admin was never locked).
+        assert_eq!(get(&app, &admin, "/api/v1/me").await.0, 200);
+        let user = app.store.user_by_name("admin").await.expect("admin");
+        assert!(user.locked_until.is_none());
+    }
+);
 
 both_backends!(successful_logins_do_not_count, |kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {

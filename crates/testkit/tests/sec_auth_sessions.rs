@@ -73,91 +73,97 @@ async fn patch_user(app: &TestApp, admin: &Client, id: i64, body: Value) {
     assert_eq!(status, 200, "{body}: {v}");
 }
 
-both_backends!(a_password_reset_ends_sessions_and_tokens, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let admin = app.admin().await;
-    app.user(&admin, "lin", "clerk", "ROOT").await;
-    let id = user_id(&app, &admin, "lin").await;
-    let old = access(&app, "lin", PASSWORD).await;
-    assert_live(&app, &old, "before the reset").await;
+both_backends!(
+    a_password_reset_ends_sessions_and_tokens,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let admin = app.admin().await;
+        app.user(&admin, "lin", "clerk", "ROOT").await;
+        let id = user_id(&app, &admin, "lin").await;
+        let old = access(&app, "lin", PASSWORD).await;
+        assert_live(&app, &old, "before the reset").await;
 
-    let (status, _) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/users/{id}/password"),
-        &json!({ "password": "Fresh-password-2" }),
-    )
-    .await;
-    assert_eq!(status, 204);
-    assert_dead(&app, &old, "after the reset").await;
-    // The new password works, and makes a new session.
-    let fresh = access(&app, "lin", "Fresh-password-2").await;
-    assert_live(&app, &fresh, "a new login").await;
-
-    let resets = audit(&app, &admin, "password_reset").await;
-    assert!(
-        resets.iter().any(|e| e["target"] == "lin"
-            && e["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("token(s) revoked"))),
-        "{resets:?}"
-    );
-
-    // The reset the command line does (`hearken user reset-password`) is the same one.
-    app.store
-        .reset_password(
-            id,
-            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$invalid",
-            &store::Actor::system(),
-            "command line",
+        let (status, _) = post(
+            &app,
+            &admin,
+            &format!("/api/v1/users/{id}/password"),
+            &json!({ "password": "Fresh-password-2" }),
         )
-        .await
-        .expect("reset");
-    assert_dead(&app, &fresh, "after the command-line reset").await;
-});
-
-both_backends!(role_and_unit_changes_end_sessions_and_tokens, |kind| async move {
-    let Some(app) = TestApp::spawn(kind).await else {
-        return;
-    };
-    let admin = app.admin().await;
-    app.unit(&admin, "330106", "西湖区信访局", "county", "ROOT")
         .await;
-    app.user(&admin, "zhou", "clerk", "ROOT").await;
-    let id = user_id(&app, &admin, "zhou").await;
+        assert_eq!(status, 204);
+        assert_dead(&app, &old, "after the reset").await;
+        // The new password works, and makes a new session.
+        let fresh = access(&app, "lin", "Fresh-password-2").await;
+        assert_live(&app, &fresh, "a new login").await;
 
-    // A new display name changes nothing about access.
-    let a = access(&app, "zhou", PASSWORD).await;
-    patch_user(&app, &admin, id, json!({ "display_name": "周某" })).await;
-    assert_live(&app, &a, "after a new display name").await;
-    // Sending the same role and unit again is no change either.
-    patch_user(&app, &admin, id, json!({ "role": "clerk", "unit": "ROOT" })).await;
-    assert_live(&app, &a, "after an unchanged role").await;
+        let resets = audit(&app, &admin, "password_reset").await;
+        assert!(
+            resets.iter().any(|e| e["target"] == "lin"
+                && e["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("token(s) revoked"))),
+            "{resets:?}"
+        );
 
-    patch_user(&app, &admin, id, json!({ "role": "handler" })).await;
-    assert_dead(&app, &a, "after a role change").await;
+        // The reset the command line does (`hearken user reset-password`) is the same one.
+        app.store
+            .reset_password(
+                id,
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$invalid",
+                &store::Actor::system(),
+                "command line",
+            )
+            .await
+            .expect("reset");
+        assert_dead(&app, &fresh, "after the command-line reset").await;
+    }
+);
 
-    let b = access(&app, "zhou", PASSWORD).await;
-    patch_user(&app, &admin, id, json!({ "unit": "330106" })).await;
-    assert_dead(&app, &b, "after a unit change").await;
+both_backends!(
+    role_and_unit_changes_end_sessions_and_tokens,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let admin = app.admin().await;
+        app.unit(&admin, "330106", "西湖区信访局", "county", "ROOT")
+            .await;
+        app.user(&admin, "zhou", "clerk", "ROOT").await;
+        let id = user_id(&app, &admin, "zhou").await;
 
-    let updates = audit(&app, &admin, "user_updated").await;
-    let mine: Vec<_> = updates.iter().filter(|e| e["target"] == "zhou").collect();
-    assert!(
-        mine.iter().any(|e| e["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("role: clerk -> handler"))),
-        "{mine:?}"
-    );
-    assert!(
-        mine.iter().any(|e| e["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("unit: ROOT -> 330106"))),
-        "{mine:?}"
-    );
-});
+        // A new display name changes nothing about access.
+        let a = access(&app, "zhou", PASSWORD).await;
+        patch_user(&app, &admin, id, json!({ "display_name": "周某" })).await;
+        assert_live(&app, &a, "after a new display name").await;
+        // Sending the same role and unit again is no change either.
+        patch_user(&app, &admin, id, json!({ "role": "clerk", "unit": "ROOT" })).await;
+        assert_live(&app, &a, "after an unchanged role").await;
+
+        patch_user(&app, &admin, id, json!({ "role": "handler" })).await;
+        assert_dead(&app, &a, "after a role change").await;
+
+        let b = access(&app, "zhou", PASSWORD).await;
+        patch_user(&app, &admin, id, json!({ "unit": "330106" })).await;
+        assert_dead(&app, &b, "after a unit change").await;
+
+        let updates = audit(&app, &admin, "user_updated").await;
+        let mine: Vec<_> = updates.iter().filter(|e| e["target"] == "zhou").collect();
+        assert!(
+            mine.iter().any(|e| e["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("role: clerk -> handler"))),
+            "{mine:?}"
+        );
+        assert!(
+            mine.iter().any(|e| e["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("unit: ROOT -> 330106"))),
+            "{mine:?}"
+        );
+    }
+);
 
 both_backends!(reactivation_brings_nothing_back, |kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {
@@ -182,5 +188,8 @@ both_backends!(reactivation_brings_nothing_back, |kind| async move {
         .iter()
         .filter(|t| !t["revoked_at"].is_null())
         .count();
-    assert_eq!(revoked, 1, "the old token stays revoked on record: {tokens}");
+    assert_eq!(
+        revoked, 1,
+        "the old token stays revoked on record: {tokens}"
+    );
 });

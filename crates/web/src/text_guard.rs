@@ -67,9 +67,10 @@ fn is_form(req: &Request) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            ct.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
         })
 }
 
@@ -112,7 +113,8 @@ pub async fn reject_control_characters(
     if let Some(field) = unclean_param(&text, is_clean_multiline) {
         return refuse(&state, Request::from_parts(parts, Body::empty()), &field).await;
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[cfg(test)]
@@ -121,11 +123,20 @@ mod tests {
 
     #[test]
     fn finds_control_characters_after_decoding() {
-        assert_eq!(unclean_param("region=33%00&x=1", is_clean_line).as_deref(), Some("region"));
+        assert_eq!(
+            unclean_param("region=33%00&x=1", is_clean_line).as_deref(),
+            Some("region")
+        );
         assert_eq!(unclean_param("a=b+c&d=%E8%A5%BF", is_clean_line), None);
         assert_eq!(unclean_param("text=a%0D%0Ab%09c", is_clean_multiline), None);
-        assert_eq!(unclean_param("text=a%0D%0Ab", is_clean_line).as_deref(), Some("text"));
-        assert_eq!(unclean_param("n%00=1", is_clean_line).as_deref(), Some("query"));
+        assert_eq!(
+            unclean_param("text=a%0D%0Ab", is_clean_line).as_deref(),
+            Some("text")
+        );
+        assert_eq!(
+            unclean_param("n%00=1", is_clean_line).as_deref(),
+            Some("query")
+        );
         assert_eq!(unclean_param("bad=%zz%", is_clean_line), None);
         assert_eq!(decode("%E8%A5%BF+x%2"), "西 x%2");
     }

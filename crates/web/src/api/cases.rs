@@ -31,13 +31,16 @@ async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Up
         match field.name().unwrap_or("") {
             "case" => {
                 let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
-                let parsed = super::json::parse_checked::<NewCase>(&bytes).map_err(|e| match e {
-                    // A part that is not a registration at all.
-                    ApiError::Validation(f) if !f.values().any(|c| c == "invalid_characters") => {
-                        ApiError::BadRequest("malformed_json")
-                    }
-                    e => e,
-                })?;
+                let parsed =
+                    super::json::parse_checked::<NewCase>(&bytes).map_err(|e| match e {
+                        // A part that is not a registration at all.
+                        ApiError::Validation(f)
+                            if !f.values().any(|c| c == "invalid_characters") =>
+                        {
+                            ApiError::BadRequest("malformed_json")
+                        }
+                        e => e,
+                    })?;
                 case = Some(parsed);
             }
             "attachments" | "attachment" | "file" => {
@@ -237,7 +240,10 @@ impl ListQuery {
         ];
         let mut errors = domain::FieldErrors::new();
         for (field, v) in params {
-            if let Some(Err(e)) = v.as_deref().map(|s| domain::Line::parse(s, MAX_PARAM_CHARS)) {
+            if let Some(Err(e)) = v
+                .as_deref()
+                .map(|s| domain::Line::parse(s, MAX_PARAM_CHARS))
+            {
                 errors.insert(field.into(), e.code().into());
             }
         }

@@ -32,7 +32,12 @@ pub fn is_json(headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
@@ -66,7 +71,13 @@ pub fn parse_checked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// The path of the first string holding a control character other than `\n`, `\r` or
 /// `\t`, as `petitioners[0].name`; `None` when every string is clean.
 fn unclean_path(v: &Value, at: &str) -> Option<String> {
-    let name = |at: &str| if at.is_empty() { "body".to_string() } else { at.to_string() };
+    let name = |at: &str| {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
+        }
+    };
     match v {
         Value::String(s) if !domain::text::is_clean_multiline(s) => Some(name(at)),
         Value::Array(items) => items

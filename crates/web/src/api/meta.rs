@@ -5,14 +5,23 @@ use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Permission;
 use serde::Deserialize;
 use store::{AuditEntry, Category, User};
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "meta", responses((status = 200, description = "The logged-in user")))]
-pub async fn me(ApiUser(who): ApiUser) -> Json<User> {
-    Json(who.user)
+#[utoipa::path(get, path = "/api/v1/me", tag = "meta", responses((status = 200, description = "The logged-in user; on a session cookie, the `X-CSRF-Token` header carries the token that multipart and bodiless calls on that session must send back")))]
+pub async fn me(ApiUser(who): ApiUser) -> Response {
+    let csrf = who.csrf().to_string();
+    let mut res = Json(who.user).into_response();
+    if let Ok(v) = HeaderValue::from_str(&csrf) {
+        if !csrf.is_empty() {
+            res.headers_mut().insert(crate::auth::CSRF_HEADER, v);
+        }
+    }
+    res
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "meta",

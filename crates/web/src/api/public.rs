@@ -129,7 +129,10 @@ async fn read_petition(
         let mut req = req;
         DefaultBodyLimit::max(state.config.max_json_bytes).apply(&mut req);
         let bytes = super::json::json_bytes(req, state).await?;
-        return Ok((super::json::parse_checked::<PublicPetition>(&bytes)?, vec![]));
+        return Ok((
+            super::json::parse_checked::<PublicPetition>(&bytes)?,
+            vec![],
+        ));
     }
     let ApiMultipart(mut mp) = ApiMultipart::from_request(req, state).await?;
     let (mut petition, mut files) = (None, vec![]);

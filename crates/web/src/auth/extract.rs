@@ -4,8 +4,8 @@ use super::{client_ip, cookie, same_secret, sha256_hex, SESSION_COOKIE, TOKEN_PR
 use crate::app::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::{header, Method};
 use axum::http::request::Parts;
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Permission, Role};
 use store::{Actor, Scope, User};
@@ -111,10 +111,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Whether a cookie-authenticated request may change state (see [`ApiUser`]).
 fn cookie_call_allowed(parts: &Parts, csrf: &str) -> bool {
-    if matches!(
-        parts.method,
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
     if let Some(origin) = parts.headers.get(header::ORIGIN) {

@@ -191,7 +191,15 @@ mod tests {
     fn only_plain_local_paths_are_redirect_targets() {
         assert!(is_local_path("/"));
         assert!(is_local_path("/staff/cases?state=open"));
-        for bad in ["//evil.example/", "/\\evil.example/", "/\\/evil", "/a\\b", "evil", "/\t/evil", ""] {
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\\/evil",
+            "/a\\b",
+            "evil",
+            "/\t/evil",
+            "",
+        ] {
             assert!(!is_local_path(bad), "{bad:?}");
         }
     }
