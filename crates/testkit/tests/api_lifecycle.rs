@@ -343,13 +343,14 @@ both_backends!(
         );
         let (_, english) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices?lang=en")).await;
         assert_eq!(english[3]["title"], "Decision on the petition");
-        // An admin's template replaces the default.
+        // The root admin's template replaces the default below the root.
         let tpl = store::NoticeTemplate {
             title: "处理意见书（{case_no}）".into(),
             body: "{petitioner}：{text}".into(),
         };
+        let root = app.store.root_unit().await.expect("root").expect("a root");
         app.store
-            .set_notice_template("decision", "zh", &tpl, &store::Actor::system())
+            .set_notice_template(&root, "decision", "zh", &tpl, &store::Actor::system())
             .await
             .expect("template");
         let (_, edited) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices")).await;

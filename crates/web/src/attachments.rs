@@ -137,7 +137,8 @@ pub fn check(filename: &str, bytes: &[u8]) -> Result<(&'static FileKind, String)
     Ok((kind, format!("{stem}.{}", kind.ext)))
 }
 
-/// Characters that reorder text on screen (so `证据‮fdp.bat` reads as a PDF) or that
+/// Characters that reorder text on screen (U+202E makes `证据<U+202E>fdp.bat` read as
+/// `证据tab.pdf`) or that
 /// no file system accepts.
 fn unsafe_char(c: char) -> bool {
     c.is_control()
