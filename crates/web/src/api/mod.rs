@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod admin;
 pub mod cases;
+pub mod feed;
 mod json;
 mod meta;
 pub mod notices;
@@ -59,6 +60,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::list))
         .routes(routes!(cases::get, cases::correct))
         .routes(routes!(cases::events))
+        .routes(routes!(feed::list))
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
         .routes(routes!(routing::list, routing::save))
