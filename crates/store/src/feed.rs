@@ -18,12 +18,15 @@
 //! - On **PostgreSQL** each event row records `pg_current_xact_id()` (the column's
 //!   default, so every INSERT path records it, the bulk loader's included, at no extra
 //!   round trip). The feed is ordered by `(xact_id, seq)` and returns only events whose
-//!   transaction is older than `pg_snapshot_xmin(pg_current_snapshot())`, the oldest
-//!   transaction still in progress. Every transaction below that horizon has finished,
-//!   and every transaction that has not yet started will get a larger id, so the set of
-//!   events below the horizon never grows behind a reader's cursor. The price is
-//!   latency, not loss: a long write transaction holds the feed back until it ends.
-//!   Readers take no locks and writers pay nothing.
+//!   transaction is older than the oldest transaction still in progress in the
+//!   statement's snapshot (`pg_snapshot_xmin(pg_current_snapshot())`, refined to skip
+//!   transactions of other databases on the same server, which cannot write here; see
+//!   [`PG_HORIZON`]). Every transaction below that horizon has finished, and every
+//!   transaction that has not yet started will get a larger id, so the set of events
+//!   below the horizon never grows behind a reader's cursor. The price is latency, not
+//!   loss: a long write transaction holds the feed back until it ends. Readers take no
+//!   locks and writers pay nothing. (`xid8` does not cross the sqlx `Any` driver, so it
+//!   is stored and compared as `bigint` through `::text::bigint`.)
 //! - On **SQLite** there is one writer at a time, holding the write lock from its first
 //!   insert to its commit, so `seq` order is commit order and the position is
 //!   `(0, seq)`.
@@ -76,6 +79,20 @@ pub struct FeedPage {
     pub next: FeedPosition,
 }
 
+/// The PostgreSQL horizon, computed from the statement's own snapshot: the oldest
+/// transaction still in progress, ignoring those that a backend connected to another
+/// database holds (transaction ids are cluster-wide, but those cannot write here). A
+/// transaction that has ended since the snapshot is no longer in `pg_stat_activity` and
+/// so still counts, which errs on the side of holding back; with nothing in progress the
+/// horizon is the snapshot's `xmax`, the first transaction id not yet handed out.
+const PG_HORIZON: &str = "WITH snap AS (SELECT pg_current_snapshot() AS s),
+    horizon AS (SELECT LEAST(
+        (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap),
+        (SELECT MIN(x::text::bigint) FROM snap, pg_snapshot_xip(snap.s) AS x
+          WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                            WHERE a.backend_xid = x::xid
+                              AND a.datname IS DISTINCT FROM current_database()))) AS h)";
+
 const COLUMNS: &str = "e.seq, e.case_id, e.kind, e.actor_id, e.actor_name, e.at, e.payload";
 
 impl Store {
@@ -96,9 +113,9 @@ impl Store {
         };
         let sql = match self.backend {
             Backend::Postgres => format!(
-                "SELECT e.xact_id, {COLUMNS} FROM case_events e {join}
-                 WHERE (e.xact_id, e.seq) > ($1, $2)
-                   AND e.xact_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+                "{PG_HORIZON}
+                 SELECT e.xact_id, {COLUMNS} FROM case_events e {join}
+                 WHERE (e.xact_id, e.seq) > ($1, $2) AND e.xact_id < (SELECT h FROM horizon)
                  ORDER BY e.xact_id, e.seq LIMIT $3"
             ),
             // One writer at a time: `seq` order is commit order. `$1` keeps the binds alike.
