@@ -40,6 +40,8 @@ pub enum Permission {
     Administer,
     /// Read the audit log.
     ReadAudit,
+    /// Follow the event feed of the cases in scope (auditors and integrations).
+    ReadFeed,
 }
 
 impl Role {
@@ -52,6 +54,7 @@ impl Role {
             EditCase => matches!(self, Clerk | Supervisor | Handler | Admin),
             Administer => matches!(self, Admin),
             ReadAudit => matches!(self, Admin | Auditor),
+            ReadFeed => matches!(self, Admin | Auditor),
         }
     }
 }

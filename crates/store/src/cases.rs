@@ -80,6 +80,41 @@ pub(crate) async fn append_event(
     Ok(row.try_get("seq")?)
 }
 
+/// Records an attachment already written to disk, with its `attachment_added` event,
+/// inside the caller's transaction.
+pub(crate) async fn insert_attachment(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    a: &NewAttachment,
+    actor: &Actor,
+    now: i64,
+) -> Result<Attachment> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO attachments (case_id, sha256, filename, content_type, size, uploaded_at, uploaded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(&a.sha256)
+    .bind(&a.filename)
+    .bind(&a.content_type)
+    .bind(a.size)
+    .bind(now)
+    .bind(actor.id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    let payload = serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
+    append_event(tx, case_id, "attachment_added", actor, now, &payload).await?;
+    Ok(Attachment {
+        id,
+        sha256: a.sha256.clone(),
+        filename: a.filename.clone(),
+        content_type: a.content_type.clone(),
+        size: a.size,
+        uploaded_at: now,
+    })
+}
+
 /// The next case number for a unit and year, taken inside the caller's transaction.
 pub(crate) async fn next_case_no(
     tx: &mut Transaction<'_, Any>,
@@ -103,7 +138,7 @@ pub(crate) async fn next_case_no(
 
 /// Everything one registration writes, owned so that it can wait in the writer's queue.
 #[derive(Debug, Clone)]
-pub(crate) struct NewRegistration {
+pub struct NewRegistration {
     pub reg: Registration,
     pub unit: Unit,
     pub query_code: QueryCode,
@@ -111,10 +146,13 @@ pub(crate) struct NewRegistration {
     /// The routing deadline, and whether it was counted on plain weekends.
     pub due: Option<(chrono::NaiveDate, bool)>,
     pub actor: Actor,
+    /// Files already written to disk under their SHA-256; their rows (and their
+    /// `attachment_added` events) are written in the registration's transaction.
+    pub attachments: Vec<NewAttachment>,
 }
 
 /// Writes one registration inside the caller's transaction: the case number, the case,
-/// its petitioners and the `registered` event.
+/// its petitioners, the `registered` event and its attachments.
 pub(crate) async fn insert_registration(
     tx: &mut Transaction<'_, Any>,
     n: &NewRegistration,
@@ -182,6 +220,9 @@ pub(crate) async fn insert_registration(
         "received_on": reg.received_on.to_string(),
     });
     append_event(tx, id, "registered", &n.actor, now, &payload).await?;
+    for a in &n.attachments {
+        insert_attachment(tx, id, a, &n.actor, now).await?;
+    }
     Ok(RegisterResult {
         id,
         case_no,
@@ -202,14 +243,22 @@ impl Store {
         due: Option<(chrono::NaiveDate, bool)>,
         actor: &Actor,
     ) -> Result<RegisterResult> {
-        let job = NewRegistration {
+        self.register(NewRegistration {
             reg: reg.clone(),
             unit: unit.clone(),
             query_code: query_code.clone(),
             year,
             due,
             actor: actor.clone(),
-        };
+            attachments: vec![],
+        })
+        .await
+    }
+
+    /// Registers a validated petition with its attachments, all in one transaction: the
+    /// attachments' files must already be on disk, so a crash leaves at worst a file no
+    /// row references (see the attachment sweep), never a case without its attachments.
+    pub async fn register(&self, job: NewRegistration) -> Result<RegisterResult> {
         match &self.batcher {
             Some(b) => b.submit(job).await,
             None => {
@@ -400,34 +449,19 @@ impl Store {
         actor: &Actor,
     ) -> Result<Attachment> {
         self.case_summary(scope, case_id).await?;
-        let now = now_ms();
         let mut tx = self.write.begin().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO attachments (case_id, sha256, filename, content_type, size, uploaded_at, uploaded_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(&a.sha256)
-        .bind(&a.filename)
-        .bind(&a.content_type)
-        .bind(a.size)
-        .bind(now)
-        .bind(actor.id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        let payload =
-            serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
-        append_event(&mut tx, case_id, "attachment_added", actor, now, &payload).await?;
+        let added = insert_attachment(&mut tx, case_id, a, actor, now_ms()).await?;
         tx.commit().await?;
-        Ok(Attachment {
-            id,
-            sha256: a.sha256.clone(),
-            filename: a.filename.clone(),
-            content_type: a.content_type.clone(),
-            size: a.size,
-            uploaded_at: now,
-        })
+        Ok(added)
+    }
+
+    /// Whether any attachment row references the file stored under `sha256`.
+    pub async fn attachment_file_referenced(&self, sha256: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM attachments WHERE sha256 = $1 LIMIT 1")
+            .bind(sha256)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.is_some())
     }
 
     async fn attachments_of(&self, case_id: i64) -> Result<Vec<Attachment>> {

@@ -8,11 +8,27 @@
 //! The allow-list is eight formats recognised by their first bytes; a general detector
 //! crate (such as `infer`) would recognise hundreds we refuse anyway, so these few checks
 //! stay here, tested, with no new dependency.
+//!
+//! A file is written (and synced) before the transaction that inserts its row, so a crash
+//! leaves at worst a file that no row references; [`crate::attachment_sweep`] removes such
+//! files once they are an hour old. Writers hold [`gate`] for reading from the moment
+//! they write a file until their row is committed; the sweep holds it for writing while it
+//! decides about and removes a file, so it never removes a file that a transaction in this
+//! process is about to reference.
 
 use crate::error::ApiError;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use store::NewAttachment;
+use tokio::sync::RwLock;
+
+static GATE: LazyLock<RwLock<()>> = LazyLock::new(|| RwLock::new(()));
+
+/// The lock between writers of attachments (shared) and the sweep (exclusive).
+pub fn gate() -> &'static RwLock<()> {
+    &GATE
+}
 
 /// One kind of file a petition may carry.
 #[derive(Debug, PartialEq, Eq)]
@@ -221,7 +237,18 @@ pub async fn save(
     let (kind, stored_name) = check(filename, bytes).map_err(|c| ApiError::upload(c, filename))?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let path = path_for(dir, &sha256);
-    if tokio::fs::metadata(&path).await.is_err() {
+    if tokio::fs::metadata(&path).await.is_ok() {
+        // The same content is already stored: make it young again, so that a sweep in
+        // another instance sharing this folder does not take it while our row commits.
+        let touched = path.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            std::fs::File::options()
+                .append(true)
+                .open(&touched)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        })
+        .await;
+    } else {
         let parent = path
             .parent()
             .ok_or_else(|| ApiError::Internal("attachment path".into()))?;
@@ -248,6 +275,20 @@ pub async fn save(
         content_type: kind.mime.to_string(),
         size: bytes.len() as i64,
     })
+}
+
+/// Checks and stores every upload, in order. Call it holding [`gate`] for reading, and
+/// keep holding it until the rows are committed.
+pub async fn save_all(
+    dir: &Path,
+    files: &[crate::api::cases::Upload],
+    max: usize,
+) -> Result<Vec<NewAttachment>, ApiError> {
+    let mut saved = Vec::with_capacity(files.len());
+    for f in files {
+        saved.push(save(dir, &f.filename, &f.bytes, max).await?);
+    }
+    Ok(saved)
 }
 
 #[cfg(test)]

@@ -85,8 +85,10 @@ async fn scan(state: &AppState) -> Result<usize, StoreError> {
     Ok(marked)
 }
 
-/// Runs the job in the background for as long as the server runs.
+/// Runs the jobs in the background for as long as the server runs: the deadline scan
+/// every `every`, and the attachment sweep at start and hourly.
 pub fn spawn(state: AppState, every: Duration) {
+    crate::attachment_sweep::spawn(state.store.clone(), state.config.attachments_dir.clone());
     let owner = format!(
         "instance-{}",
         crate::auth::random_token().get(..12).unwrap_or("x")

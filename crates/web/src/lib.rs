@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod attachment_sweep;
 pub mod attachments;
 pub mod auth;
 pub mod bootstrap;

@@ -89,17 +89,18 @@ pub async fn store_uploads(
     case_id: i64,
     files: &[Upload],
 ) -> ApiResult<()> {
-    for f in files {
-        let meta: NewAttachment = attachments::save(
-            &state.config.attachments_dir,
-            &f.filename,
-            &f.bytes,
-            state.config.max_upload_bytes,
-        )
-        .await?;
+    // Files first, rows after; the sweep waits until the rows are in.
+    let _writing = attachments::gate().read().await;
+    let saved: Vec<NewAttachment> = attachments::save_all(
+        &state.config.attachments_dir,
+        files,
+        state.config.max_upload_bytes,
+    )
+    .await?;
+    for meta in &saved {
         state
             .store
-            .add_attachment(&who.scope(), case_id, &meta, &who.actor())
+            .add_attachment(&who.scope(), case_id, meta, &who.actor())
             .await?;
     }
     Ok(())
@@ -164,8 +165,7 @@ pub async fn create(
         (input, vec![])
     };
     check_uploads(&state, &files)?;
-    let (result, _unit) = register(&state, &who, &input).await?;
-    store_uploads(&state, &who, result.id, &files).await?;
+    let (result, _unit) = register(&state, &who, &input, &files).await?;
     let case = crate::lifecycle_view::view_with_help(
         &state,
         state.store.case(&who.scope(), result.id).await?,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod cases;
 mod contract;
 pub mod extract;
+pub mod feed;
 mod json;
 mod meta;
 pub mod notices;
@@ -63,6 +64,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::list))
         .routes(routes!(cases::get, cases::correct))
         .routes(routes!(cases::events))
+        .routes(routes!(feed::list))
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
         .routes(routes!(routing::list, routing::save))

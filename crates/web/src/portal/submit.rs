@@ -9,7 +9,6 @@ use super::{
 };
 use crate::api::cases::{check_uploads, Upload};
 use crate::app::AppState;
-use crate::attachments;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{ReqLang, Tr};
 use crate::registration::{store_in, validate};
@@ -22,7 +21,7 @@ use domain::registration::NewPetitioner;
 use domain::{CaseType, FieldErrors, NewCase, RegionCode};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use store::{Actor, RegisterResult, Scope};
+use store::{Actor, RegisterResult};
 
 /// A petition as a citizen (or an app) sends it. Contact details are optional where the
 /// law allows anonymity (suggestions and accusations).
@@ -133,21 +132,7 @@ pub async fn register_public(
         .await?
         .ok_or_else(|| ApiError::Internal("no root unit".into()))?;
     let actor = portal_actor();
-    let result = store_in(state, &reg, &root, &actor).await?;
-    for f in files {
-        let meta = attachments::save(
-            &state.config.attachments_dir,
-            &f.filename,
-            &f.bytes,
-            state.config.max_upload_bytes,
-        )
-        .await?;
-        state
-            .store
-            .add_attachment(&Scope::new("/"), result.id, &meta, &actor)
-            .await?;
-    }
-    Ok(result)
+    store_in(state, &reg, &root, &actor, files).await
 }
 
 /// The form's fields in the order it shows them.

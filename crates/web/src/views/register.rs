@@ -3,7 +3,7 @@
 use super::{
     category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt,
 };
-use crate::api::cases::{check_uploads, store_uploads};
+use crate::api::cases::check_uploads;
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -240,11 +240,8 @@ pub async fn submit(
         };
     }
     let input = to_input(&f);
-    match register(&state, &who, &input).await {
+    match register(&state, &who, &input, &files).await {
         Ok((result, _)) => {
-            if let Err(e) = store_uploads(&state, &who, result.id, &files).await {
-                return error_page(&t, Some(&who), &e);
-            }
             Redirect::to(&format!("/staff/cases/{}/receipt", result.id)).into_response()
         }
         Err(ApiError::Validation(errors)) => {

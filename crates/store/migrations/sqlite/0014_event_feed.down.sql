@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS attachments_sha256;
