@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use domain::lifecycle::{
     decide, may_act, Action, Command, Context, LifecycleError, NoteKind, Outcome, Rating,
-    ReviewOutcome, RouteMode,
+    ReviewOutcome, RouteMode, Units,
 };
 use domain::FieldErrors;
 use std::collections::HashMap;
@@ -66,6 +66,16 @@ fn parsed<T>(
 
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A unit as an event keeps it.
+pub fn unit_ref(u: &store::Unit) -> domain::UnitRef {
+    domain::UnitRef {
+        id: u.id,
+        code: u.code.clone(),
+        name: u.name.clone(),
+        name_en: u.name_en.clone(),
+    }
 }
 
 /// Builds the command for `action` from its fields.
@@ -180,7 +190,7 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
     if let Command::LinkConcluded { case_no } = cmd {
         check_concluded(state, case_no, id).await?;
     }
-    apply(state, &scope, &who.actor(), id, cmd).await
+    apply(state, &scope, &who.actor(), Some(who.user.unit_id), id, cmd).await
 }
 
 /// The case a repeat petition is linked to must exist and be concluded after re-review.
@@ -219,7 +229,7 @@ pub async fn petitioner_act(state: &AppState, id: i64, cmd: &Command) -> ApiResu
         name: "petitioner".into(),
         ip: String::new(),
     };
-    apply(state, &store::Scope::new("/"), &actor, id, cmd).await
+    apply(state, &store::Scope::new("/"), &actor, None, id, cmd).await
 }
 
 /// Decides and records `cmd`. A concurrent change is retried on the fresh case, so two
@@ -228,10 +238,15 @@ async fn apply(
     state: &AppState,
     scope: &store::Scope,
     actor: &store::Actor,
+    actor_unit: Option<i64>,
     id: i64,
     cmd: &Command,
 ) -> ApiResult<CaseView> {
     let action = cmd.action();
+    let actor_unit = match actor_unit {
+        Some(u) => Some(unit_ref(&state.store.unit(u).await?)),
+        None => None,
+    };
     for _ in 0..3 {
         let record = state.store.case(scope, id).await?;
         let move_to = match cmd {
@@ -249,10 +264,17 @@ async fn apply(
             _ => None,
         };
         let life = life_of(&record);
+        // The units as they are now: the event keeps them, so that its notice names
+        // the issuing and the receiving unit as they were.
         let ctx = Context {
             today: state.config.today(),
             calendar: &state.config.calendar,
             rules: &state.config.rules,
+            units: Units {
+                holder: Some(unit_ref(&state.store.unit(record.summary.unit_id).await?)),
+                actor: actor_unit.clone(),
+                target: move_to.as_ref().map(unit_ref),
+            },
         };
         let mut cmd = cmd.clone();
         if let (Command::Route { unit, .. }, Some(u)) = (&mut cmd, &move_to) {
@@ -265,11 +287,10 @@ async fn apply(
             LifecycleError::Invalid { field, code } => ApiError::field(field, code),
         })?;
         let next = life.apply(&event);
-        let payload =
-            serde_json::to_value(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let event = domain::Event::Step(event);
         let rec = ActionRecord {
             kind: action.as_str(),
-            payload,
+            payload: event.payload(),
             life: &next,
             move_to: move_to.as_ref(),
         };

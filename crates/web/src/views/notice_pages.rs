@@ -21,7 +21,6 @@ use store::NoticeTemplate;
 struct NoticePage {
     t: Tr,
     n: Notice,
-    office: String,
     case_no: String,
     case_id: i64,
 }
@@ -49,7 +48,6 @@ pub async fn print(
         return error_page(&t, Some(&who), &ApiError::NotFound);
     };
     render(&NoticePage {
-        office: c.summary.unit_name.clone(),
         case_no: c.summary.case_no.clone(),
         case_id: id,
         n,
