@@ -76,3 +76,4 @@ label-received-on = Received on
 ruleset-cn-2022 = Regulation on Petition Work (2022)
 ruleset-cn-2005 = Regulation on Letters and Visits (2005)
 ruleset-hotline-12345 = 12345 government service hotline rules
+timeline-route-title = { $event } ({ $mode })

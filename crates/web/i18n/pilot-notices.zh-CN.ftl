@@ -76,3 +76,4 @@ label-received-on = 收到日期
 ruleset-cn-2022 = 《信访工作条例》(2022)
 ruleset-cn-2005 = 《信访条例》(2005)
 ruleset-hotline-12345 = 12345 政务服务便民热线规则
+timeline-route-title = { $event }（{ $mode }）

@@ -289,7 +289,7 @@ async fn apply(
         let next = life.apply(&event);
         let event = domain::Event::Step(event);
         let rec = ActionRecord {
-            kind: action.as_str(),
+            kind: event.kind(),
             payload: event.payload(),
             life: &next,
             move_to: move_to.as_ref(),

@@ -333,7 +333,7 @@ pub async fn receipt(
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(&who), &e),
     };
-    let due = c.summary.due_on.clone().unwrap_or_default();
+    let due = crate::dates::document_date_str(t.lang, c.summary.due_on.as_deref().unwrap_or(""));
     let page = ReceiptPage {
         office: c.summary.unit_name.clone(),
         petitioner_names: c
@@ -349,7 +349,7 @@ pub async fn receipt(
                 ("days", &state.config.rules.route.days.to_string()),
             ],
         ),
-        today: state.config.today().to_string(),
+        today: crate::dates::document_date(t.lang, state.config.today()),
         c,
         t,
     };

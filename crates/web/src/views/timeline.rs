@@ -46,12 +46,33 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
         out.push(TimelineRow {
             at: crate::views::local_time(state, e.at),
             kind: e.kind.clone(),
-            title: t.code("event", ev.kind()),
+            title: title(t, &ev),
             actor,
             lines: lines(state, t, &ev).await,
         });
     }
     out
+}
+
+/// The event's name; a route says which way it went.
+fn title(t: &Tr, ev: &Event) -> String {
+    match ev.step().map(|s| &s.command) {
+        Some(Command::Route {
+            mode: RouteMode::LegalChannel,
+            ..
+        }) => t.t("event-directed"),
+        Some(Command::Route {
+            mode: mode @ (RouteMode::Transfer | RouteMode::Assign | RouteMode::SelfHandle),
+            ..
+        }) => t.targs(
+            "timeline-route-title",
+            &[
+                ("event", &t.code("event", ev.kind())),
+                ("mode", &t.code("mode", mode.as_str())),
+            ],
+        ),
+        _ => t.code("event", ev.kind()),
+    }
 }
 
 fn line(t: &Tr, key: &str, pairs: &[(&str, &str)]) -> String {
