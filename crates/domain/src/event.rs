@@ -96,7 +96,10 @@ pub enum Event {
     /// A lifecycle step (its kind is the action's name): route, accept, reply, …
     Step(lifecycle::Event),
     /// A kind this build does not know, kept as stored.
-    Other { kind: String, payload: Value },
+    Other {
+        kind: String,
+        payload: Value,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -215,12 +218,10 @@ impl Event {
                 owner: o.owner,
                 owner_name: o.owner_name,
             }),
-            "attendance_notified" => {
-                de::<Notified>(payload).map(|n| Event::AttendanceNotified {
-                    users: n.users,
-                    headcount: n.headcount,
-                })
-            }
+            "attendance_notified" => de::<Notified>(payload).map(|n| Event::AttendanceNotified {
+                users: n.users,
+                headcount: n.headcount,
+            }),
             "attendance_recorded" => {
                 de::<Recorded>(payload).map(|r| Event::AttendanceRecorded { users: r.users })
             }
@@ -300,10 +301,7 @@ mod tests {
                 "owner_assigned",
                 json!({"owner":"xh_leader","owner_name":"王局长"}),
             ),
-            (
-                "attendance_notified",
-                json!({"users":[1,2],"headcount":25}),
-            ),
+            ("attendance_notified", json!({"users":[1,2],"headcount":25})),
             ("attendance_recorded", json!({"users":[1]})),
             ("due_soon", json!({"due_on":"2026-03-17"})),
             ("overdue", json!({"due_on":"2026-03-17"})),
@@ -385,6 +383,9 @@ mod tests {
         assert_eq!(p["unit"], "330106-RS");
         assert_eq!(Event::decode("route", &p), e);
         assert_eq!(e.moved_to(), Some("330106-RS"));
-        assert_eq!(step.to_unit.as_ref().map(|u| u.name_in(true)), Some("Xihu HR"));
+        assert_eq!(
+            step.to_unit.as_ref().map(|u| u.name_in(true)),
+            Some("Xihu HR")
+        );
     }
 }

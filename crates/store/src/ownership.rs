@@ -1,8 +1,8 @@
 //! The owner leader of a case (包案) and group-visit attendance (集体访).
 
 use crate::cases::append;
-use domain::Event;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
+use domain::Event;
 use serde::Serialize;
 use sqlx::Row;
 

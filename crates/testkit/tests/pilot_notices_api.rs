@@ -54,8 +54,24 @@ async fn pilot(app: &TestApp) -> Pilot {
     Pilot {
         sup: staff(app, &admin, "xf_sup", "supervisor", "330106", "督办员王芳").await,
         office_leader: staff(app, &admin, "xf_leader", "leader", "330106", "信访局长周强").await,
-        hr_handler: staff(app, &admin, "rs_handler", "handler", "330106-RS", "承办人李明").await,
-        hr_leader: staff(app, &admin, "rs_leader", "leader", "330106-RS", "人社局长陈静").await,
+        hr_handler: staff(
+            app,
+            &admin,
+            "rs_handler",
+            "handler",
+            "330106-RS",
+            "承办人李明",
+        )
+        .await,
+        hr_leader: staff(
+            app,
+            &admin,
+            "rs_leader",
+            "leader",
+            "330106-RS",
+            "人社局长陈静",
+        )
+        .await,
         root_leader: staff(app, &admin, "root_ld", "leader", "ROOT", "主任赵刚").await,
         admin,
     }
@@ -179,7 +195,8 @@ both_backends!(
         let form = section(&page, "data-action=\"route\"", "</details>");
         assert!(form.contains(" open"), "the refused form is open");
         assert!(
-            page.contains("data-testid=\"field-error-unit\"") && page.contains("不能转送或交办给本单位"),
+            page.contains("data-testid=\"field-error-unit\"")
+                && page.contains("不能转送或交办给本单位"),
             "the unit field says why"
         );
         assert!(
@@ -300,7 +317,10 @@ both_backends!(
         assert_eq!(transfer["receiving_unit"], HR);
         let text = text_of(transfer);
         assert!(
-            text.contains(&format!("已于{}将该事项转送（交办）{HR}办理", transfer["date_text"].as_str().expect("date"))),
+            text.contains(&format!(
+                "已于{}将该事项转送（交办）{HR}办理",
+                transfer["date_text"].as_str().expect("date")
+            )),
             "the transfer names the receiving unit: {text}"
         );
         assert!(!text.contains("改名后"), "{text}");
@@ -313,10 +333,14 @@ both_backends!(
                 "{date}"
             );
         }
-        assert!(text_of(&notices[1]).contains("年"), "the acceptance's due date");
+        assert!(
+            text_of(&notices[1]).contains("年"),
+            "the acceptance's due date"
+        );
         let decision = text_of(&notices[3]);
         assert!(
-            decision.contains("经调查核实，该公司确实拖欠工资") && !decision.contains("处理意见如下：经调查核实"),
+            decision.contains("经调查核实，该公司确实拖欠工资")
+                && !decision.contains("处理意见如下：经调查核实"),
             "the lead-in is not repeated: {decision}"
         );
         assert!(
@@ -338,9 +362,15 @@ both_backends!(
         let seq = transfer["seq"].as_i64().expect("seq");
         let (status, page) = html(&app, &p.sup, &format!("/staff/cases/{id}/notices/{seq}")).await;
         assert_eq!(status, 200);
-        assert!(page.contains(&format!("data-testid=\"issuer\">{OFFICE}</h1>")), "{page}");
+        assert!(
+            page.contains(&format!("data-testid=\"issuer\">{OFFICE}</h1>")),
+            "{page}"
+        );
         let signature = section(&page, "data-testid=\"signature\"", "</p>");
-        assert!(signature.contains(OFFICE) && signature.contains('年'), "{signature}");
+        assert!(
+            signature.contains(OFFICE) && signature.contains('年'),
+            "{signature}"
+        );
         let seq = notices[1]["seq"].as_i64().expect("seq");
         let (_, page) = html(&app, &p.sup, &format!("/staff/cases/{id}/notices/{seq}")).await;
         assert!(page.contains(&format!("data-testid=\"issuer\">{HR}</h1>")));
@@ -363,7 +393,10 @@ both_backends!(
             "督办员王芳（",
             "年",
         ] {
-            assert!(timeline.contains(words), "{words} on the timeline: {timeline}");
+            assert!(
+                timeline.contains(words),
+                "{words} on the timeline: {timeline}"
+            );
         }
         for internal in ["rs_handler", "xf_sup", "#", "petitioner", "portal"] {
             assert!(!timeline.contains(internal), "{internal} on the timeline");
@@ -424,10 +457,15 @@ both_backends!(
             units.contains("<option value=\"\" selected>"),
             "no default unit: {units}"
         );
-        assert!(units.contains("当前所在单位"), "the holder is marked: {units}");
+        assert!(
+            units.contains("当前所在单位"),
+            "the holder is marked: {units}"
+        );
         let preview = section(form, "data-testid=\"route-preview\"", "</details>");
         assert!(
-            preview.contains("信访事项转送（交办）告知书") && preview.contains(OFFICE) && preview.contains(&case_no),
+            preview.contains("信访事项转送（交办）告知书")
+                && preview.contains(OFFICE)
+                && preview.contains(&case_no),
             "{preview}"
         );
         let (status, _) = post(

@@ -288,7 +288,12 @@ pub async fn notices_for(
         };
         let receiving_unit = match (&step.command, &step.to_unit) {
             (Command::Route { .. }, Some(u)) => Some(u.name_in(en).to_string()),
-            (Command::Route { unit: Some(code), .. }, None) => Some(
+            (
+                Command::Route {
+                    unit: Some(code), ..
+                },
+                None,
+            ) => Some(
                 name_by_code(state, Some(code), en)
                     .await
                     .unwrap_or_else(|| code.clone()),
@@ -346,7 +351,10 @@ mod tests {
             fill(tpl, &own),
             "收悉。\n\n经调查核实，您反映的欠薪属实，已责令支付。\n\n处理结论：支持。依据《劳动合同法》第三十条"
         );
-        let last = values(&[("text", "处理意见如下：支付工资。"), ("basis", "《劳动法》")]);
+        let last = values(&[
+            ("text", "处理意见如下：支付工资。"),
+            ("basis", "《劳动法》"),
+        ]);
         assert_eq!(
             fill(tpl, &last),
             "收悉。\n\n经调查核实，处理意见如下：支付工资。\n\n处理结论：支持。依据：《劳动法》"
@@ -358,7 +366,10 @@ mod tests {
         );
         let en = values(&[("text", "Having investigated, we found the wages unpaid.")]);
         assert_eq!(
-            fill("We received it.\n\nHaving investigated, we decide as follows: {text}", &en),
+            fill(
+                "We received it.\n\nHaving investigated, we decide as follows: {text}",
+                &en
+            ),
             "We received it.\n\nHaving investigated, we found the wages unpaid."
         );
     }
@@ -366,7 +377,10 @@ mod tests {
     #[test]
     fn a_lead_in_after_another_placeholder_is_kept_whole() {
         let tpl = "您的事项（编号{case_no}），本机关决定不予受理，理由如下：{reason}";
-        let v = values(&[("case_no", "A-1"), ("reason", "理由如下：不属于本机关职权。")]);
+        let v = values(&[
+            ("case_no", "A-1"),
+            ("reason", "理由如下：不属于本机关职权。"),
+        ]);
         assert_eq!(
             fill(tpl, &v),
             "您的事项（编号A-1），本机关决定不予受理，理由如下：不属于本机关职权。"

@@ -113,7 +113,7 @@ fn a_review_opinion_is_issued_by_the_unit_above() {
         },
     )
     .expect("review");
-    assert_eq!(ev.by_unit, Some(city));
+    assert_eq!(ev.by_unit, Some(city.clone()));
     assert_eq!(ev.to_unit, None);
     // Acceptance is the holder's step.
     life.stage = Stage::Acceptance;

@@ -242,7 +242,6 @@ async fn apply(
     id: i64,
     cmd: &Command,
 ) -> ApiResult<CaseView> {
-    let action = cmd.action();
     let actor_unit = match actor_unit {
         Some(u) => Some(unit_ref(&state.store.unit(u).await?)),
         None => None,

@@ -197,7 +197,12 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
             | Command::RequestRereview { .. }
             | Command::Close { .. }
             | Command::Void { .. } => {}
-            Command::Route { mode, unit, channel, .. } => match mode {
+            Command::Route {
+                mode,
+                unit,
+                channel,
+                ..
+            } => match mode {
                 RouteMode::LegalChannel => {
                     n.kind = "directed".into();
                     n.channel = channel.clone();

@@ -226,7 +226,11 @@ pub async fn submit(
                 .iter()
                 .map(|(k, v)| {
                     let label = t.code("afield", k);
-                    format!("{} {}", t.t1("err-field", "field", &label), t.code("err", v))
+                    format!(
+                        "{} {}",
+                        t.t1("err-field", "field", &label),
+                        t.code("err", v)
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(" ");

@@ -1,8 +1,7 @@
 //! The case page, its corrections and attachments, and the printable receipt (回执).
 
 use super::{
-    category_label, category_options, csrf_ok, csrf_refused, error_page, render, tr,
-    Nav, Opt,
+    category_label, category_options, csrf_ok, csrf_refused, error_page, render, tr, Nav, Opt,
 };
 use crate::api::cases::{
     attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
@@ -42,8 +41,6 @@ struct CasePage {
     nav: Option<Nav>,
     c: CaseRecord,
     due_on: String,
-    /// The current stage's due date, as documents write it.
-    due_text: String,
     route_preview: Vec<Preview>,
     category_label: String,
     categories: Vec<Opt>,
@@ -228,10 +225,6 @@ async fn show_page(
     let page = CasePage {
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
-        due_text: life
-            .due()
-            .map(|d| crate::dates::document_date(t.lang, d))
-            .unwrap_or_default(),
         route_preview,
         stage: life.stage.as_str().to_string(),
         due_status: crate::lifecycle_view::due_status(state, &life),
@@ -395,7 +388,13 @@ pub async fn correct(
         Err(ApiError::Validation(errors)) => {
             let msg = errors
                 .iter()
-                .map(|(k, v)| format!("{} {}", t.t1("err-field", "field", &t.field_label(k)), t.code("err", v)))
+                .map(|(k, v)| {
+                    format!(
+                        "{} {}",
+                        t.t1("err-field", "field", &t.field_label(k)),
+                        t.code("err", v)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             show(&state, t, &who, id, None, Some(msg)).await

@@ -118,7 +118,11 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
                     out.push(line(
                         t,
                         "timeline-corrected",
-                        &[("field", &label), ("from", &change.from), ("to", &change.to)],
+                        &[
+                            ("field", &label),
+                            ("from", &change.from),
+                            ("to", &change.to),
+                        ],
                     ));
                 }
             }
@@ -203,11 +207,7 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
                     &[("kind", &t.code("note", kind.as_str())), ("text", text)],
                 )),
                 Command::Extend { days, reason } => {
-                    out.push(line(
-                        t,
-                        "timeline-extended",
-                        &[("days", &days.to_string())],
-                    ));
+                    out.push(line(t, "timeline-extended", &[("days", &days.to_string())]));
                     out.push(line(t, "timeline-reason", &[("reason", reason)]));
                     out.push(line(t, "timeline-handling-due", &[("due", &due)]));
                 }
