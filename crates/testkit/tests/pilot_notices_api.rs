@@ -153,7 +153,18 @@ both_backends!(
             json!({"mode":"transfer","unit":"330106-rs"}),
         )
         .await;
-        ok(
+        let got = act(
+            &app,
+            &p.sup,
+            id,
+            "route",
+            json!({"mode":"transfer","unit":"330106-RS"}),
+        )
+        .await;
+        assert_error(&got, 409, "illegal_transition");
+        // The department objects: the case goes back to the office that routed it, which
+        // may send it again (even to the same department, overruling the objection).
+        let v = ok(
             &app,
             &p.hr_handler,
             id,
@@ -161,12 +172,14 @@ both_backends!(
             json!({"reason":"不属于本部门职责"}),
         )
         .await;
+        assert_eq!(v["stage"], "routing");
+        assert_eq!(v["unit_code"], "330106", "back with the office: {v}");
         let got = act(
             &app,
             &p.sup,
             id,
             "route",
-            json!({"mode":"transfer","unit":"330106-RS"}),
+            json!({"mode":"assign","unit":"330106","result_due":"2099-01-01"}),
         )
         .await;
         assert_eq!(field(&got.1, "unit"), "same_unit", "{}", got.1);
@@ -185,7 +198,7 @@ both_backends!(
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("mode", "transfer"),
-                ("unit", "330106-RS"),
+                ("unit", "330106"),
             ])
             .send()
             .await
@@ -203,7 +216,7 @@ both_backends!(
             "the unit field says why"
         );
         assert!(
-            form.contains("<option value=\"330106-RS\" selected>"),
+            form.contains("<option value=\"330106\" selected>"),
             "the choice is kept: {form}"
         );
     }

@@ -215,6 +215,40 @@ async fn check_concluded(state: &AppState, case_no: &str, id: i64) -> ApiResult<
     }
 }
 
+/// The unit that last transferred or assigned case `id`, as it is now.
+async fn routed_from(state: &AppState, id: i64) -> ApiResult<Option<store::Unit>> {
+    let events = state.store.case_events(&store::Scope::new("/"), id).await?;
+    let mut holder: Option<String> = None;
+    let mut from: Option<(Option<i64>, Option<String>)> = None;
+    for e in &events {
+        let ev = e.event();
+        if let Some(step) = ev.step() {
+            if matches!(
+                step.command,
+                Command::Route {
+                    mode: RouteMode::Transfer | RouteMode::Assign,
+                    ..
+                }
+            ) {
+                from = Some((step.by_unit.as_ref().map(|u| u.id), holder.clone()));
+            }
+        }
+        if let Some(code) = ev.moved_to() {
+            holder = Some(code.to_string());
+        }
+    }
+    let found = match from {
+        Some((Some(unit_id), _)) => state.store.unit(unit_id).await,
+        Some((None, Some(code))) => state.store.unit_by_code(&code).await,
+        _ => return Ok(None),
+    };
+    match found {
+        Ok(u) => Ok(Some(u)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What a petitioner may do on the public portal, with the case number and query code:
 /// rate the handling and ask for a review or a re-review.
 pub async fn petitioner_act(state: &AppState, id: i64, cmd: &Command) -> ApiResult<CaseView> {
@@ -260,6 +294,8 @@ async fn apply(
                 }
                 Err(e) => return Err(e.into()),
             },
+            // An objection returns the case to routing: to the office that routed it.
+            Command::Object { .. } => routed_from(state, id).await?,
             _ => None,
         };
         let life = life_of(&record);
@@ -299,7 +335,12 @@ async fn apply(
             .await
         {
             // A transfer never moves the case out of the actor's scope: the target was
-            // checked to be inside it.
+            // checked to be inside it. An objection hands the case back to the office
+            // above, out of the objecting unit's scope: it sees the case as it left it.
+            Ok(()) if matches!(cmd, Command::Object { .. }) => {
+                let all = store::Scope::new("/");
+                return Ok(view(state, state.store.case(&all, id).await?));
+            }
             Ok(()) => return Ok(view(state, state.store.case(scope, id).await?)),
             Err(StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),
