@@ -127,7 +127,7 @@ for (const backend of ['sqlite', 'postgres']) {
       c.code = await text(page.locator('[data-testid=receipt-query-code]'));
       assert.match(c.caseNo, /^ROOT-\d{4}-\d{6}$/);
       assert.match(c.code, /^[2-9A-HJ-NP-Z]{8}$/);
-      assert.match(await text(page.locator('[data-testid=receipt-next]')), /\d{4}-\d{2}-\d{2}/, 'the next step has its deadline');
+      assert.match(await text(page.locator('[data-testid=receipt-next]')), /\d{4}年\d{1,2}月\d{1,2}日/, 'the next step has its deadline, dated in words');
       const download = await citizen.context.request.get(`${server.url}/submit/receipt.txt`);
       assert.ok((await download.text()).includes(c.code), 'the downloaded receipt has the code');
       await shot(page, 'receipt');

@@ -6,7 +6,7 @@ use crate::{
     Result, Scope, Store, StoreError, Unit,
 };
 use domain::lifecycle::Life;
-use domain::{CaseNo, CaseState, QueryCode, Registration, Stage, UnitCode};
+use domain::{CaseNo, CaseState, Event, QueryCode, Registration, Stage, UnitCode};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -103,8 +103,12 @@ pub(crate) async fn insert_attachment(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    let payload = serde_json::json!({ "filename": a.filename, "sha256": a.sha256, "size": a.size });
-    append_event(tx, case_id, "attachment_added", actor, now, &payload).await?;
+    let event = Event::AttachmentAdded {
+        filename: a.filename.clone(),
+        sha256: a.sha256.clone(),
+        size: a.size,
+    };
+    append(tx, case_id, &event, actor, now).await?;
     Ok(Attachment {
         id,
         sha256: a.sha256.clone(),
@@ -113,6 +117,17 @@ pub(crate) async fn insert_attachment(
         size: a.size,
         uploaded_at: now,
     })
+}
+
+/// Appends a typed event: its kind and payload are encoded by [`Event`] alone.
+pub(crate) async fn append(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    event: &Event,
+    actor: &Actor,
+    at: i64,
+) -> Result<i64> {
+    append_event(tx, case_id, event.kind(), actor, at, &event.payload()).await
 }
 
 /// The next case number for a unit and year, taken inside the caller's transaction.
@@ -208,18 +223,18 @@ pub(crate) async fn insert_registration(
         .execute(&mut **tx)
         .await?;
     }
-    let payload = serde_json::json!({
-        "case_no": case_no.as_str(),
-        "channel": reg.channel.as_str(),
-        "type": reg.case_type.as_str(),
-        "category": reg.category,
-        "region": reg.region.as_str(),
-        "unit": unit.code,
-        "headcount": reg.headcount,
-        "anonymous": reg.anonymous,
-        "received_on": reg.received_on.to_string(),
+    let event = Event::Registered(domain::event::Registered {
+        case_no: case_no.as_str().to_string(),
+        channel: reg.channel,
+        case_type: reg.case_type,
+        category: reg.category.clone(),
+        region: reg.region.as_str().to_string(),
+        unit: Some(unit.code.clone()),
+        headcount: reg.headcount,
+        anonymous: reg.anonymous,
+        received_on: reg.received_on,
     });
-    append_event(tx, id, "registered", &n.actor, now, &payload).await?;
+    append(tx, id, &event, &n.actor, now).await?;
     for a in &n.attachments {
         insert_attachment(tx, id, a, &n.actor, now).await?;
     }
@@ -388,12 +403,18 @@ impl Store {
     ) -> Result<CaseRecord> {
         let current = self.case(scope, id).await?;
         let now = now_ms();
-        let mut changed = serde_json::Map::new();
+        let mut changed = std::collections::BTreeMap::new();
         let s = &current.summary;
         let mut note = |field: &str, old: &str, new: &Option<String>| {
             if let Some(n) = new {
                 if n != old {
-                    changed.insert(field.into(), serde_json::json!({ "from": old, "to": n }));
+                    changed.insert(
+                        field.to_string(),
+                        domain::event::Change {
+                            from: old.to_string(),
+                            to: n.clone(),
+                        },
+                    );
                 }
             }
         };
@@ -427,15 +448,7 @@ impl Store {
                 current_version: latest.version,
             });
         }
-        append_event(
-            &mut tx,
-            id,
-            "corrected",
-            actor,
-            now,
-            &serde_json::Value::Object(changed),
-        )
-        .await?;
+        append(&mut tx, id, &Event::Corrected(changed), actor, now).await?;
         tx.commit().await?;
         self.case(scope, id).await
     }

@@ -156,6 +156,14 @@ pub struct CaseEvent {
     pub payload: serde_json::Value,
 }
 
+impl CaseEvent {
+    /// The event, typed: decoded from its kind and payload in one place,
+    /// [`domain::Event::decode`].
+    pub fn event(&self) -> domain::Event {
+        domain::Event::decode(&self.kind, &self.payload)
+    }
+}
+
 /// Who did something, for events and the audit log.
 #[derive(Debug, Clone)]
 pub struct Actor {

@@ -1,6 +1,6 @@
 //! Deadline marking and in-app notifications for staff.
 
-use crate::cases::append_event;
+use crate::cases::append;
 use crate::{now_ms, Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -86,8 +86,13 @@ impl Store {
                 continue;
             }
             marked += 1;
-            let payload = serde_json::json!({ "due_on": c.due_on });
-            append_event(&mut tx, c.id, flag, actor, now, &payload).await?;
+            let due_on = c.due_on.clone();
+            let event = if *flag == "overdue" {
+                domain::Event::Overdue { due_on }
+            } else {
+                domain::Event::DueSoon { due_on }
+            };
+            append(&mut tx, c.id, &event, actor, now).await?;
             for u in users {
                 sqlx::query(
                     "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -1,7 +1,8 @@
 //! The owner leader of a case (包案) and group-visit attendance (集体访).
 
-use crate::cases::append_event;
+use crate::cases::append;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
+use domain::Event;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -47,9 +48,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let payload =
-            serde_json::json!({ "owner": owner.username, "owner_name": owner.display_name });
-        append_event(&mut tx, id, "owner_assigned", actor, now, &payload).await?;
+        let event = Event::OwnerAssigned {
+            owner: owner.username.clone(),
+            owner_name: owner.display_name.clone(),
+        };
+        append(&mut tx, id, &event, actor, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -93,8 +96,11 @@ impl Store {
             }
         }
         if !told.is_empty() {
-            let payload = serde_json::json!({ "users": told, "headcount": case.headcount });
-            append_event(&mut tx, id, "attendance_notified", actor, now, &payload).await?;
+            let event = Event::AttendanceNotified {
+                users: told.clone(),
+                headcount: case.headcount,
+            };
+            append(&mut tx, id, &event, actor, now).await?;
         }
         tx.commit().await?;
         Ok(told.len())
@@ -126,8 +132,10 @@ impl Store {
                 return Err(StoreError::InvalidReference { field: "attended" });
             }
         }
-        let payload = serde_json::json!({ "users": attended });
-        append_event(&mut tx, id, "attendance_recorded", actor, now, &payload).await?;
+        let event = Event::AttendanceRecorded {
+            users: attended.to_vec(),
+        };
+        append(&mut tx, id, &event, actor, now).await?;
         tx.commit().await?;
         Ok(())
     }

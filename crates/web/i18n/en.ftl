@@ -173,7 +173,7 @@ status-415 = Unsupported format
 status-422 = Invalid input
 status-500 = Server error
 
-err-field = Field { $field }:
+err-field = { $field }:
 err-account-locked = Too many failed logins: the account is locked until { $until }.
 err-required = Required.
 err-invalid-channel = Unknown channel.

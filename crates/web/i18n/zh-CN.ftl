@@ -173,7 +173,7 @@ status-415 = 格式不支持
 status-422 = 内容有误
 status-500 = 系统错误
 
-err-field = 字段 { $field }：
+err-field = { $field }：
 err-account-locked = 登录失败次数过多，账号已锁定至 { $until }。
 err-required = 必填。
 err-invalid-channel = 来源渠道无效。

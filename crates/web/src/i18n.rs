@@ -13,12 +13,14 @@ const ZH: &[&str] = &[
     include_str!("../i18n/portal.zh-CN.ftl"),
     include_str!("../i18n/sec-scope.zh-CN.ftl"),
     include_str!("../i18n/sec-auth.zh-CN.ftl"),
+    include_str!("../i18n/pilot-notices.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
     include_str!("../i18n/portal.en.ftl"),
     include_str!("../i18n/sec-scope.en.ftl"),
     include_str!("../i18n/sec-auth.en.ftl"),
+    include_str!("../i18n/pilot-notices.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +157,19 @@ impl Tr {
         } else {
             value.to_string()
         }
+    }
+
+    /// A field's label by its form or API name (`password` → 密码,
+    /// `petitioners[0].phone` → 联系电话), never the bare name when a label exists.
+    pub fn field_label(&self, name: &str) -> String {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let bare = last.split('[').next().unwrap_or(last).replace('_', "-");
+        ["label", "field", "afield"]
+            .iter()
+            .map(|prefix| format!("{prefix}-{bare}"))
+            .find(|key| self.i18n.has(self.lang, key))
+            .map(|key| self.t(&key))
+            .unwrap_or_else(|| name.to_string())
     }
 
     pub fn lang_code(&self) -> &'static str {

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod dates;
 pub mod error;
 pub mod i18n;
 pub mod jobs;

@@ -5,3 +5,17 @@ document.addEventListener("click", function (e) {
     window.print();
   }
 });
+
+// The route form's preview: show the unit being chosen where the notice names it.
+document.addEventListener("change", function (e) {
+  var t = e.target;
+  if (!t || t.id !== "route-unit") return;
+  var form = t.form;
+  if (!form) return;
+  var opt = t.options[t.selectedIndex];
+  var name = opt && opt.value ? opt.text.replace(/^(· )+/, "").replace(/ \([^)]*\).*$/, "") : "";
+  var marks = form.querySelectorAll("[data-preview-unit]");
+  for (var i = 0; i < marks.length; i++) {
+    marks[i].textContent = name || marks[i].getAttribute("data-placeholder");
+  }
+});

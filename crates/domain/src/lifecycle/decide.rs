@@ -3,14 +3,28 @@
 use super::{Action, Command, Life, LifecycleError, RouteMode};
 use crate::calendar::{Calendar, Due, Period, RuleSet};
 use crate::case::Stage;
+use crate::event::UnitRef;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// What a decision needs besides the case: the day, the calendar and the rules.
+/// What a decision needs besides the case: the day, the calendar, the rules and the
+/// units involved.
 pub struct Context<'a> {
     pub today: NaiveDate,
     pub calendar: &'a Calendar,
     pub rules: &'a RuleSet,
+    pub units: Units,
+}
+
+/// The units around a step, as they are when it is taken.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Units {
+    /// The unit that holds the case.
+    pub holder: Option<UnitRef>,
+    /// The unit of the person taking the step.
+    pub actor: Option<UnitRef>,
+    /// The unit a transfer or an assignment names.
+    pub target: Option<UnitRef>,
 }
 
 /// What happened: the command, the day it happened and the deadline it set.
@@ -28,6 +42,14 @@ pub struct Event {
     pub fallback: bool,
     #[serde(default)]
     pub objection_due: Option<NaiveDate>,
+    /// The unit that took the step, as it was then: it issues the step's notice. Routing
+    /// and review opinions come from the acting person's unit (the petition office, the
+    /// unit above); acceptance, handling and replies from the unit that held the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_unit: Option<UnitRef>,
+    /// The unit a transfer or an assignment sent the case to, as it was then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_unit: Option<UnitRef>,
 }
 
 pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> bool {
@@ -89,6 +111,14 @@ fn required(field: &'static str, v: &str) -> Result<(), LifecycleError> {
     }
 }
 
+fn is_holder(unit: Option<&str>, units: &Units) -> bool {
+    let Some(holder) = &units.holder else {
+        return false;
+    };
+    let named = unit.is_some_and(|u| u.trim().eq_ignore_ascii_case(&holder.code));
+    named || units.target.as_ref().is_some_and(|t| t.id == holder.id)
+}
+
 fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError> {
     match cmd {
         Command::Route {
@@ -103,6 +133,13 @@ fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError
                 Err(LifecycleError::Invalid {
                     field: "unit",
                     code: "required",
+                })
+            }
+            // A case is never transferred or assigned to the unit that already holds it.
+            RouteMode::Transfer | RouteMode::Assign if is_holder(unit.as_deref(), &ctx.units) => {
+                Err(LifecycleError::Invalid {
+                    field: "unit",
+                    code: "same_unit",
                 })
             }
             RouteMode::Assign if result_due.is_none_or(|d| d <= ctx.today) => {
@@ -175,6 +212,19 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
         due: None,
         fallback: false,
         objection_due: None,
+        by_unit: match action {
+            // The petition office routes and keeps its records; review opinions come
+            // from above. Each is issued by the unit of the person who took the step.
+            Action::Route
+            | Action::LinkConcluded
+            | Action::Close
+            | Action::Void
+            | Action::ReviewDecision
+            | Action::RereviewDecision => ctx.units.actor.clone().or(ctx.units.holder.clone()),
+            // The competent body decides, handles and replies: the unit holding the case.
+            _ => ctx.units.holder.clone(),
+        },
+        to_unit: None,
     };
     let set = |ev: &mut Event, stage: Stage, d: Option<Due>| {
         ev.stage = stage;
@@ -186,7 +236,10 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
             mode: RouteMode::LegalChannel,
             ..
         } => set(&mut ev, Stage::Directed, None),
-        Command::Route { .. } => {
+        Command::Route { mode, .. } => {
+            if matches!(mode, RouteMode::Transfer | RouteMode::Assign) {
+                ev.to_unit = ctx.units.target.clone();
+            }
             set(&mut ev, Stage::Acceptance, Some(due(today, r.acceptance)));
             ev.objection_due = Some(due(today, r.objection).date);
         }

@@ -11,9 +11,11 @@ mod decide;
 mod roles;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod units_tests;
 
 pub use command::{Action, Command, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode};
-pub use decide::{decide, Context, Event};
+pub use decide::{decide, Context, Event, Units};
 pub use roles::may_act;
 
 use crate::case::Stage;

@@ -34,6 +34,7 @@ impl Case {
             today: d(on),
             calendar: &self.cal,
             rules: &self.rules,
+            units: Units::default(),
         };
         let ev = decide(&self.life, &cmd, &ctx)?;
         self.life = self.life.apply(&ev);

@@ -12,7 +12,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use domain::lifecycle::{
     decide, may_act, Action, Command, Context, LifecycleError, NoteKind, Outcome, Rating,
-    ReviewOutcome, RouteMode,
+    ReviewOutcome, RouteMode, Units,
 };
 use domain::FieldErrors;
 use std::collections::HashMap;
@@ -67,6 +67,16 @@ fn parsed<T>(
 
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A unit as an event keeps it.
+pub fn unit_ref(u: &store::Unit) -> domain::UnitRef {
+    domain::UnitRef {
+        id: u.id,
+        code: u.code.clone(),
+        name: u.name.clone(),
+        name_en: u.name_en.clone(),
+    }
 }
 
 /// Builds the command for `action` from its fields.
@@ -181,7 +191,7 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
     if let Command::LinkConcluded { case_no } = cmd {
         check_concluded(state, case_no, id).await?;
     }
-    apply(state, &scope, &who.actor(), id, cmd).await
+    apply(state, &scope, &who.actor(), Some(who.user.unit_id), id, cmd).await
 }
 
 /// The case a repeat petition is linked to must exist and be concluded after re-review.
@@ -206,6 +216,40 @@ async fn check_concluded(state: &AppState, case_no: &str, id: i64) -> ApiResult<
     }
 }
 
+/// The unit that last transferred or assigned case `id`, as it is now.
+async fn routed_from(state: &AppState, id: i64) -> ApiResult<Option<store::Unit>> {
+    let events = state.store.case_events(&store::Scope::new("/"), id).await?;
+    let mut holder: Option<String> = None;
+    let mut from: Option<(Option<i64>, Option<String>)> = None;
+    for e in &events {
+        let ev = e.event();
+        if let Some(step) = ev.step() {
+            if matches!(
+                step.command,
+                Command::Route {
+                    mode: RouteMode::Transfer | RouteMode::Assign,
+                    ..
+                }
+            ) {
+                from = Some((step.by_unit.as_ref().map(|u| u.id), holder.clone()));
+            }
+        }
+        if let Some(code) = ev.moved_to() {
+            holder = Some(code.to_string());
+        }
+    }
+    let found = match from {
+        Some((Some(unit_id), _)) => state.store.unit(unit_id).await,
+        Some((None, Some(code))) => state.store.unit_by_code(&code).await,
+        _ => return Ok(None),
+    };
+    match found {
+        Ok(u) => Ok(Some(u)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What a petitioner may do on the public portal, with the case number and query code:
 /// rate the handling and ask for a review or a re-review.
 pub async fn petitioner_act(state: &AppState, id: i64, cmd: &Command) -> ApiResult<CaseView> {
@@ -220,7 +264,7 @@ pub async fn petitioner_act(state: &AppState, id: i64, cmd: &Command) -> ApiResu
         name: "petitioner".into(),
         ip: String::new(),
     };
-    apply(state, &store::Scope::new("/"), &actor, id, cmd).await
+    apply(state, &store::Scope::new("/"), &actor, None, id, cmd).await
 }
 
 /// Decides and records `cmd`. A concurrent change is retried on the fresh case, so two
@@ -229,10 +273,14 @@ async fn apply(
     state: &AppState,
     scope: &store::Scope,
     actor: &store::Actor,
+    actor_unit: Option<i64>,
     id: i64,
     cmd: &Command,
 ) -> ApiResult<CaseView> {
-    let action = cmd.action();
+    let actor_unit = match actor_unit {
+        Some(u) => Some(unit_ref(&state.store.unit(u).await?)),
+        None => None,
+    };
     for _ in 0..3 {
         let record = state.store.case(scope, id).await?;
         let move_to = match cmd {
@@ -247,13 +295,22 @@ async fn apply(
                 }
                 Err(e) => return Err(e.into()),
             },
+            // An objection returns the case to routing: to the office that routed it.
+            Command::Object { .. } => routed_from(state, id).await?,
             _ => None,
         };
         let life = life_of(&record);
+        // The units as they are now: the event keeps them, so that its notice names
+        // the issuing and the receiving unit as they were.
         let ctx = Context {
             today: state.config.today(),
             calendar: &state.config.calendar,
             rules: &state.config.rules,
+            units: Units {
+                holder: Some(unit_ref(&state.store.unit(record.summary.unit_id).await?)),
+                actor: actor_unit.clone(),
+                target: move_to.as_ref().map(unit_ref),
+            },
         };
         let mut cmd = cmd.clone();
         if let (Command::Route { unit, .. }, Some(u)) = (&mut cmd, &move_to) {
@@ -266,11 +323,10 @@ async fn apply(
             LifecycleError::Invalid { field, code } => ApiError::field(field, code),
         })?;
         let next = life.apply(&event);
-        let payload =
-            serde_json::to_value(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let event = domain::Event::Step(event);
         let rec = ActionRecord {
-            kind: action.as_str(),
-            payload,
+            kind: event.kind(),
+            payload: event.payload(),
             life: &next,
             move_to: move_to.as_ref(),
         };
@@ -280,7 +336,12 @@ async fn apply(
             .await
         {
             // A transfer never moves the case out of the actor's scope: the target was
-            // checked to be inside it.
+            // checked to be inside it. An objection hands the case back to the office
+            // above, out of the objecting unit's scope: it sees the case as it left it.
+            Ok(()) if matches!(cmd, Command::Object { .. }) => {
+                let all = store::Scope::new("/");
+                return Ok(view(state, state.store.case(&all, id).await?));
+            }
             Ok(()) => return Ok(view(state, state.store.case(scope, id).await?)),
             Err(StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),

@@ -181,7 +181,7 @@ pub async fn page(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Resp
         office,
         channels,
         flow: flow(&t, &state.config.rules),
-        rule_set: state.config.rules.name.clone(),
+        rule_set: t.code("ruleset", &state.config.rules.name),
         slots: slot_rows(&t, &slots),
         t,
     })

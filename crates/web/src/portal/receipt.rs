@@ -33,7 +33,10 @@ async fn receipt_data(state: &AppState, t: &Tr, headers: &HeaderMap) -> Option<R
     let c = state.store.case(&Scope::new("/"), id).await.ok()?;
     let cats = state.categories().await.ok()?;
     let life = life_of(&c);
-    let due = life.due().map(|d| d.to_string()).unwrap_or_default();
+    let due = life
+        .due()
+        .map(|d| crate::dates::document_date(t.lang, d))
+        .unwrap_or_default();
     let next_step = t.targs(
         "portal-receipt-next",
         &[
@@ -44,7 +47,7 @@ async fn receipt_data(state: &AppState, t: &Tr, headers: &HeaderMap) -> Option<R
     Some(ReceiptData {
         case_no: c.summary.case_no.clone(),
         query_code: c.query_code.clone(),
-        received_on: c.summary.received_on.clone(),
+        received_on: crate::dates::document_date_str(t.lang, &c.summary.received_on),
         case_type: t.code("type", &c.summary.case_type),
         category: category_label(t, &cats, &c.summary.category),
         anonymous: c.summary.anonymous,

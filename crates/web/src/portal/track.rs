@@ -10,10 +10,9 @@ use crate::auth::same_secret;
 use crate::error::{ApiError, ApiResult};
 use crate::lifecycle_view::{life_of, status_of_due};
 use chrono::NaiveDate;
-use domain::lifecycle::{Action, Command, Life, Rating};
-use domain::{CaseNo, QueryCode, Stage};
+use domain::lifecycle::{Action, Command, Life, Rating, RouteMode};
+use domain::{CaseNo, Event, QueryCode, Stage};
 use serde::Serialize;
-use serde_json::Value;
 use store::{Appointment, CaseEvent, Scope};
 
 /// What a number and a code found.
@@ -165,63 +164,84 @@ pub fn review_state(life: &Life, today: NaiveDate) -> ReviewState {
     }
 }
 
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .filter(|x| !x.is_empty())
+fn some(s: &str) -> Option<String> {
+    Some(s.to_string()).filter(|x| !x.is_empty())
 }
 
 /// The notices among a case's events. Notes, corrections and attachments stay inside.
 async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice> {
     let mut out = vec![];
     for e in events {
-        let p = &e.payload;
-        let on = s(p, "on")
-            .or_else(|| s(p, "received_on"))
-            .unwrap_or_else(|| {
-                crate::views::local_time(state, e.at)
-                    .chars()
-                    .take(10)
-                    .collect()
-            });
+        let ev = e.event();
         let mut n = Notice {
-            kind: e.kind.clone(),
-            on,
+            kind: ev.kind().to_string(),
+            on: crate::views::local_time(state, e.at)
+                .chars()
+                .take(10)
+                .collect(),
             ..Notice::default()
         };
-        match e.kind.as_str() {
-            "registered" | "accept" | "request_review" | "request_rereview" | "close" | "void" => {}
-            "route" => match s(p, "mode").as_deref() {
-                Some("legal_channel") => {
-                    n.kind = "directed".into();
-                    n.channel = s(p, "channel");
-                }
-                Some("self") => n.kind = "route_self".into(),
-                _ => n.unit = unit_name(state, s(p, "unit"), en).await,
-            },
-            "object" => n.kind = "returned".into(),
-            "decline" => {
-                n.reason = s(p, "reason");
-                n.refer_to = s(p, "refer_to");
+        let step = match &ev {
+            Event::Registered(r) => {
+                n.on = r.received_on.to_string();
+                out.push(n);
+                continue;
             }
-            "extend" => {
-                n.days = p.get("days").and_then(Value::as_u64);
-                n.reason = s(p, "reason");
-                n.due = s(p, "due");
-            }
-            "reply" => {
-                n.outcome = s(p, "outcome");
-                n.text = s(p, "text");
-                n.basis = s(p, "basis");
-            }
-            "review_decision" | "rereview_decision" => {
-                n.outcome = s(p, "outcome");
-                n.text = s(p, "text");
-            }
-            "deliver" => n.received_on = s(p, "received_on"),
-            "rate" => n.rating = s(p, "rating"),
+            Event::Step(step) => step,
             _ => continue,
+        };
+        n.on = step.on.to_string();
+        match &step.command {
+            Command::Accept
+            | Command::RequestReview { .. }
+            | Command::RequestRereview { .. }
+            | Command::Close { .. }
+            | Command::Void { .. } => {}
+            Command::Route {
+                mode,
+                unit,
+                channel,
+                ..
+            } => match mode {
+                RouteMode::LegalChannel => {
+                    n.kind = "directed".into();
+                    n.channel = channel.clone();
+                }
+                RouteMode::SelfHandle => n.kind = "route_self".into(),
+                RouteMode::Transfer | RouteMode::Assign => {
+                    n.unit = match &step.to_unit {
+                        Some(u) => Some(u.name_in(en).to_string()),
+                        None => unit_name(state, unit.clone(), en).await,
+                    }
+                }
+            },
+            Command::Object { .. } => n.kind = "returned".into(),
+            Command::Decline { reason, refer_to } => {
+                n.reason = some(reason);
+                n.refer_to = some(refer_to);
+            }
+            Command::Extend { days, reason } => {
+                n.days = Some(u64::from(*days));
+                n.reason = some(reason);
+                n.due = step.due.map(|d| d.to_string());
+            }
+            Command::Reply {
+                outcome,
+                text,
+                basis,
+            } => {
+                n.outcome = Some(outcome.as_str().to_string());
+                n.text = some(text);
+                n.basis = some(basis);
+            }
+            Command::ReviewDecision { outcome, text }
+            | Command::RereviewDecision { outcome, text } => {
+                n.outcome = Some(outcome.as_str().to_string());
+                n.text = some(text);
+            }
+            Command::Deliver { received_on } => n.received_on = Some(received_on.to_string()),
+            Command::Rate { rating } => n.rating = Some(rating.as_str().to_string()),
+            Command::Note { .. } | Command::LinkConcluded { .. } => continue,
         }
         out.push(n);
     }

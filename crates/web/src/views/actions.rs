@@ -20,11 +20,26 @@ pub struct FormField {
     /// text | textarea | date | number | select
     pub kind: &'static str,
     pub options: Vec<Opt>,
+    /// What was typed, when the form comes back with an error.
+    pub value: String,
+    /// The field's error, in words.
+    pub error: Option<String>,
 }
 
 pub struct ActionForm {
     pub action: &'static str,
     pub fields: Vec<FormField>,
+    /// The deadline that applies to this action, as documents write dates.
+    pub due: Option<String>,
+    /// The form came back with an error: it is shown open.
+    pub open: bool,
+}
+
+/// A form that was refused: its action, what was typed and each field's error.
+pub struct Failed {
+    pub action: String,
+    pub fields: Fields,
+    pub errors: domain::FieldErrors,
 }
 
 fn field(name: &'static str, kind: &'static str) -> FormField {
@@ -32,6 +47,8 @@ fn field(name: &'static str, kind: &'static str) -> FormField {
         name,
         kind,
         options: vec![],
+        value: String::new(),
+        error: None,
     }
 }
 
@@ -40,6 +57,8 @@ fn select(name: &'static str, options: Vec<Opt>) -> FormField {
         name,
         kind: "select",
         options,
+        value: String::new(),
+        error: None,
     }
 }
 
@@ -102,41 +121,81 @@ fn fields_for(t: &Tr, action: Action, units: &[Unit]) -> Vec<FormField> {
     }
 }
 
+/// The route form's unit choices: the routing table's suggestion first and chosen;
+/// without one, no unit is chosen for the supervisor. The unit that holds the case is
+/// marked as such (the case cannot be sent to it).
+fn route_units(t: &Tr, fields: &mut [FormField], holder_code: &str, suggested: Option<&str>) {
+    for f in fields.iter_mut().filter(|f| f.name == "unit") {
+        for o in f.options.iter_mut().filter(|o| o.code == holder_code) {
+            o.label = t.t1("route-holder-option", "unit", &o.label);
+        }
+        match suggested.and_then(|code| f.options.iter().position(|o| o.code == code)) {
+            Some(i) => {
+                let o = f.options.remove(i);
+                f.value = o.code.clone();
+                f.options.insert(0, o);
+            }
+            None => f.options.insert(
+                0,
+                Opt {
+                    code: String::new(),
+                    label: t.t("route-choose-unit"),
+                },
+            ),
+        }
+    }
+}
+
+/// The deadline that applies to `action` now.
+fn due_for(t: &Tr, life: &Life, action: Action) -> Option<String> {
+    let due = match action {
+        Action::Object => life.objection_due,
+        _ => life.due(),
+    };
+    due.map(|d| crate::dates::document_date(t.lang, d))
+}
+
 /// The forms for the actions this user may take on this case today. `case_unit_path` is
 /// the unit that has the case: review opinions come only from above it.
+#[allow(clippy::too_many_arguments)]
 pub fn forms(
     state: &AppState,
     t: &Tr,
     who: &Principal,
     life: &Life,
     units: &[Unit],
-    case_unit_path: &str,
+    case_unit: &Unit,
     suggested_unit: Option<&str>,
+    failed: Option<&Failed>,
 ) -> Vec<ActionForm> {
     let Some(role) = who.role() else {
         return vec![];
     };
-    let above = who.user.unit_path != case_unit_path;
+    let above = who.user.unit_path != case_unit.path;
     life.allowed_actions(state.config.today())
         .into_iter()
         .filter(|a| may_act(role, *a))
         .filter(|a| above || !matches!(a, Action::ReviewDecision | Action::RereviewDecision))
         .map(|a| {
             let mut fields = fields_for(t, a, units);
-            // The routing table's suggestion comes first, so it is the default choice.
-            if let (Action::Route, Some(code)) = (a, suggested_unit) {
-                for f in fields.iter_mut().filter(|f| f.name == "unit") {
-                    if let Some(i) = f.options.iter().position(|o| o.code == code) {
-                        let o = f.options.remove(i);
-                        f.options.insert(0, o);
+            if a == Action::Route {
+                route_units(t, &mut fields, &case_unit.code, suggested_unit);
+            }
+            let failed = failed.filter(|f| f.action == a.as_str());
+            if let Some(failed) = failed {
+                for f in fields.iter_mut() {
+                    if let Some(v) = failed.fields.get(f.name) {
+                        f.value = v.clone();
                     }
+                    f.error = failed.errors.get(f.name).map(|code| t.code("err", code));
                 }
             }
-            (a, fields)
-        })
-        .map(|(a, fields)| ActionForm {
-            action: a.as_str(),
-            fields,
+            ActionForm {
+                action: a.as_str(),
+                fields,
+                due: due_for(t, life, a),
+                open: failed.is_some(),
+            }
         })
         .collect()
 }
@@ -165,12 +224,24 @@ pub async fn submit(
             let status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             let msg = errors
                 .iter()
-                .map(|(k, v)| format!("{} {}", t.code("afield", k), t.code("err", v)))
+                .map(|(k, v)| {
+                    let label = t.code("afield", k);
+                    format!(
+                        "{} {}",
+                        t.t1("err-field", "field", &label),
+                        t.code("err", v)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
+            let failed = Failed {
+                action: action.as_str().to_string(),
+                fields,
+                errors,
+            };
             (
                 status,
-                super::case::show(&state, t, &who, id, None, Some(msg)).await,
+                super::case::show_failed(&state, t, &who, id, Some(msg), Some(failed)).await,
             )
                 .into_response()
         }

@@ -1,8 +1,7 @@
 //! The case page, its corrections and attachments, and the printable receipt (回执).
 
 use super::{
-    category_label, category_options, csrf_ok, csrf_refused, error_page, local_time, render, tr,
-    Nav, Opt,
+    category_label, category_options, csrf_ok, csrf_refused, error_page, render, tr, Nav, Opt,
 };
 use crate::api::cases::{
     attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
@@ -20,11 +19,19 @@ use domain::Permission;
 use serde::Deserialize;
 use store::CaseRecord;
 
-pub struct EventRow {
-    pub seq: i64,
-    pub at: String,
-    pub kind: String,
-    pub actor: String,
+/// One piece of a previewed paragraph: text, or the unit the supervisor picks.
+pub struct Seg {
+    pub unit: bool,
+    pub text: String,
+}
+
+/// A notice as the petitioner would get it if the step were taken now.
+pub struct Preview {
+    pub label: String,
+    pub issuer: String,
+    pub date: String,
+    pub title: String,
+    pub paragraphs: Vec<Vec<Seg>>,
 }
 
 #[derive(Template)]
@@ -34,9 +41,10 @@ struct CasePage {
     nav: Option<Nav>,
     c: CaseRecord,
     due_on: String,
+    route_preview: Vec<Preview>,
     category_label: String,
     categories: Vec<Opt>,
-    events: Vec<EventRow>,
+    events: Vec<super::timeline::TimelineRow>,
     can_edit: bool,
     csrf: String,
     notice: Option<String>,
@@ -67,6 +75,72 @@ pub struct PageQuery {
     conflict: Option<String>,
 }
 
+/// The notices a route would send, filled for this case as of today, with the chosen
+/// unit marked so that the page can show the supervisor's choice in it.
+async fn route_preview(
+    state: &AppState,
+    t: &Tr,
+    c: &CaseRecord,
+    holder: &store::Unit,
+    suggested: Option<&str>,
+) -> Vec<Preview> {
+    const UNIT: char = '\u{1}';
+    let en = t.is_en();
+    let issuer = if en && !holder.name_en.is_empty() {
+        holder.name_en.clone()
+    } else {
+        holder.name.clone()
+    };
+    let today = state.config.today();
+    let mut v = crate::notices::case_values(t, c);
+    v.insert("office", issuer.clone());
+    v.insert("date", crate::dates::document_date(t.lang, today));
+    v.insert("unit", UNIT.to_string());
+    v.insert("channel", format!("〔{}〕", t.t("route-preview-channel")));
+    let unit_text = suggested
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("〔{}〕", t.t("route-preview-unit")));
+    let lang = crate::notices::template_lang(t);
+    let mut out = vec![];
+    for (kind, label) in [
+        ("transfer", "route-preview-transfer"),
+        ("legal_channel", "route-preview-legal"),
+    ] {
+        let Ok(tpl) = state.store.notice_template(kind, lang).await else {
+            continue;
+        };
+        let (title, paragraphs) = crate::notices::render(&tpl, &v);
+        out.push(Preview {
+            label: t.t(label),
+            issuer: issuer.clone(),
+            date: crate::dates::document_date(t.lang, today),
+            title: title.replace(UNIT, &unit_text),
+            paragraphs: paragraphs
+                .iter()
+                .map(|p| {
+                    let mut segs = vec![];
+                    for (i, part) in p.split(UNIT).enumerate() {
+                        if i > 0 {
+                            segs.push(Seg {
+                                unit: true,
+                                text: unit_text.clone(),
+                            });
+                        }
+                        if !part.is_empty() {
+                            segs.push(Seg {
+                                unit: false,
+                                text: part.to_string(),
+                            });
+                        }
+                    }
+                    segs
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
 pub async fn show(
     state: &AppState,
     t: Tr,
@@ -74,6 +148,31 @@ pub async fn show(
     id: i64,
     notice: Option<String>,
     error: Option<String>,
+) -> Response {
+    show_page(state, t, who, id, notice, error, None).await
+}
+
+/// The case page again, with a refused action's form open, its values kept and its
+/// fields' errors beside them.
+pub async fn show_failed(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    id: i64,
+    error: Option<String>,
+    failed: Option<super::actions::Failed>,
+) -> Response {
+    show_page(state, t, who, id, None, error, failed).await
+}
+
+async fn show_page(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    id: i64,
+    notice: Option<String>,
+    error: Option<String>,
+    failed: Option<super::actions::Failed>,
 ) -> Response {
     let c = match read_case_audited(state, who, id, "page").await {
         Ok(c) => c,
@@ -101,15 +200,32 @@ pub async fn show(
     } else {
         None
     };
-    let case_unit_path = units
-        .iter()
-        .find(|u| u.id == c.summary.unit_id)
-        .map(|u| u.path.clone())
-        .unwrap_or_default();
+    let case_unit = match state.store.unit(c.summary.unit_id).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(who), &e.into()),
+    };
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let actions = super::actions::forms(
+        state,
+        &t,
+        who,
+        &life,
+        &units,
+        &case_unit,
+        suggestion.as_ref().map(|r| r.unit_code.as_str()),
+        failed.as_ref(),
+    );
+    let route_preview = if actions.iter().any(|a| a.action == "route") {
+        let suggested = suggestion.as_ref().map(|r| r.unit_name.as_str());
+        route_preview(state, &t, &c, &case_unit, suggested).await
+    } else {
+        vec![]
+    };
+    let timeline = super::timeline::rows(state, &t, &events).await;
     let page = CasePage {
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
+        route_preview,
         stage: life.stage.as_str().to_string(),
         due_status: crate::lifecycle_view::due_status(state, &life),
         deadlines: life
@@ -160,26 +276,10 @@ pub async fn show(
         suggestion: suggestion
             .as_ref()
             .map(|r| format!("{} ({})", r.unit_name, r.unit_code)),
-        actions: super::actions::forms(
-            state,
-            &t,
-            who,
-            &life,
-            &units,
-            &case_unit_path,
-            suggestion.as_ref().map(|r| r.unit_code.as_str()),
-        ),
+        actions,
+        events: timeline,
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),
-        events: events
-            .into_iter()
-            .map(|e| EventRow {
-                seq: e.seq,
-                at: local_time(state, e.at),
-                kind: e.kind,
-                actor: e.actor_name,
-            })
-            .collect(),
         // A closed or voided case's registration is a record: no more corrections.
         can_edit: who.can(Permission::EditCase) && c.summary.state == "open",
         csrf: who.csrf().to_string(),
@@ -226,7 +326,7 @@ pub async fn receipt(
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(&who), &e),
     };
-    let due = c.summary.due_on.clone().unwrap_or_default();
+    let due = crate::dates::document_date_str(t.lang, c.summary.due_on.as_deref().unwrap_or(""));
     let page = ReceiptPage {
         office: c.summary.unit_name.clone(),
         petitioner_names: c
@@ -242,7 +342,7 @@ pub async fn receipt(
                 ("days", &state.config.rules.route.days.to_string()),
             ],
         ),
-        today: state.config.today().to_string(),
+        today: crate::dates::document_date(t.lang, state.config.today()),
         c,
         t,
     };
@@ -288,7 +388,13 @@ pub async fn correct(
         Err(ApiError::Validation(errors)) => {
             let msg = errors
                 .iter()
-                .map(|(k, v)| format!("{} {}", t.t1("err-field", "field", k), t.code("err", v)))
+                .map(|(k, v)| {
+                    format!(
+                        "{} {}",
+                        t.t1("err-field", "field", &t.field_label(k)),
+                        t.code("err", v)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             show(&state, t, &who, id, None, Some(msg)).await

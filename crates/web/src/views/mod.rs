@@ -12,6 +12,7 @@ mod ownership_pages;
 mod queue;
 mod register;
 mod routing_pages;
+mod timeline;
 mod tokens;
 
 use crate::app::AppState;

@@ -26,7 +26,6 @@ use store::{NoticeTemplate, TemplateSource, Unit};
 struct NoticePage {
     t: Tr,
     n: Notice,
-    office: String,
     case_no: String,
     case_id: i64,
 }
@@ -54,7 +53,6 @@ pub async fn print(
         return error_page(&t, Some(&who), &ApiError::NotFound);
     };
     render(&NoticePage {
-        office: c.summary.unit_name.clone(),
         case_no: c.summary.case_no.clone(),
         case_id: id,
         n,

@@ -1,0 +1,391 @@
+//! Every kind of case event with its typed payload. A case's history is stored as rows of
+//! `(kind, payload JSON)`; this module is the one place that turns an [`Event`] into that
+//! pair and back. The timeline, the notices and the petitioner's track page all read
+//! events through [`Event::decode`].
+//!
+//! The stored JSON is kept as it always was (the same kinds and field names), so older
+//! rows decode, and a kind this build does not know decodes as [`Event::Other`].
+
+use crate::case::{CaseType, Channel};
+use crate::lifecycle::{self, Action, Command, RouteMode};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A unit as it was when an event happened: a later rename does not change what a notice
+/// issued then says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UnitRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_en: String,
+}
+
+impl UnitRef {
+    /// The unit's name in English when asked for and known, else its Chinese name.
+    pub fn name_in(&self, en: bool) -> &str {
+        if en && !self.name_en.is_empty() {
+            &self.name_en
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// A petition registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub case_no: String,
+    pub channel: Channel,
+    #[serde(rename = "type")]
+    pub case_type: CaseType,
+    pub category: String,
+    pub region: String,
+    /// The unit it was registered in, by code (absent in bulk-loaded rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub headcount: i64,
+    pub anonymous: bool,
+    pub received_on: NaiveDate,
+}
+
+/// One corrected field of a registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub from: String,
+    pub to: String,
+}
+
+/// Something that happened to a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Registered(Registered),
+    /// Registration fields corrected: field name → old and new value.
+    Corrected(BTreeMap<String, Change>),
+    AttachmentAdded {
+        filename: String,
+        sha256: String,
+        size: i64,
+    },
+    OwnerAssigned {
+        owner: String,
+        owner_name: String,
+    },
+    AttendanceNotified {
+        users: Vec<i64>,
+        headcount: i64,
+    },
+    AttendanceRecorded {
+        users: Vec<i64>,
+    },
+    /// The deadline job marked the case due soon.
+    DueSoon {
+        due_on: String,
+    },
+    /// The deadline job marked the case overdue.
+    Overdue {
+        due_on: String,
+    },
+    /// Closed when loaded in bulk (the lifecycle's own closing is a [`Event::Step`]).
+    Closed {
+        reason: String,
+    },
+    /// A lifecycle step (its kind is the action's name): route, accept, reply, …
+    Step(lifecycle::Event),
+    /// A kind this build does not know, kept as stored.
+    Other {
+        kind: String,
+        payload: Value,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Attachment {
+    filename: String,
+    #[serde(default)]
+    sha256: String,
+    #[serde(default)]
+    size: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Owner {
+    owner: String,
+    #[serde(default)]
+    owner_name: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Notified {
+    users: Vec<i64>,
+    #[serde(default)]
+    headcount: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Recorded {
+    users: Vec<i64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Due {
+    due_on: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Reason {
+    #[serde(default)]
+    reason: String,
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    // These are plain structs with string keys: serializing them cannot fail.
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+impl Event {
+    /// The stored kind: `registered`, `corrected`, …, or the action's name for a step.
+    pub fn kind(&self) -> &str {
+        match self {
+            Event::Registered(_) => "registered",
+            Event::Corrected(_) => "corrected",
+            Event::AttachmentAdded { .. } => "attachment_added",
+            Event::OwnerAssigned { .. } => "owner_assigned",
+            Event::AttendanceNotified { .. } => "attendance_notified",
+            Event::AttendanceRecorded { .. } => "attendance_recorded",
+            Event::DueSoon { .. } => "due_soon",
+            Event::Overdue { .. } => "overdue",
+            Event::Closed { .. } => "closed",
+            Event::Step(s) => s.command.action().as_str(),
+            Event::Other { kind, .. } => kind,
+        }
+    }
+
+    /// The stored payload.
+    pub fn payload(&self) -> Value {
+        match self {
+            Event::Registered(r) => to_value(r),
+            Event::Corrected(c) => to_value(c),
+            Event::AttachmentAdded {
+                filename,
+                sha256,
+                size,
+            } => to_value(&Attachment {
+                filename: filename.clone(),
+                sha256: sha256.clone(),
+                size: *size,
+            }),
+            Event::OwnerAssigned { owner, owner_name } => to_value(&Owner {
+                owner: owner.clone(),
+                owner_name: owner_name.clone(),
+            }),
+            Event::AttendanceNotified { users, headcount } => to_value(&Notified {
+                users: users.clone(),
+                headcount: *headcount,
+            }),
+            Event::AttendanceRecorded { users } => to_value(&Recorded {
+                users: users.clone(),
+            }),
+            Event::DueSoon { due_on } | Event::Overdue { due_on } => to_value(&Due {
+                due_on: due_on.clone(),
+            }),
+            Event::Closed { reason } => to_value(&Reason {
+                reason: reason.clone(),
+            }),
+            Event::Step(s) => to_value(s),
+            Event::Other { payload, .. } => payload.clone(),
+        }
+    }
+
+    /// Reads a stored event. A payload that does not fit its kind is kept as
+    /// [`Event::Other`], so nothing stored is ever lost or refused.
+    pub fn decode(kind: &str, payload: &Value) -> Event {
+        fn de<T: for<'de> Deserialize<'de>>(p: &Value) -> Option<T> {
+            T::deserialize(p).ok()
+        }
+        let typed = match kind {
+            "registered" => de(payload).map(Event::Registered),
+            "corrected" => de(payload).map(Event::Corrected),
+            "attachment_added" => de::<Attachment>(payload).map(|a| Event::AttachmentAdded {
+                filename: a.filename,
+                sha256: a.sha256,
+                size: a.size,
+            }),
+            "owner_assigned" => de::<Owner>(payload).map(|o| Event::OwnerAssigned {
+                owner: o.owner,
+                owner_name: o.owner_name,
+            }),
+            "attendance_notified" => de::<Notified>(payload).map(|n| Event::AttendanceNotified {
+                users: n.users,
+                headcount: n.headcount,
+            }),
+            "attendance_recorded" => {
+                de::<Recorded>(payload).map(|r| Event::AttendanceRecorded { users: r.users })
+            }
+            "due_soon" => de::<Due>(payload).map(|d| Event::DueSoon { due_on: d.due_on }),
+            "overdue" => de::<Due>(payload).map(|d| Event::Overdue { due_on: d.due_on }),
+            "closed" => de::<Reason>(payload).map(|r| Event::Closed { reason: r.reason }),
+            _ => match Action::parse(kind) {
+                Some(action) => de::<lifecycle::Event>(payload)
+                    .filter(|s| s.command.action() == action)
+                    .map(Event::Step),
+                None => None,
+            },
+        };
+        typed.unwrap_or_else(|| Event::Other {
+            kind: kind.to_string(),
+            payload: payload.clone(),
+        })
+    }
+
+    /// The lifecycle step, if this is one.
+    pub fn step(&self) -> Option<&lifecycle::Event> {
+        match self {
+            Event::Step(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The unit that holds the case after this event, by code, when the event moved it
+    /// (registration, transfer, assignment). Used to follow old rows that carry no unit.
+    pub fn moved_to(&self) -> Option<&str> {
+        match self {
+            Event::Registered(r) => r.unit.as_deref(),
+            Event::Step(s) => match &s.command {
+                Command::Route {
+                    mode: RouteMode::Transfer | RouteMode::Assign,
+                    unit,
+                    ..
+                } => s
+                    .to_unit
+                    .as_ref()
+                    .map(|u| u.code.as_str())
+                    .or(unit.as_deref()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Stage;
+    use serde_json::json;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn stored_rows_of_every_kind_decode_and_encode_unchanged() {
+        let rows = [
+            (
+                "registered",
+                json!({"case_no":"ROOT-2026-000001","channel":"online","type":"claim","category":"labor",
+                       "region":"330106","unit":"ROOT","headcount":1,"anonymous":false,"received_on":"2026-03-02"}),
+            ),
+            (
+                "corrected",
+                json!({"region":{"from":"330106","to":"330102"}}),
+            ),
+            (
+                "attachment_added",
+                json!({"filename":"a.pdf","sha256":"ab","size":3}),
+            ),
+            (
+                "owner_assigned",
+                json!({"owner":"xh_leader","owner_name":"王局长"}),
+            ),
+            ("attendance_notified", json!({"users":[1,2],"headcount":25})),
+            ("attendance_recorded", json!({"users":[1]})),
+            ("due_soon", json!({"due_on":"2026-03-17"})),
+            ("overdue", json!({"due_on":"2026-03-17"})),
+            ("closed", json!({"reason":"归档"})),
+            (
+                "route",
+                json!({"on":"2026-03-03","action":"route","mode":"transfer","unit":"330106","channel":null,
+                       "result_due":null,"stage":"acceptance","due":"2026-03-18","fallback":false,
+                       "objection_due":"2026-03-10"}),
+            ),
+            (
+                "reply",
+                json!({"on":"2026-03-20","action":"reply","outcome":"support","text":"同意","basis":"第32条",
+                       "stage":"reply_delivery","due":null,"fallback":false,"objection_due":null}),
+            ),
+        ];
+        for (kind, payload) in rows {
+            let e = Event::decode(kind, &payload);
+            assert!(
+                !matches!(e, Event::Other { .. }),
+                "{kind} should decode: {payload}"
+            );
+            assert_eq!(e.kind(), kind);
+            assert_eq!(e.payload(), payload, "{kind} re-encodes as stored");
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_and_bad_payloads_are_kept_as_stored() {
+        let p = json!({"anything": 1});
+        let e = Event::decode("field_visit", &p);
+        assert_eq!(
+            e,
+            Event::Other {
+                kind: "field_visit".into(),
+                payload: p.clone()
+            }
+        );
+        assert_eq!(e.payload(), p);
+        // A payload naming another action is not taken for this one.
+        let route = json!({"on":"2026-03-03","action":"accept","stage":"handling"});
+        assert!(matches!(
+            Event::decode("route", &route),
+            Event::Other { .. }
+        ));
+    }
+
+    #[test]
+    fn a_step_carries_the_units_as_they_were() {
+        let step = lifecycle::Event {
+            on: d("2026-03-03"),
+            command: Command::Route {
+                mode: RouteMode::Transfer,
+                unit: Some("330106-RS".into()),
+                channel: None,
+                result_due: None,
+            },
+            stage: Stage::Acceptance,
+            due: Some(d("2026-03-18")),
+            fallback: false,
+            objection_due: None,
+            by_unit: Some(UnitRef {
+                id: 1,
+                code: "ROOT".into(),
+                name: "信访局".into(),
+                name_en: String::new(),
+            }),
+            to_unit: Some(UnitRef {
+                id: 7,
+                code: "330106-RS".into(),
+                name: "西湖区人社局".into(),
+                name_en: "Xihu HR".into(),
+            }),
+        };
+        let e = Event::Step(step.clone());
+        let p = e.payload();
+        assert_eq!(p["by_unit"]["name"], "信访局");
+        assert_eq!(p["to_unit"]["code"], "330106-RS");
+        assert_eq!(p["unit"], "330106-RS");
+        assert_eq!(Event::decode("route", &p), e);
+        assert_eq!(e.moved_to(), Some("330106-RS"));
+        assert_eq!(
+            step.to_unit.as_ref().map(|u| u.name_in(true)),
+            Some("Xihu HR")
+        );
+    }
+}
