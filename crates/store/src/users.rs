@@ -6,13 +6,14 @@ use sqlx::Row;
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id,
     n.code AS unit_code, n.name AS unit_name, n.path AS unit_path, u.password_hash,
-    u.failed_logins, u.locked_until, u.active";
+    u.failed_logins, u.locked_until, u.active, u.must_change_password";
 
 /// Users joined to their units.
 pub(crate) const USER_FROM: &str = "FROM users u JOIN units n ON n.id = u.unit_id";
 
 pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
     let active: i64 = r.try_get("active")?;
+    let must_change: i64 = r.try_get("must_change_password")?;
     Ok(User {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
@@ -26,6 +27,7 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
         active: active != 0,
+        must_change_password: must_change != 0,
     })
 }
 

@@ -37,6 +37,8 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported_media_type")]
     UnsupportedMediaType,
+    #[error("password_change_required")]
+    PasswordChangeRequired,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -60,7 +62,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::AccountLocked { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden
+            | ApiError::AccountLocked { .. }
+            | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Validation(_) | ApiError::Duplicate(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -85,6 +89,7 @@ impl ApiError {
             ApiError::Duplicate(_) => "duplicate",
             ApiError::TooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -112,6 +117,9 @@ impl ApiError {
             ApiError::TooLarge => "The request is too large.".into(),
             ApiError::UnsupportedMediaType => {
                 "Send JSON (application/json) or multipart/form-data.".into()
+            }
+            ApiError::PasswordChangeRequired => {
+                "Change your password first: POST /api/v1/me/password.".into()
             }
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }

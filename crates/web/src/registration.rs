@@ -21,6 +21,9 @@ pub async fn store_in(
     unit: &Unit,
     actor: &Actor,
 ) -> ApiResult<RegisterResult> {
+    if unit.retired {
+        return Err(ApiError::field("unit", "unit_retired"));
+    }
     let query_code = QueryCode::generate(&mut rand::thread_rng());
     let due = state
         .config

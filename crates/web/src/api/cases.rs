@@ -194,6 +194,8 @@ pub struct ListQuery {
     pub from: Option<String>,
     /// Received on or before (YYYY-MM-DD).
     pub to: Option<String>,
+    /// A whole case number, or a part: digits alone (`000053`, `53`) match the
+    /// sequence; `2026-000053` the end; anything else the start. `%` and `_` are literal.
     pub case_no: Option<String>,
     /// `due` (soonest deadline first, the default) or `registered` (oldest first).
     pub sort: Option<String>,
@@ -254,7 +256,7 @@ impl ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
-    responses((status = 200, description = "`items` (soonest deadline first, or oldest registration with `sort=registered`) and `next`, the cursor of the next page or null")))]
+    responses((status = 200, description = "`items` (soonest deadline first, or oldest registration with `sort=registered`), `next`, the cursor of the next page or null, and `total`, how many cases match (counted up to 10,000; `total_exact` is false beyond)")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -270,9 +272,13 @@ pub async fn list(
             q.limit.unwrap_or(50).clamp(1, 200),
         )
         .await?;
-    Ok(Json(
-        serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) }),
-    ))
+    let count = state.store.count_cases(&who.scope(), &filter).await?;
+    Ok(Json(serde_json::json!({
+        "items": page.items,
+        "next": page.next.map(|c| c.encode()),
+        "total": count.total,
+        "total_exact": count.exact,
+    })))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")),

@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Every route is registered through utoipa-axum, so
 //! `/api/openapi.json` documents each one by construction.
 
+pub mod account;
 pub mod actions;
 pub mod admin;
 pub mod cases;
@@ -62,6 +63,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
         .routes(routes!(routing::list, routing::save))
+        .routes(routes!(routing::retire))
+        .routes(routes!(account::change_password))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

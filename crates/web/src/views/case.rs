@@ -51,6 +51,8 @@ struct CasePage {
     can_manage: bool,
     leaders: Vec<Opt>,
     attendance: Option<crate::api::ownership::Attendance>,
+    /// The region as names: 浙江省 › 杭州市 › 西湖区.
+    region_name: String,
 }
 
 pub struct DeadlineRow {
@@ -107,7 +109,11 @@ pub async fn show(
         .map(|u| u.path.clone())
         .unwrap_or_default();
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let region_name = super::regions::Regions::load(state)
+        .await
+        .chain(&c.summary.region);
     let page = CasePage {
+        region_name,
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
         stage: life.stage.as_str().to_string(),

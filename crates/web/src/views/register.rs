@@ -57,6 +57,8 @@ struct RegisterPage {
     types: Vec<String>,
     categories: Vec<Opt>,
     units: Vec<Opt>,
+    regions: Vec<Opt>,
+    region_name: String,
 }
 
 async fn show(
@@ -67,6 +69,11 @@ async fn show(
     errors: FieldErrors,
     had_files: bool,
 ) -> Response {
+    let regions = super::regions::Regions::load(state).await;
+    let region_name = regions
+        .get(&f.region)
+        .map(|r| r.chain.clone())
+        .unwrap_or_default();
     let cats = match state.categories().await {
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(who), &e.into()),
@@ -95,7 +102,15 @@ async fn show(
             .map(|c| c.as_str().to_string())
             .collect(),
         categories: category_options(&t, &cats),
-        units: unit_options(&units),
+        units: unit_options(
+            &units
+                .iter()
+                .filter(|u| !u.retired)
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+        regions: regions.code_options(),
+        region_name,
         t,
     };
     (status, render(&page)).into_response()
