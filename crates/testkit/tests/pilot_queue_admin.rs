@@ -120,7 +120,7 @@ both_backends!(a_retired_rule_is_not_suggested, |kind| async move {
         .as_i64()
         .expect("id");
     let (_, c) = get(&app, &sup, &format!("/api/v1/cases/{id}")).await;
-    assert_eq!(c["suggested_unit"]["code"], "330106", "{c}");
+    assert_eq!(c["suggested_unit"]["unit_code"], "330106", "{c}");
 
     let (status, body) = post(
         &app,
@@ -142,7 +142,7 @@ both_backends!(a_retired_rule_is_not_suggested, |kind| async move {
     let (status, _) = post(&app, &sup, "/api/v1/routing-rules", &rule).await;
     assert_eq!(status, 204);
     let (_, c) = get(&app, &sup, &format!("/api/v1/cases/{id}")).await;
-    assert_eq!(c["suggested_unit"]["code"], "330106");
+    assert_eq!(c["suggested_unit"]["unit_code"], "330106");
     // A retired unit cannot be a rule's target.
     patch(
         &app,
