@@ -107,7 +107,7 @@ both_backends!(partial_case_numbers_match_the_sequence, |kind| async move {
         third.as_str(),
         &third.to_lowercase(),
     ] {
-        let p = page(&app, &clerk, &format!("?state=&case_no={}", input)).await;
+        let p = page(&app, &clerk, &format!("?state=&case_no={input}")).await;
         assert_eq!(case_nos(&p), vec![third.clone()], "{input} finds {third}");
         assert_eq!(p["total"], 1, "{input}");
     }
