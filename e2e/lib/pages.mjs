@@ -48,3 +48,31 @@ export function todayIn(timeZone = 'Asia/Shanghai', now = new Date()) {
     day: '2-digit',
   }).format(now);
 }
+
+/** The password the tests give `admin` in place of the one-time password. */
+export const ADMIN_PASSWORD = 'Admin-e2e-chosen-2026';
+
+/**
+ * The first login's forced password change, done once through the API: the one-time
+ * `admin` password must be changed before anything else works. Afterwards
+ * `server.adminPassword` is the new password, so a test logs in as admin as before.
+ */
+export async function changeAdminPassword(server) {
+  if (server.adminPasswordChanged) return server.adminPassword;
+  const login = await fetch(`${server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: server.adminPassword }),
+  });
+  if (!login.ok) throw new Error(`admin login: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const change = await fetch(`${server.url}/api/v1/me/password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ current_password: server.adminPassword, new_password: ADMIN_PASSWORD }),
+  });
+  if (change.status !== 204) throw new Error(`admin password change: ${change.status} ${await change.text()}`);
+  server.adminPassword = ADMIN_PASSWORD;
+  server.adminPasswordChanged = true;
+  return ADMIN_PASSWORD;
+}

@@ -25,6 +25,7 @@ import {
   login,
   text,
   todayIn,
+  changeAdminPassword,
 } from '../lib/pages.mjs';
 
 const PASSWORD = 'Test-password-1';
@@ -117,6 +118,8 @@ for (const backend of ['sqlite', 'postgres']) {
 
     before(async () => {
       server = await startServer(backend);
+      // The one-time admin password must be changed first (the forced first-login change).
+      await changeAdminPassword(server);
       browser = await launchBrowser();
     }, { timeout: STEP_TIMEOUT });
 

@@ -17,7 +17,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
-import { STEP_TIMEOUT, ACTION_TIMEOUT, NAV_TIMEOUT, clickAndWait, newPage, login, text, todayIn } from '../lib/pages.mjs';
+import { STEP_TIMEOUT, ACTION_TIMEOUT, NAV_TIMEOUT, clickAndWait, newPage, login, text, todayIn, changeAdminPassword } from '../lib/pages.mjs';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PASSWORD = 'Test-password-1';
@@ -65,6 +65,8 @@ for (const backend of ['sqlite', 'postgres']) {
 
     before(async () => {
       server = await startServer(backend);
+      // The one-time admin password must be changed first (the forced first-login change).
+      await changeAdminPassword(server);
       browser = await launchBrowser();
       citizen = await phone(browser);
     }, { timeout: STEP_TIMEOUT });

@@ -45,6 +45,13 @@ pub enum Permission {
 }
 
 impl Role {
+    /// Whether the role works through API tokens: admins (scripts that manage units and
+    /// users), auditors (exports of the audit log) and supervisors (reports and
+    /// routing from other systems). Other roles work in the pages and see no token menu.
+    pub fn uses_api_tokens(self) -> bool {
+        matches!(self, Role::Admin | Role::Auditor | Role::Supervisor)
+    }
+
     pub fn can(self, p: Permission) -> bool {
         use Permission::*;
         use Role::*;

@@ -3,6 +3,7 @@
 
 use crate::cases::{summary_from_row, SUMMARY_COLUMNS};
 use crate::{bounds_of, CaseSummary, Result, Scope, Store};
+use sqlx::Row;
 
 /// Filters for the queue. Every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -83,6 +84,19 @@ struct Sql {
     args: Vec<Arg>,
 }
 
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        query = match a {
+            Arg::I(i) => query.bind(i),
+            Arg::S(s) => query.bind(s),
+        };
+    }
+    query
+}
+
 impl Sql {
     fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
@@ -95,33 +109,79 @@ impl Sql {
     }
 }
 
+/// The queue's result count, bounded so that it costs the same on a million cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CaseCount {
+    /// The number of matching cases, or `COUNT_CAP` when there are more.
+    pub total: i64,
+    /// Whether `total` is the exact number (false: "more than `COUNT_CAP`").
+    pub exact: bool,
+}
+
+/// Counting stops here: past it the queue says "more than 10,000".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How a case-number box is matched: a whole number by equality; digits alone (or a
+/// text ending in the 6-digit sequence) by the sequence column `case_seq`, which has
+/// its own index; anything else as a prefix.
+fn case_no_clause(q: &mut Sql, input: &str) {
+    let input = input.trim().to_ascii_uppercase();
+    if domain::CaseNo::parse(&input).is_some() {
+        let p = q.arg(Arg::S(input));
+        q.and(&format!("c.case_no = {p}"));
+        return;
+    }
+    let tail = input.rsplit('-').next().unwrap_or("");
+    let digits_only = !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit());
+    let seq_tail = tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_digit());
+    if (digits_only && input.len() <= 7) || seq_tail {
+        let seq: i64 = tail.parse().unwrap_or(-1);
+        let p = q.arg(Arg::I(seq));
+        q.and(&format!("c.case_seq = {p}"));
+        if !digits_only {
+            // `2026-000053`: the sequence narrows by index, the rest must end the number.
+            let p = q.arg(Arg::S(format!("%{}", like_escape(&input))));
+            q.and(&format!("c.case_no LIKE {p} ESCAPE '\\'"));
+        }
+    } else {
+        let p = q.arg(Arg::S(format!("{}%", like_escape(&input))));
+        q.and(&format!("c.case_no LIKE {p} ESCAPE '\\'"));
+    }
+}
+
+/// Escapes `%`, `_` and the escape character itself, so that they match literally.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 impl Store {
-    /// One page of the queue, oldest registration first.
-    pub async fn list_cases(
+    /// The filters' WHERE clause within the caller's scope; `None` when the requested
+    /// unit lies outside it, so nothing can match.
+    async fn queue_where(
         &self,
         scope: &Scope,
         f: &CaseFilter,
-        after: Option<Cursor>,
-        limit: i64,
-    ) -> Result<Page> {
-        let limit = limit.clamp(1, 500);
+        select: &str,
+    ) -> Result<Option<Sql>> {
         // The narrower of the caller's scope and the requested unit; none if disjoint.
         let path = match &f.unit_path {
             Some(p) if scope.contains(p) => p.clone(),
             Some(p) if p.len() < scope.path().len() && scope.path().starts_with(p.as_str()) => {
                 scope.path().to_string()
             }
-            Some(_) => {
-                return Ok(Page {
-                    items: vec![],
-                    next: None,
-                })
-            }
+            Some(_) => return Ok(None),
             None => scope.path().to_string(),
         };
         let (lo, hi) = bounds_of(&path);
         let mut q = Sql {
-            text: format!("SELECT {SUMMARY_COLUMNS} FROM cases c JOIN units n ON n.id = c.unit_id WHERE 1 = 1"),
+            text: format!("{select} WHERE 1 = 1"),
             args: vec![],
         };
         if path != "/" {
@@ -132,12 +192,14 @@ impl Store {
             ("c.state", &f.state),
             ("c.channel", &f.channel),
             ("c.case_type", &f.case_type),
-            ("c.case_no", &f.case_no),
         ] {
             if let Some(v) = val.as_ref().filter(|v| !v.is_empty()) {
                 let p = q.arg(Arg::S(v.clone()));
                 q.and(&format!("{col} = {p}"));
             }
+        }
+        if let Some(no) = f.case_no.as_ref().filter(|v| !v.trim().is_empty()) {
+            case_no_clause(&mut q, no);
         }
         if let Some(cat) = f.category.as_ref().filter(|v| !v.is_empty()) {
             if self.has_subcategories(cat).await? {
@@ -165,6 +227,50 @@ impl Store {
             let a = q.arg(Arg::S(d.clone()));
             q.and(&format!("c.received_on <= {a}"));
         }
+        Ok(Some(q))
+    }
+
+    /// How many cases the filters match in the caller's scope, counted up to
+    /// [`COUNT_CAP`]: the same WHERE and the same indexes as the page itself.
+    pub async fn count_cases(&self, scope: &Scope, f: &CaseFilter) -> Result<CaseCount> {
+        let Some(mut q) = self
+            .queue_where(scope, f, "SELECT 1 AS one FROM cases c")
+            .await?
+        else {
+            return Ok(CaseCount {
+                total: 0,
+                exact: true,
+            });
+        };
+        let l = q.arg(Arg::I(COUNT_CAP + 1));
+        let text = format!("SELECT COUNT(*) AS n FROM ({} LIMIT {l}) m", q.text);
+        let rows = bind_all(sqlx::query(&text), q.args)
+            .fetch_one(&self.read)
+            .await?;
+        let n: i64 = rows.try_get("n")?;
+        Ok(CaseCount {
+            total: n.min(COUNT_CAP),
+            exact: n <= COUNT_CAP,
+        })
+    }
+
+    /// One page of the queue, in the filter's order.
+    pub async fn list_cases(
+        &self,
+        scope: &Scope,
+        f: &CaseFilter,
+        after: Option<Cursor>,
+        limit: i64,
+    ) -> Result<Page> {
+        let limit = limit.clamp(1, 500);
+        let select =
+            format!("SELECT {SUMMARY_COLUMNS} FROM cases c JOIN units n ON n.id = c.unit_id");
+        let Some(mut q) = self.queue_where(scope, f, &select).await? else {
+            return Ok(Page {
+                items: vec![],
+                next: None,
+            });
+        };
         match after {
             Some(Cursor::Registered(at, id)) => {
                 let (a, b) = (q.arg(Arg::I(at)), q.arg(Arg::I(id)));
@@ -183,14 +289,9 @@ impl Store {
         };
         q.text.push_str(&format!(" ORDER BY {order} LIMIT {l}"));
 
-        let mut query = sqlx::query(&q.text);
-        for a in q.args {
-            query = match a {
-                Arg::I(i) => query.bind(i),
-                Arg::S(s) => query.bind(s),
-            };
-        }
-        let rows = query.fetch_all(&self.read).await?;
+        let rows = bind_all(sqlx::query(&q.text), q.args)
+            .fetch_all(&self.read)
+            .await?;
         let mut items = rows
             .iter()
             .map(summary_from_row)

@@ -5,6 +5,7 @@
 //! query that reads or lists cases takes the caller's [`Scope`]; no caller can forget it.
 
 mod actions;
+mod admin_changes;
 mod audit;
 mod case_list;
 mod cases;
@@ -29,7 +30,8 @@ mod users;
 pub mod bulk;
 
 pub use actions::ActionRecord;
-pub use case_list::{CaseFilter, Cursor, Order, Page, NO_DUE};
+pub use admin_changes::{AuditNote, UserPage};
+pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;

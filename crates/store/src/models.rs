@@ -11,6 +11,8 @@ pub struct Unit {
     pub level: String,
     pub parent_id: Option<i64>,
     pub path: String,
+    /// A retired unit keeps its cases and history but takes no new cases or users.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub struct User {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub active: bool,
+    /// Set by the first start and by an admin's reset: the user must choose a new
+    /// password before doing anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]

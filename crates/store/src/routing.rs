@@ -10,6 +10,8 @@ pub struct RoutingRule {
     pub region_prefix: String,
     pub unit_code: String,
     pub unit_name: String,
+    /// A retired rule is kept but never suggested.
+    pub retired: bool,
 }
 
 impl Store {
@@ -37,7 +39,7 @@ impl Store {
 
     pub async fn routing_rules(&self) -> Result<Vec<RoutingRule>> {
         let rows = sqlx::query(
-            "SELECT r.category, r.region_prefix, u.code, u.name FROM routing_rules r JOIN units u ON u.id = r.unit_id
+            "SELECT r.category, r.region_prefix, u.code, u.name, r.retired FROM routing_rules r JOIN units u ON u.id = r.unit_id
              ORDER BY r.category, r.region_prefix",
         )
         .fetch_all(&self.read)
@@ -49,6 +51,7 @@ impl Store {
                     region_prefix: r.try_get("region_prefix")?,
                     unit_code: r.try_get("code")?,
                     unit_name: r.try_get("name")?,
+                    retired: r.try_get::<i64, _>("retired")? != 0,
                 })
             })
             .collect()
@@ -61,7 +64,9 @@ impl Store {
         let matches_cat = |c: &str| category == c || category.starts_with(&format!("{c}."));
         Ok(rules
             .into_iter()
-            .filter(|r| matches_cat(&r.category) && region.starts_with(&r.region_prefix))
+            .filter(|r| {
+                !r.retired && matches_cat(&r.category) && region.starts_with(&r.region_prefix)
+            })
             .max_by_key(|r| (r.category.len(), r.region_prefix.len())))
     }
 }

@@ -5,9 +5,9 @@ use crate::{now_ms, NewUnit, Result, Store, StoreError, Unit};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const UNIT_COLUMNS: &str = "id, code, name, name_en, level, parent_id, path";
+pub(crate) const UNIT_COLUMNS: &str = "id, code, name, name_en, level, parent_id, path, retired";
 
-fn unit_from_row(r: &AnyRow) -> Result<Unit> {
+pub(crate) fn unit_from_row(r: &AnyRow) -> Result<Unit> {
     Ok(Unit {
         id: r.try_get("id")?,
         code: r.try_get("code")?,
@@ -16,12 +16,22 @@ fn unit_from_row(r: &AnyRow) -> Result<Unit> {
         level: r.try_get("level")?,
         parent_id: r.try_get("parent_id")?,
         path: r.try_get("path")?,
+        retired: r.try_get::<i64, _>("retired")? != 0,
     })
 }
 
 impl Store {
     /// Creates a unit below `parent_id` (or a root). The code must be unique.
     pub async fn create_unit(&self, u: &NewUnit) -> Result<Unit> {
+        self.create_unit_noted(u, None).await
+    }
+
+    /// Creates a unit and, when given, writes its audit row in the same transaction.
+    pub(crate) async fn create_unit_noted(
+        &self,
+        u: &NewUnit,
+        note: Option<&crate::AuditNote<'_>>,
+    ) -> Result<Unit> {
         let parent_path = match u.parent_id {
             Some(pid) => Some(self.unit(pid).await?.path),
             None => None,
@@ -47,6 +57,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if let Some(note) = note {
+            crate::admin_changes::audit_in(&mut tx, note, crate::AuditSubject::UnitPath(&path))
+                .await?;
+        }
         tx.commit().await?;
         self.unit(id).await
     }

@@ -7,13 +7,14 @@ use sqlx::{AnyConnection, Row};
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id,
     n.code AS unit_code, n.name AS unit_name, n.path AS unit_path, u.password_hash,
-    u.failed_logins, u.locked_until, u.active";
+    u.failed_logins, u.locked_until, u.active, u.must_change_password";
 
 /// Users joined to their units.
 pub(crate) const USER_FROM: &str = "FROM users u JOIN units n ON n.id = u.unit_id";
 
 pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
     let active: i64 = r.try_get("active")?;
+    let must_change: i64 = r.try_get("must_change_password")?;
     Ok(User {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
@@ -27,6 +28,7 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
         active: active != 0,
+        must_change_password: must_change != 0,
     })
 }
 
@@ -253,7 +255,7 @@ impl Store {
 }
 
 /// A user, read inside a transaction.
-async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
+pub(crate) async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
     let row = sqlx::query(&format!(
         "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id = $1"
     ))
@@ -266,7 +268,7 @@ async fn user_in(conn: &mut AnyConnection, id: i64) -> Result<User> {
 
 /// Ends every live session and revokes every live API token of a user. Returns how
 /// many of each.
-async fn revoke_access(conn: &mut AnyConnection, user_id: i64) -> Result<(u64, u64)> {
+pub(crate) async fn revoke_access(conn: &mut AnyConnection, user_id: i64) -> Result<(u64, u64)> {
     let now = now_ms();
     let sessions =
         sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")

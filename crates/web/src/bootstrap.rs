@@ -61,7 +61,11 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
         })
         .await;
     match created {
-        Ok(_) => Ok(Some(password)),
+        Ok(admin) => {
+            // The one-time password is only a way in: it must be changed at first login.
+            store.set_must_change_password(admin.id, true).await?;
+            Ok(Some(password))
+        }
         Err(StoreError::Duplicate { .. }) => Ok(None),
         Err(e) => Err(e),
     }
@@ -76,5 +80,6 @@ fn root_placeholder() -> store::Unit {
         level: "province".into(),
         parent_id: None,
         path: "/".into(),
+        retired: false,
     }
 }

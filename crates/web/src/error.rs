@@ -50,6 +50,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("method_not_allowed")]
     MethodNotAllowed,
+    #[error("password_change_required")]
+    PasswordChangeRequired,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -74,7 +76,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::CsrfRefused => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::CsrfRefused | ApiError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Duplicate(_) => {
@@ -105,6 +109,7 @@ impl ApiError {
             ApiError::TooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -147,6 +152,9 @@ impl ApiError {
                 "Send JSON (application/json) or multipart/form-data.".into()
             }
             ApiError::MethodNotAllowed => "This route does not take that method.".into(),
+            ApiError::PasswordChangeRequired => {
+                "Change your password first: POST /api/v1/me/password.".into()
+            }
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }

@@ -26,6 +26,9 @@ pub async fn store_in(
     actor: &Actor,
     files: &[Upload],
 ) -> ApiResult<RegisterResult> {
+    if unit.retired {
+        return Err(ApiError::field("unit", "unit_retired"));
+    }
     let _writing = attachments::gate().read().await;
     let saved = attachments::save_all(
         &state.config.attachments_dir,

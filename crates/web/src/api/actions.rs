@@ -289,6 +289,7 @@ async fn apply(
                 unit: Some(code),
                 ..
             } => match state.store.unit_by_code(&code.to_ascii_uppercase()).await {
+                Ok(u) if u.retired => return Err(ApiError::field("unit", "unit_retired")),
                 Ok(u) if scope.contains(&u.path) => Some(u),
                 Ok(_) | Err(StoreError::NotFound) => {
                     return Err(ApiError::field("unit", "unknown_unit"))

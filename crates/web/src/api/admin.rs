@@ -16,7 +16,7 @@ pub const MAX_UNIT_NAME_CHARS: usize = 100;
 /// Longest display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 use serde::Deserialize;
-use store::{NewUnit, NewUser, StoreError, Unit, User};
+use store::{AuditNote, NewUnit, NewUser, StoreError, Unit, User};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UnitInput {
@@ -40,6 +40,10 @@ pub struct UnitNames {
     pub name: String,
     #[serde(default)]
     pub name_en: String,
+    /// `true` retires the unit (it keeps its cases but takes no new cases or users);
+    /// `false` brings it back; absent leaves it as it is.
+    #[serde(default)]
+    pub retired: Option<bool>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -70,6 +74,20 @@ pub struct UserUpdate {
 pub struct PasswordReset {
     #[schema(schema_with = super::schemas::password)]
     pub password: String,
+}
+
+/// What changed, for the audit row: `{"role":["clerk","handler"]}`.
+pub fn change_detail(changes: &[(&str, serde_json::Value, serde_json::Value)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(k, a, b)| (k.to_string(), serde_json::json!([a, b])))
+        .collect();
+    if map.is_empty() {
+        String::new()
+    } else {
+        serde_json::Value::Object(map).to_string()
+    }
 }
 
 /// A unit in the admin's subtree, by code; anything else is "not found".
@@ -136,17 +154,33 @@ pub async fn create_unit_checked(
         }
         Err(e) => return Err(e),
     };
+    if parent.as_ref().is_some_and(|p| p.retired) {
+        errors.insert("parent".into(), "unit_retired".into());
+    }
     match (code, level, parent, name, name_en) {
         (Some(code), Some(level), Some(parent), Some(name), Some(name_en)) if errors.is_empty() => {
+            let actor = who.actor();
+            let note = AuditNote {
+                actor: &actor,
+                action: "unit_created",
+                target: code.as_str().to_string(),
+                detail: change_detail(&[
+                    ("name", "".into(), name.as_str().into()),
+                    ("parent", "".into(), parent.code.clone().into()),
+                ]),
+            };
             let unit = state
                 .store
-                .create_unit(&NewUnit {
-                    code: code.as_str().to_string(),
-                    name: name.into_string(),
-                    name_en: name_en.into_string(),
-                    level: level.as_str().to_string(),
-                    parent_id: Some(parent.id),
-                })
+                .create_unit_audited(
+                    &NewUnit {
+                        code: code.as_str().to_string(),
+                        name: name.into_string(),
+                        name_en: name_en.into_string(),
+                        level: level.as_str().to_string(),
+                        parent_id: Some(parent.id),
+                    },
+                    &note,
+                )
                 .await
                 .map_err(|e| match e {
                     StoreError::Duplicate { .. } => ApiError::field("code", "duplicate_unit_code"),
@@ -202,6 +236,9 @@ pub async fn create_user_checked(
             Err(e) => return Err(e),
         },
     };
+    if unit.as_ref().is_some_and(|u| u.retired) {
+        errors.insert("unit".into(), "unit_retired".into());
+    }
     let (Some(username), Some(display), Some(role), Some(unit), true) =
         (username, display, role, unit, errors.is_empty())
     else {
@@ -211,19 +248,32 @@ pub async fn create_user_checked(
     let hash = password::hash_async(input.password.clone())
         .await
         .map_err(ApiError::Internal)?;
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action: "user_created",
+        target: username.clone(),
+        detail: change_detail(&[
+            ("role", "".into(), role.as_str().into()),
+            ("unit", "".into(), unit.code.clone().into()),
+        ]),
+    };
     state
         .store
-        .create_user(&NewUser {
-            username: username.clone(),
-            display_name: if display.is_empty() {
-                username.clone()
-            } else {
-                display.into_string()
+        .create_user_audited(
+            &NewUser {
+                username: username.clone(),
+                display_name: if display.is_empty() {
+                    username.clone()
+                } else {
+                    display.into_string()
+                },
+                role: role.as_str().to_string(),
+                unit_id: unit.id,
+                password_hash: hash,
             },
-            role: role.as_str().to_string(),
-            unit_id: unit.id,
-            password_hash: hash,
-        })
+            &note,
+        )
         .await
         .map_err(|e| match e {
             StoreError::Duplicate { .. } => ApiError::field("username", "duplicate_username"),
@@ -246,9 +296,15 @@ pub async fn update_user_checked(
             .as_str()
             .to_string(),
     };
-    let unit_id = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        None => user.unit_id,
-        Some(code) => unit_in_scope(state, who, code, "unit").await?.id,
+    let (unit_id, unit_code) = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        None => (user.unit_id, user.unit_code.clone()),
+        Some(code) => {
+            let unit = unit_in_scope(state, who, code, "unit").await?;
+            if unit.retired && unit.id != user.unit_id {
+                return Err(ApiError::field("unit", "unit_retired"));
+            }
+            (unit.id, unit.code)
+        }
     };
     let active = input.active.unwrap_or(user.active);
     if user.id == who.user.id && (!active || role != user.role) {
@@ -267,10 +323,26 @@ pub async fn update_user_checked(
         .filter(|d| !d.is_empty())
         .unwrap_or(&user.display_name);
     // A change of role or unit, or a deactivation, ends the user's sessions and tokens
-    // in the same transaction (see `Store::update_user`).
+    // in the same transaction (see `Store::update_user_audited`).
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action: if role != user.role {
+            "role_changed"
+        } else {
+            "user_updated"
+        },
+        target: user.username.clone(),
+        detail: change_detail(&[
+            ("role", user.role.clone().into(), role.clone().into()),
+            ("unit", user.unit_code.clone().into(), unit_code.into()),
+            ("active", user.active.into(), active.into()),
+            ("name", user.display_name.clone().into(), display.into()),
+        ]),
+    };
     Ok(state
         .store
-        .update_user(id, display, &role, unit_id, active, &who.actor())
+        .update_user_audited(id, display, &role, unit_id, active, &note)
         .await?)
 }
 
@@ -286,11 +358,18 @@ pub async fn reset_password_checked(
     let hash = password::hash_async(pw.to_string())
         .await
         .map_err(ApiError::Internal)?;
-    // The reset ends every session and token of the user and is audited, in one
-    // transaction.
+    // The owner must choose their own password at the next login; the reset ends every
+    // session and token of the user, in the same transaction as its audit row.
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action: "password_reset",
+        target: user.username.clone(),
+        detail: String::new(),
+    };
     state
         .store
-        .reset_password(user.id, &hash, &who.actor(), "")
+        .set_password_audited(user.id, &hash, true, &note)
         .await?;
     Ok(())
 }
@@ -334,20 +413,54 @@ pub async fn update_unit(
     ApiPath(code): ApiPath<String>,
     JsonBody(input): JsonBody<UnitNames>,
 ) -> ApiResult<Json<Unit>> {
+    Ok(Json(
+        update_unit_checked(&state, &who, &code, &input).await?,
+    ))
+}
+
+/// Renames a unit or retires it, with its audit row. Units are never deleted.
+pub async fn update_unit_checked(
+    state: &AppState,
+    who: &Principal,
+    code: &str,
+    input: &UnitNames,
+) -> ApiResult<Unit> {
     who.require(Permission::Administer)?;
-    let unit = unit_in_scope(&state, &who, &code, "code")
+    let unit = unit_in_scope(state, who, code, "code")
         .await
         .map_err(|_| ApiError::NotFound)?;
     let name = Line::required(&input.name, MAX_UNIT_NAME_CHARS)
         .map_err(|e| ApiError::field("name", e.code()))?;
     let name_en = Line::parse(&input.name_en, MAX_UNIT_NAME_CHARS)
         .map_err(|e| ApiError::field("name_en", e.code()))?;
-    Ok(Json(
-        state
-            .store
-            .update_unit_names(unit.id, name.as_str(), name_en.as_str())
-            .await?,
-    ))
+    let (name, name_en) = (name.as_str(), name_en.as_str());
+    let retired = input.retired.unwrap_or(unit.retired);
+    if retired && unit.id == who.user.unit_id {
+        return Err(ApiError::field("retired", "cannot_retire_own_unit"));
+    }
+    let action = match (unit.retired, retired) {
+        (false, true) => "unit_retired",
+        (true, false) => "unit_restored",
+        _ => "unit_updated",
+    };
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action,
+        target: unit.code.clone(),
+        detail: change_detail(&[
+            ("name", unit.name.clone().into(), name.into()),
+            (
+                "name_en",
+                unit.name_en.clone().into(),
+                name_en.into(),
+            ),
+        ]),
+    };
+    Ok(state
+        .store
+        .update_unit_audited(unit.id, name, name_en, retired, &note)
+        .await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, description = "Users in your subtree"),

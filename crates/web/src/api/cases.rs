@@ -206,6 +206,8 @@ pub struct ListQuery {
     /// Received on or before (YYYY-MM-DD).
     #[param(format = Date)]
     pub to: Option<String>,
+    /// A whole case number, or a part: digits alone (`000053`, `53`) match the
+    /// sequence; `2026-000053` the end; anything else the start. `%` and `_` are literal.
     pub case_no: Option<String>,
     /// `due` (soonest deadline first, the default) or `registered` (oldest first).
     #[param(pattern = "^(due|registered)?$")]
@@ -303,7 +305,7 @@ impl ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListQuery),
-    responses((status = 200, description = "`items` (soonest deadline first, or oldest registration with `sort=registered`) and `next`, the cursor of the next page or null")))]
+    responses((status = 200, description = "`items` (soonest deadline first, or oldest registration with `sort=registered`), `next`, the cursor of the next page or null, and `total`, how many cases match (counted up to 10,000; `total_exact` is false beyond)")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -315,9 +317,13 @@ pub async fn list(
         .store
         .list_cases(&who.scope(), &filter, q.cursor()?, limit)
         .await?;
-    Ok(Json(
-        serde_json::json!({ "items": page.items, "next": page.next.map(|c| c.encode()) }),
-    ))
+    let count = state.store.count_cases(&who.scope(), &filter).await?;
+    Ok(Json(serde_json::json!({
+        "items": page.items,
+        "next": page.next.map(|c| c.encode()),
+        "total": count.total,
+        "total_exact": count.exact,
+    })))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path, description = "Case id")),

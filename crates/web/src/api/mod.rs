@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Every route is registered through utoipa-axum, so
 //! `/api/openapi.json` documents each one by construction.
 
+pub mod account;
 pub mod actions;
 pub mod admin;
 pub mod cases;
@@ -71,6 +72,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(settings::get_portal, settings::put_portal))
         .routes(routes!(settings::list_templates))
         .routes(routes!(settings::put_template, settings::delete_template))
+        .routes(routes!(routing::retire))
+        .routes(routes!(account::change_password))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

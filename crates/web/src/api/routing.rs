@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use domain::Role;
 use serde::Deserialize;
-use store::{RoutingRule, StoreError};
+use store::{AuditNote, RoutingRule, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RuleInput {
@@ -46,14 +46,81 @@ pub async fn save_rule(
         .unit_by_code(&input.unit.trim().to_ascii_uppercase())
         .await
     {
+        Ok(u) if u.retired => return Err(ApiError::field("unit", "unit_retired")),
         Ok(u) if who.scope().contains(&u.path) => u,
         Ok(_) | Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
         Err(e) => return Err(e.into()),
     };
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action: "routing_rule_saved",
+        target: rule_target(category, prefix),
+        detail: crate::api::admin::change_detail(&[("unit", "".into(), unit.code.clone().into())]),
+    };
     Ok(state
         .store
-        .set_routing_rule(category, prefix, &unit)
+        .set_routing_rule_audited(category, prefix, &unit, &note)
         .await?)
+}
+
+/// A rule as the audit log names it: `labor.wages @ 3301` (`*` for everywhere).
+fn rule_target(category: &str, prefix: &str) -> String {
+    format!(
+        "{category} @ {}",
+        if prefix.is_empty() { "*" } else { prefix }
+    )
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RuleRetire {
+    pub category: String,
+    #[serde(default)]
+    pub region_prefix: String,
+    /// `true` (the default) retires the rule; `false` brings it back.
+    #[serde(default = "yes")]
+    pub retired: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Retires a rule (it is kept, but no longer suggested) or brings it back.
+pub async fn retire_rule(
+    state: &AppState,
+    who: &crate::auth::Principal,
+    input: &RuleRetire,
+) -> ApiResult<RoutingRule> {
+    if !matches!(who.role(), Some(Role::Admin | Role::Supervisor)) {
+        return Err(ApiError::Forbidden);
+    }
+    let (category, prefix) = (input.category.trim(), input.region_prefix.trim());
+    let actor = who.actor();
+    let note = AuditNote {
+        actor: &actor,
+        action: if input.retired {
+            "routing_rule_retired"
+        } else {
+            "routing_rule_restored"
+        },
+        target: rule_target(category, prefix),
+        detail: String::new(),
+    };
+    Ok(state
+        .store
+        .retire_routing_rule(category, prefix, input.retired, &note)
+        .await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/routing-rules/retire", tag = "admin", request_body = RuleRetire,
+    responses((status = 200, description = "The rule, retired or restored"), (status = 404, description = "No such rule", body = crate::error::ErrorBody)))]
+pub async fn retire(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    JsonBody(input): JsonBody<RuleRetire>,
+) -> ApiResult<Json<RoutingRule>> {
+    Ok(Json(retire_rule(&state, &who, &input).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/routing-rules", tag = "admin", responses((status = 200, description = "The routing table")))]

@@ -46,6 +46,9 @@ pub async fn create(
     ApiUser(who): ApiUser,
     JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    if !who.role().is_some_and(|r| r.uses_api_tokens()) {
+        return Err(ApiError::Forbidden);
+    }
     let (secret, token) = issue(&state, who.user.id, &body.name).await?;
     Ok((
         StatusCode::CREATED,

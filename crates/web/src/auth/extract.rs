@@ -96,6 +96,23 @@ async fn from_bearer(parts: &Parts, state: &AppState) -> Result<Option<Principal
     }))
 }
 
+/// Where a user who must change their password may still go: the change itself, who
+/// they are, and logging out.
+const PASSWORD_CHANGE_PATHS: &[&str] = &[
+    "/staff/account/password",
+    "/staff/logout",
+    "/api/v1/me/password",
+    "/api/v1/me",
+    "/api/v1/session",
+];
+
+/// The page where a user changes their own password.
+pub const PASSWORD_PAGE: &str = "/staff/account/password";
+
+fn must_change_first(p: &Principal, parts: &Parts) -> bool {
+    p.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path())
+}
+
 /// A user of the JSON API: a bearer token or a session cookie, else `401`.
 ///
 /// A call that changes state (any method but GET, HEAD and OPTIONS) on a session
@@ -147,14 +164,20 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(p) = from_bearer(parts, state).await? {
-            return Ok(ApiUser(p));
-        }
-        let p = from_session(parts, state)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        if !cookie_call_allowed(parts, p.csrf()) {
+        let (p, by_cookie) = match from_bearer(parts, state).await? {
+            Some(p) => (p, false),
+            None => (
+                from_session(parts, state)
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?,
+                true,
+            ),
+        };
+        if by_cookie && !cookie_call_allowed(parts, p.csrf()) {
             return Err(ApiError::CsrfRefused);
+        }
+        if must_change_first(&p, parts) {
+            return Err(ApiError::PasswordChangeRequired);
         }
         Ok(ApiUser(p))
     }
@@ -179,6 +202,9 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match from_session(parts, state).await {
+            Ok(Some(p)) if must_change_first(&p, parts) => {
+                Err(Redirect::to(PASSWORD_PAGE).into_response())
+            }
             Ok(Some(p)) => Ok(PageUser(p)),
             Ok(None) => {
                 let next = parts

@@ -1,6 +1,7 @@
 //! Admin pages: units and users. They call the same checked functions as the API.
 
-use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
+use super::admin_users::NewUserValues;
+use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
 use crate::api::admin::{
     create_unit_checked, create_user_checked, reset_password_checked, update_user_checked,
     UnitInput, UserInput, UserUpdate,
@@ -13,15 +14,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::{FieldErrors, Permission, Role, UnitLevel};
+use domain::{FieldErrors, Permission, UnitLevel};
 use serde::Deserialize;
-use store::User;
 
 pub struct UnitRow {
     pub code: String,
     pub name: String,
     pub level: String,
     pub depth: usize,
+    pub retired: bool,
 }
 
 #[derive(Template)]
@@ -32,20 +33,7 @@ struct UnitsPage {
     csrf: String,
     units: Vec<UnitRow>,
     levels: Vec<String>,
-    errors: FieldErrors,
-    notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "admin_users.html")]
-struct UsersPage {
-    t: Tr,
-    nav: Option<Nav>,
-    csrf: String,
-    users: Vec<User>,
-    units: Vec<Opt>,
-    roles: Vec<String>,
-    errors: FieldErrors,
+    error_list: Vec<String>,
     notice: Option<String>,
 }
 
@@ -87,13 +75,14 @@ async fn units_page(
                 code: u.code,
                 name: u.name,
                 level: u.level,
+                retired: u.retired,
             })
             .collect(),
         levels: UnitLevel::ALL
             .iter()
             .map(|l| l.as_str().to_string())
             .collect(),
-        errors,
+        error_list: super::admin_users::named_errors(&t, &errors),
         notice,
         t,
     };
@@ -151,52 +140,6 @@ pub async fn add_unit(
     }
 }
 
-async fn users_page(
-    state: &AppState,
-    t: Tr,
-    who: &Principal,
-    errors: FieldErrors,
-    notice: Option<String>,
-) -> Response {
-    if !who.can(Permission::Administer) {
-        return error_page(&t, Some(who), &ApiError::Forbidden);
-    }
-    let (users, units) = match (
-        state.store.users_under(&who.user.unit_path).await,
-        state.store.units_under(&who.user.unit_path).await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),
-    };
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = UsersPage {
-        nav: Nav::with_warnings(state, &t, who).await,
-        csrf: who.csrf().to_string(),
-        users,
-        units: unit_options(&units),
-        roles: Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),
-        errors,
-        notice,
-        t,
-    };
-    (status, render(&page)).into_response()
-}
-
-pub async fn users(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    PageUser(who): PageUser,
-    Query(q): Query<Done>,
-) -> Response {
-    let t = tr(&state, lang);
-    let notice = q.done.map(|_| t.t("saved"));
-    users_page(&state, t, &who, FieldErrors::new(), notice).await
-}
-
 #[derive(Deserialize)]
 pub struct UserForm {
     #[serde(default)]
@@ -215,10 +158,25 @@ pub struct UserForm {
     active: Option<String>,
 }
 
-async fn after(state: &AppState, t: Tr, who: &Principal, r: Result<(), ApiError>) -> Response {
+impl UserForm {
+    fn display_name_opt(&self) -> Option<String> {
+        Some(self.display_name.trim().to_string()).filter(|d| !d.is_empty())
+    }
+}
+
+/// After a change on a user's page: back to it, with the errors if any.
+async fn after(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    id: i64,
+    r: Result<(), ApiError>,
+) -> Response {
     match r {
-        Ok(()) => Redirect::to("/staff/admin/users?done=1").into_response(),
-        Err(ApiError::Validation(errors)) => users_page(state, t, who, errors, None).await,
+        Ok(()) => Redirect::to(&format!("/staff/admin/users/{id}?done=1")).into_response(),
+        Err(ApiError::Validation(errors)) => {
+            super::admin_users::show_user(state, t, who, id, errors, None).await
+        }
         Err(e) => error_page(&t, Some(who), &e),
     }
 }
@@ -240,8 +198,21 @@ pub async fn add_user(
         unit: f.unit,
         password: f.password,
     };
-    let r = create_user_checked(&state, &who, &input).await.map(|_| ());
-    after(&state, t, &who, r).await
+    match create_user_checked(&state, &who, &input).await {
+        Ok(u) => Redirect::to(&format!("/staff/admin/users/{}?done=1", u.id)).into_response(),
+        // Everything typed comes back but the password, with each problem named.
+        Err(ApiError::Validation(errors)) => {
+            let kept = NewUserValues {
+                username: input.username,
+                display_name: input.display_name,
+                role: input.role,
+                unit: input.unit.unwrap_or_default(),
+            };
+            let q = super::admin_users::ListQuery::default();
+            super::admin_users::users_page(&state, t, &who, &q, kept, errors).await
+        }
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
 }
 
 pub async fn update_user(
@@ -256,7 +227,7 @@ pub async fn update_user(
         return csrf_refused(&t, &who);
     }
     let input = UserUpdate {
-        display_name: None,
+        display_name: f.display_name_opt(),
         role: Some(f.role),
         unit: f.unit,
         active: Some(f.active.is_some()),
@@ -264,7 +235,7 @@ pub async fn update_user(
     let r = update_user_checked(&state, &who, id, &input)
         .await
         .map(|_| ());
-    after(&state, t, &who, r).await
+    after(&state, t, &who, id, r).await
 }
 
 pub async fn reset_password(
@@ -279,5 +250,5 @@ pub async fn reset_password(
         return csrf_refused(&t, &who);
     }
     let r = reset_password_checked(&state, &who, id, &f.password).await;
-    after(&state, t, &who, r).await
+    after(&state, t, &who, id, r).await
 }

@@ -10,10 +10,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::Permission;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub struct EntryRow {
     pub at: String,
     pub actor: String,
+    pub unit: String,
     pub action: String,
     pub target: String,
     pub ip: String,
@@ -74,17 +76,25 @@ pub async fn page(
             })
         })
         .flatten();
+    let names = actor_names(&state, &entries).await;
     let page = AuditPage {
         nav: Nav::with_warnings(&state, &t, &who).await,
         entries: entries
             .into_iter()
-            .map(|e| EntryRow {
-                at: local_time(&state, e.at),
-                actor: e.actor_name,
-                action: e.action,
-                target: e.target,
-                ip: e.ip,
-                detail: e.detail,
+            .map(|e| {
+                let (actor, unit) = e
+                    .actor_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_else(|| (e.actor_name.clone(), String::new()));
+                EntryRow {
+                    at: local_time(&state, e.at),
+                    actor,
+                    unit,
+                    detail: readable_detail(&t, &e.detail),
+                    action: e.action,
+                    target: e.target,
+                    ip: e.ip,
+                }
             })
             .collect(),
         actions: [
@@ -95,6 +105,17 @@ pub async fn page(
             "portal_settings_set",
             "notice_template_set",
             "notice_template_reset",
+            "password_changed",
+            "user_created",
+            "user_updated",
+            "role_changed",
+            "unit_created",
+            "unit_updated",
+            "unit_retired",
+            "unit_restored",
+            "routing_rule_saved",
+            "routing_rule_retired",
+            "routing_rule_restored",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -104,4 +125,67 @@ pub async fn page(
         t,
     };
     render(&page)
+}
+
+/// Who each actor is, by display name and unit: one read per distinct actor on the page.
+async fn actor_names(
+    state: &AppState,
+    entries: &[store::AuditEntry],
+) -> HashMap<i64, (String, String)> {
+    let mut names = HashMap::new();
+    for id in entries.iter().filter_map(|e| e.actor_id) {
+        if names.contains_key(&id) {
+            continue;
+        }
+        if let Ok(u) = state.store.user(id).await {
+            names.insert(
+                id,
+                (format!("{}（{}）", u.display_name, u.username), u.unit_name),
+            );
+        }
+    }
+    names
+}
+
+/// An admin change's detail (`{"role":["clerk","handler"]}`) as words: "角色：登记员 → 承办人".
+/// Other details are shown as written.
+pub fn readable_detail(t: &Tr, detail: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
+    else {
+        let key = detail.replace([' ', ';'], "-");
+        let known = t.code("pq-audit-detail", &key);
+        return if known == key {
+            detail.to_string()
+        } else {
+            known
+        };
+    };
+    let show = |field: &str, v: &serde_json::Value| -> String {
+        match (field, v) {
+            ("role", serde_json::Value::String(r)) if !r.is_empty() => t.code("role", r),
+            ("active", serde_json::Value::Bool(b)) => {
+                if *b {
+                    t.t("pq-active")
+                } else {
+                    t.t("pq-inactive")
+                }
+            }
+            (_, serde_json::Value::String(s)) if s.is_empty() => "—".into(),
+            (_, serde_json::Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        }
+    };
+    map.iter()
+        .map(|(field, change)| {
+            let label = t.code("pq-audit-field", field);
+            match change.as_array().map(Vec::as_slice) {
+                Some([from, to]) if show(field, from) == "—" => {
+                    format!("{label}：{}", show(field, to))
+                }
+                Some([from, to]) => format!("{label}：{} → {}", show(field, from), show(field, to)),
+                _ => format!("{label}：{change}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }

@@ -59,6 +59,8 @@ struct CasePage {
     can_manage: bool,
     leaders: Vec<Opt>,
     attendance: Option<crate::api::ownership::Attendance>,
+    /// The region as names: 浙江省 › 杭州市 › 西湖区.
+    region_name: String,
 }
 
 pub struct DeadlineRow {
@@ -222,7 +224,11 @@ async fn show_page(
         vec![]
     };
     let timeline = super::timeline::rows(state, &t, &events).await;
+    let region_name = super::regions::Regions::load(state)
+        .await
+        .chain(&c.summary.region);
     let page = CasePage {
+        region_name,
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
         route_preview,

@@ -1,8 +1,10 @@
 //! Staff pages under `/staff`, rendered on the server with askama. Every page works
 //! without JavaScript; every form carries the session's CSRF token.
 
+mod account;
 mod actions;
 mod admin;
+mod admin_users;
 mod audit;
 mod case;
 mod login;
@@ -10,6 +12,7 @@ mod notice_pages;
 mod notifications;
 mod ownership_pages;
 mod queue;
+pub mod regions;
 mod register;
 mod routing_pages;
 mod timeline;
@@ -55,9 +58,24 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route(
             "/staff/admin/users",
-            get(admin::users).post(admin::add_user),
+            get(admin_users::list).post(admin::add_user),
         )
-        .route("/staff/admin/users/{id}", post(admin::update_user))
+        .route(
+            "/staff/admin/users/{id}",
+            get(admin_users::user_page).post(admin::update_user),
+        )
+        .route(
+            "/staff/admin/units/{code}",
+            get(admin_users::unit_page).post(admin_users::update_unit),
+        )
+        .route(
+            "/staff/admin/routing/retire",
+            post(admin_users::retire_rule),
+        )
+        .route(
+            "/staff/account/password",
+            get(account::form).post(account::submit),
+        )
         .route(
             "/staff/admin/users/{id}/password",
             post(admin::reset_password),
@@ -104,6 +122,10 @@ pub struct Nav {
     pub calendar_warning: Option<String>,
     /// Unread notifications.
     pub unread: i64,
+    /// Whether the role works with API tokens (the menu shows them).
+    pub uses_tokens: bool,
+    /// Only the account and logout: the user must change their password first.
+    pub minimal: bool,
 }
 
 /// Years that deadlines opened today can reach but that have no published holiday
@@ -147,6 +169,8 @@ impl Nav {
             is_admin: p.can(Permission::Administer),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
+            uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
+            minimal: p.user.must_change_password,
         })
     }
 }

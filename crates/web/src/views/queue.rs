@@ -23,6 +23,9 @@ pub struct Row {
     pub excerpt: String,
     pub state: String,
     pub stage: String,
+    /// The region as names (浙江省 › 杭州市 › 西湖区) and as its code.
+    pub region_name: String,
+    pub region: String,
 }
 
 #[derive(Template)]
@@ -38,7 +41,38 @@ struct QueuePage {
     types: Vec<String>,
     categories: Vec<Opt>,
     units: Vec<Opt>,
+    regions: Vec<Opt>,
+    /// "共 123 件" or "超过 10,000 件".
+    count: String,
+    notice: Option<String>,
     error: Option<String>,
+}
+
+/// A number with thousands separators: 10,000.
+pub fn grouped(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The result count as the queue shows it.
+pub fn count_label(t: &Tr, c: store::CaseCount) -> String {
+    let n = grouped(c.total);
+    if c.exact {
+        t.t1("pq-count", "n", &n)
+    } else {
+        t.t1("pq-count-more", "n", &n)
+    }
 }
 
 fn query_string(q: &ListQuery, cursor: &str) -> String {
@@ -66,11 +100,17 @@ fn query_string(q: &ListQuery, cursor: &str) -> String {
     s.join("&")
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct QueueFlags {
+    password_changed: Option<String>,
+}
+
 pub async fn page(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
     Query(mut q): Query<ListQuery>,
+    Query(flags): Query<QueueFlags>,
 ) -> Response {
     let t = tr(&state, lang);
     // The queue opens on the open cases; "any" is an explicit empty choice.
@@ -87,14 +127,20 @@ pub async fn page(
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
     let mut error = None;
+    let mut count = None;
     let (rows, next) = match (q.filter(&state).await, q.cursor()) {
-        (Ok(filter), Ok(cursor)) => match state
-            .store
-            .list_cases(&who.scope(), &filter, cursor, 50)
-            .await
-        {
-            Ok(page) => (page.items, page.next),
-            Err(e) => return error_page(&t, Some(&who), &e.into()),
+        (Ok(filter), Ok(cursor)) => match (
+            state
+                .store
+                .list_cases(&who.scope(), &filter, cursor, 50)
+                .await,
+            state.store.count_cases(&who.scope(), &filter).await,
+        ) {
+            (Ok(page), Ok(n)) => {
+                count = Some(n);
+                (page.items, page.next)
+            }
+            (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(&who), &e.into()),
         },
         (Err(e), _) | (_, Err(e)) => {
             error = Some(match &e {
@@ -108,6 +154,7 @@ pub async fn page(
             (vec![], None)
         }
     };
+    let regions = super::regions::Regions::load(&state).await;
     let rows = rows
         .into_iter()
         .map(|c| Row {
@@ -128,6 +175,8 @@ pub async fn page(
             excerpt: c.excerpt,
             state: c.state,
             stage: c.stage,
+            region_name: regions.chain(&c.region),
+            region: c.region,
         })
         .collect();
     let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
@@ -149,6 +198,11 @@ pub async fn page(
             .collect(),
         categories: category_options(&t, &cats),
         units: unit_options(&units),
+        regions: regions.prefix_options(2),
+        count: count.map(|c| count_label(&t, c)).unwrap_or_default(),
+        notice: flags
+            .password_changed
+            .map(|_| t.t("pq-account-password-changed")),
         q,
         error,
         t,

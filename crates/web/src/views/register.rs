@@ -59,6 +59,8 @@ struct RegisterPage {
     types: Vec<String>,
     categories: Vec<Opt>,
     units: Vec<Opt>,
+    regions: Vec<Opt>,
+    region_name: String,
 }
 
 async fn show(
@@ -70,6 +72,11 @@ async fn show(
     bad_file: Option<String>,
     had_files: bool,
 ) -> Response {
+    let regions = super::regions::Regions::load(state).await;
+    let region_name = regions
+        .get(&f.region)
+        .map(|r| r.chain.clone())
+        .unwrap_or_default();
     let cats = match state.categories().await {
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(who), &e.into()),
@@ -99,7 +106,15 @@ async fn show(
             .map(|c| c.as_str().to_string())
             .collect(),
         categories: category_options(&t, &cats),
-        units: unit_options(&units),
+        units: unit_options(
+            &units
+                .iter()
+                .filter(|u| !u.retired)
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+        regions: regions.code_options(),
+        region_name,
         t,
     };
     (status, render(&page)).into_response()

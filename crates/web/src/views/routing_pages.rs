@@ -18,8 +18,11 @@ use std::collections::HashMap;
 
 pub struct RuleRow {
     pub category: String,
+    pub category_code: String,
     pub region_prefix: String,
+    pub region_name: String,
     pub unit: String,
+    pub retired: bool,
 }
 
 #[derive(Template)]
@@ -31,6 +34,7 @@ struct RoutingPage {
     rules: Vec<RuleRow>,
     categories: Vec<Opt>,
     units: Vec<Opt>,
+    regions: Vec<Opt>,
     error: Option<String>,
 }
 
@@ -48,6 +52,7 @@ async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -
             return error_page(&t, Some(who), &e.into())
         }
     };
+    let regions = super::regions::Regions::load(state).await;
     let page = RoutingPage {
         nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
@@ -55,12 +60,16 @@ async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -
             .into_iter()
             .map(|r| RuleRow {
                 category: category_label(&t, &cats, &r.category),
+                category_code: r.category,
+                region_name: regions.prefix_name(&r.region_prefix),
                 region_prefix: r.region_prefix,
                 unit: format!("{} ({})", r.unit_name, r.unit_code),
+                retired: r.retired,
             })
             .collect(),
         categories: category_options(&t, &cats),
-        units: unit_options(&units),
+        units: unit_options(&units.into_iter().filter(|u| !u.retired).collect::<Vec<_>>()),
+        regions: regions.prefix_options(3),
         error,
         t,
     };

@@ -88,6 +88,9 @@ pub async fn create(
     if !csrf_ok(&who, &f.csrf) {
         return csrf_refused(&t, &who);
     }
+    if !who.role().is_some_and(|r| r.uses_api_tokens()) {
+        return error_page(&t, Some(&who), &ApiError::Forbidden);
+    }
     match issue(&state, who.user.id, &f.name).await {
         Ok((secret, _)) => show(&state, t, &who, Some(secret), None).await,
         Err(ApiError::Validation(errors)) => {
