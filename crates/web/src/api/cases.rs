@@ -1,7 +1,6 @@
 //! Registration, the queue, case records, corrections and attachments.
 
 use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
-use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::attachments;

@@ -4,7 +4,6 @@
 
 use super::cases::multipart_error;
 use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
-use super::json::map_rejection;
 use super::JsonBody;
 use crate::app::AppState;
 use crate::error::ApiError;

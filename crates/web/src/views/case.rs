@@ -108,7 +108,7 @@ async fn route_preview(
         ("transfer", "route-preview-transfer"),
         ("legal_channel", "route-preview-legal"),
     ] {
-        let Ok(tpl) = state.store.notice_template(kind, lang).await else {
+        let Ok(tpl) = state.store.notice_template(&holder.path, kind, lang).await else {
             continue;
         };
         let (title, paragraphs) = crate::notices::render(&tpl, &v);
