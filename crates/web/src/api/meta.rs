@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Permission;
 use serde::Deserialize;
-use store::{AuditEntry, Category, User};
+use store::{AuditEntry, Category};
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "meta", responses((status = 200, description = "The logged-in user; on a session cookie, the `X-CSRF-Token` header carries the token that multipart and bodiless calls on that session must send back")))]
 pub async fn me(ApiUser(who): ApiUser) -> Response {
