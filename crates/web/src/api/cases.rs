@@ -185,6 +185,7 @@ pub async fn create(
 pub const MAX_PAGE: i64 = 200;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// A unit code: its subtree (within yours).
     pub unit: Option<String>,

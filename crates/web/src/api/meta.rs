@@ -34,6 +34,7 @@ pub async fn categories(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only this action (`login`, `login_failed`, `read_personal_data`, …).
     pub action: Option<String>,

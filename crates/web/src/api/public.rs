@@ -68,6 +68,7 @@ fn refused(r: Refusal) -> Response {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CodeQuery {
     /// The query code (查询码) from the receipt.
     #[param(schema_with = super::schemas::query_code)]
