@@ -26,8 +26,9 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
     let mut out = Vec::with_capacity(events.len());
     for e in events {
         let actor = match e.actor_id {
-            Some(id) => {
-                if !people.contains_key(&id) {
+            Some(id) => match people.get(&id) {
+                Some(name) => name.clone(),
+                None => {
                     let name = match state.store.user(id).await {
                         Ok(u) => t.targs(
                             "timeline-person",
@@ -35,10 +36,10 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
                         ),
                         Err(_) => e.actor_name.clone(),
                     };
-                    people.insert(id, name);
+                    people.insert(id, name.clone());
+                    name
                 }
-                people.get(&id).cloned().unwrap_or_default()
-            }
+            },
             // Steps taken outside a staff account: the portal, the petitioner, a job.
             None => t.code("actor", &e.actor_name.replace(' ', "_")),
         };
