@@ -127,8 +127,14 @@ for (const backend of ['sqlite', 'postgres']) {
         assert.equal(r.status(), 201, await r.text());
         cases.push(await r.json());
       }
-      r = await api.post(`/api/v1/cases/${cases[0].id}/actions/route`, { data: { mode: 'self' } });
+      r = await api.post('/api/v1/users', { data: { username: 'pq.sup', role: 'supervisor', unit: 'ROOT', password: PASSWORD } });
       assert.ok(r.ok(), await r.text());
+      const sup = await request.newContext({ baseURL: server.url });
+      r = await sup.post('/api/v1/session', { data: { username: 'pq.sup', password: PASSWORD } });
+      assert.ok(r.ok(), await r.text());
+      r = await sup.post(`/api/v1/cases/${cases[0].id}/actions/route`, { data: { mode: 'self' } });
+      assert.ok(r.ok(), await r.text());
+      await sup.dispose();
     });
 
     test('the queue: stage column, count, region names, partial case numbers, no wrapping', { timeout: STEP_TIMEOUT }, async () => {
@@ -183,15 +189,15 @@ for (const backend of ['sqlite', 'postgres']) {
       await page.setViewportSize(WIDE);
       let resp = await page.goto(`${server.url}/staff/admin/users`);
       assert.equal(resp.status(), 200);
-      assert.match(await text(page.locator('[data-testid=users-count]')), /共 1 名用户/);
+      assert.match(await text(page.locator('[data-testid=users-count]')), /共 2 名用户/);
 
       // A failed add keeps the input and names each field in Chinese.
       await page.fill('#username', 'bad name!');
       await page.fill('#display_name', '李四');
       await page.selectOption('#role', 'supervisor');
-      await page.selectOption('form[action="/staff/admin/users"] #unit', '330106');
-      await page.fill('form[action="/staff/admin/users"] #password', 'short');
-      resp = await clickAndWait(page, page.locator('form[action="/staff/admin/users"] button[type=submit]'));
+      await page.selectOption('form[method=post][action="/staff/admin/users"] #unit', '330106');
+      await page.fill('form[method=post][action="/staff/admin/users"] #password', 'short');
+      resp = await clickAndWait(page, page.locator('form[method=post][action="/staff/admin/users"] button[type=submit]'));
       assert.equal(resp.status(), 422);
       const errors = await text(page.locator('[data-testid=form-errors]'));
       assert.match(errors, /用户名：/);
@@ -200,12 +206,12 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(await page.inputValue('#username'), 'bad name!');
       assert.equal(await page.inputValue('#display_name'), '李四');
       assert.equal(await page.inputValue('#role'), 'supervisor');
-      assert.equal(await page.inputValue('form[action="/staff/admin/users"] #unit'), '330106');
+      assert.equal(await page.inputValue('form[method=post][action="/staff/admin/users"] #unit'), '330106');
       await shoot(page, `pilot-add-user-error-1366-${backend}.png`);
 
       await page.fill('#username', `pilot.sup.${backend}`);
-      await page.fill('form[action="/staff/admin/users"] #password', PASSWORD);
-      resp = await clickAndWait(page, page.locator('form[action="/staff/admin/users"] button[type=submit]'));
+      await page.fill('form[method=post][action="/staff/admin/users"] #password', PASSWORD);
+      resp = await clickAndWait(page, page.locator('form[method=post][action="/staff/admin/users"] button[type=submit]'));
       assert.equal(resp.status(), 200);
       assert.match(new URL(page.url()).pathname, /^\/staff\/admin\/users\/\d+$/);
       assert.match(await text(page.locator('main h1')), /李四/);

@@ -367,9 +367,9 @@ for (const backend of ['sqlite', 'postgres']) {
         await a.fill('#username', username);
         await a.fill('#display_name', '王五');
         await a.selectOption('#role', 'clerk');
-        await a.selectOption('form[action="/staff/admin/users"] #unit', '330106');
-        await a.fill('form[action="/staff/admin/users"] #password', password);
-        resp = await clickAndWait(a, a.locator('form[action="/staff/admin/users"] button[type=submit]'));
+        await a.selectOption('form[method=post][action="/staff/admin/users"] #unit', '330106');
+        await a.fill('form[method=post][action="/staff/admin/users"] #password', password);
+        resp = await clickAndWait(a, a.locator('form[method=post][action="/staff/admin/users"] button[type=submit]'));
         assert.equal(resp.status(), 200, `creating the user answered ${resp.status()}`);
         assert.equal(await a.locator('p.error').count(), 0, 'no error');
         // A new user's own page follows (the list is paged; each user has a page).
