@@ -28,12 +28,12 @@ mod users;
 pub mod bulk;
 
 pub use actions::ActionRecord;
+pub use audit::AuditSubject;
 pub use case_list::{CaseFilter, Cursor, Order, Page, NO_DUE};
 pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;
 pub use models::*;
-pub use audit::AuditSubject;
 pub use notice_templates::{notice_kinds, NoticeTemplate, TemplateSource, UnitTemplate};
 pub use notifications::{DueCase, Notification};
 pub use ownership::AttendanceRow;
@@ -88,7 +88,12 @@ impl Scope {
 
     /// Whether this is the subtree of a root unit (a path of one unit), or everything.
     pub fn is_root(&self) -> bool {
-        self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).count() <= 1
+        self.path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .count()
+            <= 1
     }
 
     /// The ids of the units from the root down to this one, in that order.

@@ -106,8 +106,8 @@ async fn issuing_units(
     for e in events {
         let current = holder.clone().unwrap_or_default();
         out.push(current);
-        let moved = e.kind == "route"
-            && matches!(e.payload["mode"].as_str(), Some("transfer" | "assign"));
+        let moved =
+            e.kind == "route" && matches!(e.payload["mode"].as_str(), Some("transfer" | "assign"));
         if moved {
             if let Some(p) = path_of(state, &mut paths, &s(&e.payload["unit"])).await? {
                 holder = Some(p);

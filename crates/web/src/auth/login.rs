@@ -56,7 +56,13 @@ pub async fn authenticate(
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         state
             .store
-            .audit_about(&actor, "login_failed", &user.username, "account locked", about)
+            .audit_about(
+                &actor,
+                "login_failed",
+                &user.username,
+                "account locked",
+                about,
+            )
             .await?;
         return Err(LoginError::Locked { until });
     }
