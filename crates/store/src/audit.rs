@@ -26,7 +26,8 @@ pub enum AuditSubject<'a> {
 }
 
 /// The unit path of the acting user, `'/'` (root only) when nobody known acted.
-const ACTOR_PATH: &str = "COALESCE((SELECT un.path FROM users u JOIN units un ON un.id = u.unit_id \
+const ACTOR_PATH: &str =
+    "COALESCE((SELECT un.path FROM users u JOIN units un ON un.id = u.unit_id \
      WHERE u.id = $2), '/')";
 
 /// Writes one entry inside the caller's transaction, so that a change and its audit row

@@ -33,11 +33,11 @@ pub use actions::ActionRecord;
 pub use admin_changes::{AuditNote, UserPage};
 pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
+pub use audit::AuditSubject;
 pub use connect::Backend;
 pub use error::StoreError;
 pub use feed::{FeedItem, FeedPage, FeedPosition};
 pub use models::*;
-pub use audit::AuditSubject;
 pub use notice_templates::{notice_kinds, NoticeTemplate, TemplateSource, UnitTemplate};
 pub use notifications::{DueCase, Notification};
 pub use ownership::AttendanceRow;
@@ -92,7 +92,12 @@ impl Scope {
 
     /// Whether this is the subtree of a root unit (a path of one unit), or everything.
     pub fn is_root(&self) -> bool {
-        self.path.trim_matches('/').split('/').filter(|s| !s.is_empty()).count() <= 1
+        self.path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .count()
+            <= 1
     }
 
     /// The ids of the units from the root down to this one, in that order.

@@ -146,14 +146,24 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let target = format!("{}:{kind}:{lang}", unit.code);
         if t.body.trim().is_empty() {
-            sqlx::query("DELETE FROM notice_templates WHERE unit_id = $1 AND kind = $2 AND lang = $3")
-                .bind(unit.id)
-                .bind(kind)
-                .bind(lang)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM notice_templates WHERE unit_id = $1 AND kind = $2 AND lang = $3",
+            )
+            .bind(unit.id)
+            .bind(kind)
+            .bind(lang)
+            .execute(&mut *tx)
+            .await?;
             let subject = AuditSubject::UnitPath(&unit.path);
-            audit_in(&mut tx, actor, "notice_template_reset", &target, "", subject).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "notice_template_reset",
+                &target,
+                "",
+                subject,
+            )
+            .await?;
         } else {
             sqlx::query(
                 "INSERT INTO notice_templates (unit_id, kind, lang, title, body, updated_at, updated_by)
@@ -173,7 +183,15 @@ impl Store {
             .await?;
             let detail: String = t.title.chars().take(100).collect();
             let subject = AuditSubject::UnitPath(&unit.path);
-            audit_in(&mut tx, actor, "notice_template_set", &target, &detail, subject).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "notice_template_set",
+                &target,
+                &detail,
+                subject,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())

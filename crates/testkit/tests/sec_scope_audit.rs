@@ -37,9 +37,12 @@ both_backends!(the_audit_log_is_scoped_like_cases, |kind| async move {
         return;
     };
     let root = app.admin().await;
-    app.unit(&root, "330106", "西湖区信访局", "county", "ROOT").await;
-    app.unit(&root, "330102", "上城区信访局", "county", "ROOT").await;
-    app.unit(&root, "330106001", "北山街道", "township", "330106").await;
+    app.unit(&root, "330106", "西湖区信访局", "county", "ROOT")
+        .await;
+    app.unit(&root, "330102", "上城区信访局", "county", "ROOT")
+        .await;
+    app.unit(&root, "330106001", "北山街道", "township", "330106")
+        .await;
     let root_auditor = app.user(&root, "root_auditor", "auditor", "ROOT").await;
     let xh_auditor = app.user(&root, "xh_auditor", "auditor", "330106").await;
     let xh_admin = app.user(&root, "xh_admin", "admin", "330106").await;
@@ -51,12 +54,7 @@ both_backends!(the_audit_log_is_scoped_like_cases, |kind| async move {
     failed_login(&app, "sc_clerk").await;
     let sc_case = register(&app, &sc_clerk, &sample_case()).await;
     let sc_no = sc_case["case_no"].as_str().expect("case_no").to_string();
-    let (status, _) = get(
-        &app,
-        &sc_clerk,
-        &format!("/api/v1/cases/{}", sc_case["id"]),
-    )
-    .await;
+    let (status, _) = get(&app, &sc_clerk, &format!("/api/v1/cases/{}", sc_case["id"])).await;
     assert_eq!(status, 200);
     // A failed login with a name nobody has.
     failed_login(&app, "ghost_of_330102").await;
@@ -64,28 +62,32 @@ both_backends!(the_audit_log_is_scoped_like_cases, |kind| async move {
     failed_login(&app, "xh_clerk").await;
     let xh_case = register(&app, &xh_clerk, &sample_case()).await;
     let xh_no = xh_case["case_no"].as_str().expect("case_no").to_string();
-    let (status, _) = get(
-        &app,
-        &xh_clerk,
-        &format!("/api/v1/cases/{}", xh_case["id"]),
-    )
-    .await;
+    let (status, _) = get(&app, &xh_clerk, &format!("/api/v1/cases/{}", xh_case["id"])).await;
     assert_eq!(status, 200);
 
     for (who, c) in [("county auditor", &xh_auditor), ("county admin", &xh_admin)] {
         let seen = entries(&app, c).await;
-        assert!(!mentions(&seen, "sc_clerk"), "{who} sees another county's logins");
-        assert!(!mentions(&seen, &sc_no), "{who} sees another county's reads");
+        assert!(
+            !mentions(&seen, "sc_clerk"),
+            "{who} sees another county's logins"
+        );
+        assert!(
+            !mentions(&seen, &sc_no),
+            "{who} sees another county's reads"
+        );
         assert!(
             !mentions(&seen, "ghost_of_330102"),
             "{who} sees failed usernames"
         );
         assert!(
-            !seen.iter().any(|e| e["action"] == "login" && e["target"] == "admin"),
+            !seen
+                .iter()
+                .any(|e| e["action"] == "login" && e["target"] == "admin"),
             "{who} sees the root's logins"
         );
         assert!(
-            seen.iter().any(|e| e["action"] == "login_failed" && e["target"] == "xh_clerk"),
+            seen.iter()
+                .any(|e| e["action"] == "login_failed" && e["target"] == "xh_clerk"),
             "{who} sees its own county's failed logins"
         );
         assert!(
@@ -115,12 +117,24 @@ both_backends!(the_audit_log_is_scoped_like_cases, |kind| async move {
 
     // The root auditor sees everything.
     let all = entries(&app, &root_auditor).await;
-    for what in ["sc_clerk", "ghost_of_330102", "xh_clerk", &sc_no, &xh_no, "admin"] {
+    for what in [
+        "sc_clerk",
+        "ghost_of_330102",
+        "xh_clerk",
+        &sc_no,
+        &xh_no,
+        "admin",
+    ] {
         assert!(mentions(&all, what), "the root auditor misses {what}");
     }
     // Paging keeps the scope: the county's second page holds no other county's entry.
     let (_, first) = get(&app, &xh_auditor, "/api/v1/audit?limit=2").await;
     let last = first.as_array().and_then(|a| a.last()).expect("entries")["id"].clone();
-    let (_, rest) = get(&app, &xh_auditor, &format!("/api/v1/audit?limit=1000&before={last}")).await;
+    let (_, rest) = get(
+        &app,
+        &xh_auditor,
+        &format!("/api/v1/audit?limit=1000&before={last}"),
+    )
+    .await;
     assert!(!mentions(rest.as_array().expect("entries"), "sc_clerk"));
 });

@@ -67,8 +67,12 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
         .await;
     let xh_admin = app.user(&root_admin, "xh_admin", "admin", "330106").await;
     let sc_admin = app.user(&root_admin, "sc_admin", "admin", "330102").await;
-    let xh_sup = app.user(&root_admin, "xh_sup", "supervisor", "330106").await;
-    let sc_sup = app.user(&root_admin, "sc_sup", "supervisor", "330102").await;
+    let xh_sup = app
+        .user(&root_admin, "xh_sup", "supervisor", "330106")
+        .await;
+    let sc_sup = app
+        .user(&root_admin, "sc_sup", "supervisor", "330102")
+        .await;
 
     // A county admin cannot change the portal's contact block: not by the API …
     let fake = json!({ "office_name": "假冒信访办", "phone": "0571-66666666" });
@@ -99,7 +103,9 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
         .contains("只有根单位的管理员可以修改"));
     let (_, home) = page(&app.client(), &app, "/").await;
     assert!(!home.contains("0571-66666666") && !home.contains("假冒信访办"));
-    assert!(audit(&app, &root_admin, "portal_settings_set").await.is_empty());
+    assert!(audit(&app, &root_admin, "portal_settings_set")
+        .await
+        .is_empty());
 
     // The root admin can, by the API and by the page; each change is audited.
     let real = json!({ "office_name": "杭州市信访局", "phone": "0571-12345" });
@@ -129,7 +135,13 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
         .as_str()
         .is_some_and(|d| d.contains("phone=0571-88888888")));
     // An unknown key is a field error, and nothing is changed.
-    let got = put(&app, &root_admin, "/api/v1/portal-settings", &json!({ "fax": "1" })).await;
+    let got = put(
+        &app,
+        &root_admin,
+        "/api/v1/portal-settings",
+        &json!({ "fax": "1" }),
+    )
+    .await;
     assert_error(&got, 422, "validation_failed");
     assert_eq!(field(&got.1, "fax"), "unknown_setting");
 
@@ -155,7 +167,13 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
         let mut other = tpl.clone();
         other["unit"] = json!(unit);
         assert_error(
-            &put(&app, &xh_admin, "/api/v1/notice-templates/acceptance/zh", &other).await,
+            &put(
+                &app,
+                &xh_admin,
+                "/api/v1/notice-templates/acceptance/zh",
+                &other,
+            )
+            .await,
             403,
             "forbidden",
         );
@@ -175,16 +193,20 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
     // The root's template is the parent's: it reaches the sibling county, while the
     // county's own still wins in its subtree.
     let root_tpl = json!({ "title": "受理告知书", "body": "{petitioner}：经审查，本机关决定受理（市级模板）。" });
-    let (status, _) = put(&app, &root_admin, "/api/v1/notice-templates/acceptance/zh", &root_tpl).await;
+    let (status, _) = put(
+        &app,
+        &root_admin,
+        "/api/v1/notice-templates/acceptance/zh",
+        &root_tpl,
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(accepted_notice(&app, &sc_sup).await.contains("市级模板"));
     let own = accepted_notice(&app, &xh_sup).await;
     assert!(own.contains(FAKE_ACCOUNT) && !own.contains("市级模板"));
     // Removing the county's edit brings the parent's back.
-    let (status, back) = send(
-        xh_admin.delete(app.url("/api/v1/notice-templates/acceptance/zh")),
-    )
-    .await;
+    let (status, back) =
+        send(xh_admin.delete(app.url("/api/v1/notice-templates/acceptance/zh"))).await;
     assert_eq!(status, 200, "{back}");
     assert_eq!(back["source"]["code"], "ROOT");
     assert!(accepted_notice(&app, &xh_sup).await.contains("市级模板"));
@@ -192,9 +214,16 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
     // Every template change is audited, and the county's entries stay in its scope.
     let root_view = audit(&app, &root_admin, "notice_template_set").await;
     assert_eq!(root_view.len(), 2, "{root_view:?}");
-    assert_eq!(audit(&app, &root_admin, "notice_template_reset").await.len(), 1);
+    assert_eq!(
+        audit(&app, &root_admin, "notice_template_reset")
+            .await
+            .len(),
+        1
+    );
     let county_view = audit(&app, &xh_admin, "notice_template_set").await;
-    assert!(county_view.iter().any(|e| e["target"] == "330106:acceptance:zh"));
+    assert!(county_view
+        .iter()
+        .any(|e| e["target"] == "330106:acceptance:zh"));
     let sibling_view = audit(&app, &sc_admin, "notice_template_set").await;
     assert!(
         sibling_view.iter().all(|e| e["actor_name"] != "xh_admin"),

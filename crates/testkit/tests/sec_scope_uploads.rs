@@ -85,7 +85,12 @@ both_backends!(files_must_be_what_their_names_say, |kind| async move {
             .percent_encode_noop()
             .text("petition", petition.to_string())
             .part("attachments", file(PDF, name));
-        let got = send(public.post(app.url("/api/v1/public/petitions")).multipart(form)).await;
+        let got = send(
+            public
+                .post(app.url("/api/v1/public/petitions"))
+                .multipart(form),
+        )
+        .await;
         assert_error(&got, 422, "validation_failed");
         assert_eq!(field(&got.1, "attachments"), "file_type_mismatch", "{name}");
     }
@@ -100,12 +105,20 @@ both_backends!(files_must_be_what_their_names_say, |kind| async move {
         .text("region", "330106")
         .text("content", "工地夜间施工噪音扰民，持续两个月。")
         .part("attachments", file(PDF, "证据.bat"));
-    let res = public.post(app.url("/submit")).multipart(form).send().await.expect("submit");
+    let res = public
+        .post(app.url("/submit"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("submit");
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.expect("page");
     assert!(page.contains("data-testid=\"attachments-error\""), "{page}");
     assert!(page.contains("证据.bat") && page.contains("文件扩展名与文件内容不符"));
-    assert!(page.contains("工地夜间施工噪音扰民，持续两个月。"), "the content is kept");
+    assert!(
+        page.contains("工地夜间施工噪音扰民，持续两个月。"),
+        "the content is kept"
+    );
 
     // The staff form: the same.
     let html = text(&admin, &app, "/staff/cases/new").await;
@@ -161,7 +174,9 @@ both_backends!(files_must_be_what_their_names_say, |kind| async move {
     assert_eq!(res.bytes().await.expect("bytes").as_ref(), PDF);
 
     // A PNG is shown as an image, on the staff page's link too.
-    let more = Form::new().percent_encode_noop().part("attachments", file(PNG, "照片.png"));
+    let more = Form::new()
+        .percent_encode_noop()
+        .part("attachments", file(PNG, "照片.png"));
     let (status, updated) = send(
         admin
             .post(app.url(&format!("/api/v1/cases/{id}/attachments")))

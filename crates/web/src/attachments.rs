@@ -165,7 +165,11 @@ fn unsafe_char(c: char) -> bool {
 /// A file name safe to show and to send back in a header.
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !unsafe_char(*c)).take(120).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !unsafe_char(*c))
+        .take(120)
+        .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() {
         "attachment".into()
@@ -304,25 +308,43 @@ mod tests {
         assert_eq!(detect(b"hello", Some("txt")), Some(&TXT));
         assert_eq!(detect(b"<html>", Some("html")), None);
         assert_eq!(detect(b"PK\x03\x04rest", Some("zip")), None);
-        assert_eq!(detect(b"PK\x03\x04rest", Some("docx")), None, "no word/ part");
-        assert_eq!(detect(b"PK\x03\x04..word/document.xml", Some("docx")), Some(&DOCX));
+        assert_eq!(
+            detect(b"PK\x03\x04rest", Some("docx")),
+            None,
+            "no word/ part"
+        );
+        assert_eq!(
+            detect(b"PK\x03\x04..word/document.xml", Some("docx")),
+            Some(&DOCX)
+        );
         assert_eq!(detect(PNG_BYTES, None), Some(&PNG));
     }
 
     #[test]
     fn the_extension_must_name_the_detected_type() {
         for bad in ["证据.bat", "证据.hta", "证据.html", "证据.pdf.exe", "x.txt"] {
-            assert_eq!(
-                check(bad, b"%PDF-1.7"),
-                Err("file_type_mismatch"),
-                "{bad}"
-            );
+            assert_eq!(check(bad, b"%PDF-1.7"), Err("file_type_mismatch"), "{bad}");
         }
-        assert_eq!(check("证据.bat", b"@echo off"), Err("file_type_not_allowed"));
-        assert_eq!(check("证据.PDF", b"%PDF-1.7"), Ok((&PDF, "证据.pdf".into())));
-        assert_eq!(check("照片.jpeg", b"\xFF\xD8\xFF\xE0"), Ok((&JPEG, "照片.jpg".into())));
-        assert_eq!(check("扫描件", b"%PDF-1.7"), Ok((&PDF, "扫描件.pdf".into())));
-        assert_eq!(check(".pdf", b"%PDF-1.7"), Ok((&PDF, "attachment.pdf".into())));
+        assert_eq!(
+            check("证据.bat", b"@echo off"),
+            Err("file_type_not_allowed")
+        );
+        assert_eq!(
+            check("证据.PDF", b"%PDF-1.7"),
+            Ok((&PDF, "证据.pdf".into()))
+        );
+        assert_eq!(
+            check("照片.jpeg", b"\xFF\xD8\xFF\xE0"),
+            Ok((&JPEG, "照片.jpg".into()))
+        );
+        assert_eq!(
+            check("扫描件", b"%PDF-1.7"),
+            Ok((&PDF, "扫描件.pdf".into()))
+        );
+        assert_eq!(
+            check(".pdf", b"%PDF-1.7"),
+            Ok((&PDF, "attachment.pdf".into()))
+        );
         assert_eq!(check("a.pdf", b""), Err("empty_file"));
     }
 

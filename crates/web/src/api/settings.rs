@@ -28,9 +28,8 @@ fn clean_text(s: &str, multi_line: bool) -> bool {
 
 /// Whether the caller's unit is the root of the tree.
 pub fn is_root_admin(who: &Principal) -> bool {
-    who.role().is_some_and(|r| {
-        may_change_settings(r, who.scope().is_root(), SettingScope::Installation)
-    })
+    who.role()
+        .is_some_and(|r| may_change_settings(r, who.scope().is_root(), SettingScope::Installation))
 }
 
 /// Changes the portal's contact block: root admins only (`403` for anyone else).
@@ -59,7 +58,10 @@ pub async fn set_portal_checked(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(state.store.set_portal_settings(&clean, &who.actor()).await?)
+    Ok(state
+        .store
+        .set_portal_settings(&clean, &who.actor())
+        .await?)
 }
 
 /// The unit whose templates the admin means: its own unit, or a unit by code that must be
@@ -72,6 +74,9 @@ pub async fn template_unit(
     let role = who.role().ok_or(ApiError::Forbidden)?;
     let unit = match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => state.store.unit(who.user.unit_id).await?,
+        Some(code) if code.chars().any(char::is_control) => {
+            return Err(ApiError::field("unit", "unknown_unit"))
+        }
         Some(code) => match state.store.unit_by_code(code).await {
             Ok(u) => u,
             Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
@@ -204,7 +209,8 @@ pub async fn put_template(
         title: input.title,
         body: input.body,
     };
-    let unit = set_template_checked(&state, &who, input.unit.as_deref(), &kind, &lang, &tpl).await?;
+    let unit =
+        set_template_checked(&state, &who, input.unit.as_deref(), &kind, &lang, &tpl).await?;
     let (template, source) = state
         .store
         .notice_template_from(&unit.path, &kind, &lang)
@@ -243,4 +249,27 @@ pub async fn delete_template(
         template,
         source,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{I18n, Lang};
+
+    #[test]
+    fn every_message_of_this_area_exists_in_both_languages() {
+        let i18n = I18n::load().expect("messages load");
+        let zh = include_str!("../../i18n/sec-scope.zh-CN.ftl");
+        let en = include_str!("../../i18n/sec-scope.en.ftl");
+        for source in [zh, en] {
+            for key in source
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim()))
+            {
+                for lang in [Lang::Zh, Lang::En] {
+                    assert!(i18n.has(lang, key), "{} lacks {key}", lang.code());
+                }
+            }
+        }
+    }
 }

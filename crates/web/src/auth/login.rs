@@ -102,7 +102,13 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
     if user.locked_until.is_some_and(|u| u > now) {
         state
             .store
-            .audit_about(&actor, "login_failed", &user.username, "account locked", about)
+            .audit_about(
+                &actor,
+                "login_failed",
+                &user.username,
+                "account locked",
+                about,
+            )
             .await?;
         return Err(LoginError::Invalid);
     }

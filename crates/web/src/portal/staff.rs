@@ -3,11 +3,11 @@
 //! visits (下访) with the cases they took up, and (admins) the office's published contact
 //! details. Supervisors and leaders publish and answer; everyone in scope reads.
 
+use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
 use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
-use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
 use crate::views::{csrf_ok, csrf_refused, error_page, local_time, refusal_page, render, tr, Nav};
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -4,8 +4,8 @@ use super::{
     csrf_ok, csrf_refused, error_page, refusal_page, render, status_page, tr, unit_options,
     urlencode, Nav, Opt,
 };
-use crate::api::settings::{set_template_checked, template_unit};
 use crate::api::cases::read_case_audited;
+use crate::api::settings::{set_template_checked, template_unit};
 use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
