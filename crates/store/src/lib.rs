@@ -31,9 +31,9 @@ pub mod bulk;
 
 pub use actions::ActionRecord;
 pub use admin_changes::{AuditNote, UserPage};
+pub use audit::AuditSubject;
 pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
-pub use audit::AuditSubject;
 pub use connect::Backend;
 pub use error::StoreError;
 pub use feed::{FeedItem, FeedPage, FeedPosition};
