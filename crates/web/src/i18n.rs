@@ -11,10 +11,12 @@ use std::sync::Arc;
 const ZH: &[&str] = &[
     include_str!("../i18n/zh-CN.ftl"),
     include_str!("../i18n/portal.zh-CN.ftl"),
+    include_str!("../i18n/pilot-flow.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
     include_str!("../i18n/portal.en.ftl"),
+    include_str!("../i18n/pilot-flow.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

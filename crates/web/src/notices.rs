@@ -21,7 +21,17 @@ pub struct Notice {
 /// The notice an event calls for, if any.
 pub fn kind_of(e: &CaseEvent) -> Option<&'static str> {
     let p = &e.payload;
+    // A draft awaiting sign-off is not issued: no notice until a leader approves it.
+    if p["draft"] == true {
+        return None;
+    }
     match e.kind.as_str() {
+        "approve" => match p["issues"]["action"].as_str() {
+            Some("reply") => Some("decision"),
+            Some("review_decision") => Some("review_opinion"),
+            Some("rereview_decision") => Some("rereview_opinion"),
+            _ => None,
+        },
         "route" if p["mode"] == "legal_channel" => Some("legal_channel"),
         "route" => Some("transfer"),
         "accept" => Some("acceptance"),
@@ -87,6 +97,12 @@ pub async fn notices_for(
     for e in events {
         let Some(kind) = kind_of(e) else { continue };
         let p = &e.payload;
+        // What a signed-off reply or opinion says is in the approval's `issues`.
+        let said = if e.kind == "approve" {
+            &p["issues"]
+        } else {
+            p
+        };
         let mut v: HashMap<&str, String> = HashMap::new();
         v.insert("office", c.summary.unit_name.clone());
         v.insert("case_no", c.summary.case_no.clone());
@@ -97,7 +113,7 @@ pub async fn notices_for(
         v.insert("date", s(&p["on"]));
         v.insert("due", s(&p["due"]));
         for k in ["reason", "refer_to", "channel", "days", "text", "basis"] {
-            v.insert(k, s(&p[k]));
+            v.insert(k, s(&said[k]));
         }
         v.insert("concluded_case", s(&p["case_no"]));
         let unit_code = s(&p["unit"]);
@@ -106,7 +122,7 @@ pub async fn notices_for(
             Err(_) => unit_code,
         };
         v.insert("unit", unit);
-        let outcome = s(&p["outcome"]);
+        let outcome = s(&said["outcome"]);
         let prefix = if kind == "decision" {
             "outcome"
         } else {

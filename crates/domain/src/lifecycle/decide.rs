@@ -28,19 +28,25 @@ pub struct Event {
     pub fallback: bool,
     #[serde(default)]
     pub objection_due: Option<NaiveDate>,
+    /// The reply or opinion was drafted and awaits a leader's sign-off: nothing is
+    /// issued yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> bool {
     use Stage::*;
     let s = life.stage;
     let within_due = life.due().is_none_or(|d| today <= d);
+    // While a draft awaits sign-off nothing else is drafted over it.
+    let awaiting = life.awaiting_sign_off().is_some();
     match action {
         Action::Route | Action::LinkConcluded => s == Routing,
         Action::Object => s == Acceptance && life.objection_due.is_none_or(|d| today <= d),
         Action::Accept | Action::Decline => s == Acceptance,
         Action::Note => matches!(s, Handling | Review | Rereview),
         Action::Extend => s == Handling && life.extended_days == 0,
-        Action::Reply => s == Handling,
+        Action::Reply => s == Handling && !awaiting,
         Action::Deliver => matches!(s, ReplyDelivery | ReviewDelivery | RereviewDelivery),
         Action::Rate => {
             life.delivered
@@ -57,9 +63,10 @@ pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> boo
                 )
         }
         Action::RequestReview => s == ReviewWindow && within_due,
-        Action::ReviewDecision => s == Review,
+        Action::ReviewDecision => s == Review && !awaiting,
         Action::RequestRereview => s == RereviewWindow && within_due,
-        Action::RereviewDecision => s == Rereview,
+        Action::RereviewDecision => s == Rereview && !awaiting,
+        Action::Approve | Action::Return => awaiting,
         Action::Close => matches!(
             s,
             ReviewWindow | RereviewWindow | Concluded | Directed | Declined
@@ -147,7 +154,8 @@ fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError
             }
         }
         Command::LinkConcluded { case_no } => required("case_no", case_no),
-        Command::Accept | Command::Rate { .. } => Ok(()),
+        Command::Return { comments } => required("comments", comments),
+        Command::Accept | Command::Rate { .. } | Command::Approve { .. } => Ok(()),
     }
 }
 
@@ -170,6 +178,39 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
         due: None,
         fallback: false,
         objection_due: None,
+        draft: false,
+    };
+    // Where the rule set requires sign-off, a reply or opinion is first a draft: the
+    // stage and its deadline stay as they are until a leader approves it.
+    let stays = |ev: &mut Event| {
+        ev.due = life.current().and_then(|c| c.due);
+        ev.fallback = life.current().is_some_and(|c| c.fallback);
+    };
+    if action.needs_sign_off() && r.sign_off {
+        ev.draft = true;
+        stays(&mut ev);
+        return Ok(ev);
+    }
+    let issued;
+    let cmd = match cmd {
+        Command::Approve { .. } => {
+            let Some(draft) = life.awaiting_sign_off() else {
+                return Err(LifecycleError::IllegalTransition {
+                    action,
+                    stage: life.stage,
+                });
+            };
+            ev.command = Command::Approve {
+                issues: Some(Box::new(draft.clone())),
+            };
+            issued = draft.clone();
+            &issued
+        }
+        Command::Return { .. } => {
+            stays(&mut ev);
+            return Ok(ev);
+        }
+        other => other,
     };
     let set = |ev: &mut Event, stage: Stage, d: Option<Due>| {
         ev.stage = stage;
@@ -228,6 +269,8 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
         Command::Close { .. } => set(&mut ev, Stage::Closed, None),
         Command::Void { .. } => set(&mut ev, Stage::Voided, None),
         Command::LinkConcluded { .. } => set(&mut ev, Stage::Declined, None),
+        // Resolved above: an approval decides as the draft it issues.
+        Command::Approve { .. } | Command::Return { .. } => {}
     }
     Ok(ev)
 }

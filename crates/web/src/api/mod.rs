@@ -1,9 +1,11 @@
 //! The JSON API, version 1. Every route is registered through utoipa-axum, so
 //! `/api/openapi.json` documents each one by construction.
 
+mod action_people;
 pub mod actions;
 pub mod admin;
 pub mod cases;
+pub mod intake;
 mod json;
 mod meta;
 pub mod notices;
@@ -62,6 +64,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(actions::take_action))
         .routes(routes!(notices::list))
         .routes(routes!(routing::list, routing::save))
+        .routes(routes!(intake::list, intake::save))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

@@ -176,8 +176,17 @@ fn s(v: &Value, k: &str) -> Option<String> {
 async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice> {
     let mut out = vec![];
     for e in events {
-        let p = &e.payload;
-        let on = s(p, "on")
+        // A draft awaiting sign-off is not issued; a leader's approval issues it.
+        if e.payload["draft"] == true {
+            continue;
+        }
+        let (kind, p) = if e.kind == "approve" {
+            let issued = &e.payload["issues"];
+            (s(issued, "action").unwrap_or_default(), issued)
+        } else {
+            (e.kind.clone(), &e.payload)
+        };
+        let on = s(&e.payload, "on")
             .or_else(|| s(p, "received_on"))
             .unwrap_or_else(|| {
                 crate::views::local_time(state, e.at)
@@ -186,11 +195,11 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
                     .collect()
             });
         let mut n = Notice {
-            kind: e.kind.clone(),
+            kind: kind.clone(),
             on,
             ..Notice::default()
         };
-        match e.kind.as_str() {
+        match kind.as_str() {
             "registered" | "accept" | "request_review" | "request_rereview" | "close" | "void" => {}
             "route" => match s(p, "mode").as_deref() {
                 Some("legal_channel") => {

@@ -51,6 +51,8 @@ struct CasePage {
     can_manage: bool,
     leaders: Vec<Opt>,
     attendance: Option<crate::api::ownership::Attendance>,
+    holder: Option<super::case_holder::Holder>,
+    draft: Option<super::case_holder::DraftBox>,
 }
 
 pub struct DeadlineRow {
@@ -107,7 +109,11 @@ pub async fn show(
         .map(|u| u.path.clone())
         .unwrap_or_default();
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let holder = super::case_holder::holder(state, &t, &c, &life, &events).await;
+    let draft = super::case_holder::draft_box(&t, &life);
     let page = CasePage {
+        holder,
+        draft,
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
         stage: life.stage.as_str().to_string(),
@@ -176,7 +182,12 @@ pub async fn show(
             .map(|e| EventRow {
                 seq: e.seq,
                 at: local_time(state, e.at),
-                kind: e.kind,
+                // A drafted reply or opinion is shown as a draft, not as issued.
+                kind: if e.payload["draft"] == true {
+                    format!("{}_draft", e.kind)
+                } else {
+                    e.kind
+                },
                 actor: e.actor_name,
             })
             .collect(),
@@ -213,6 +224,8 @@ struct ReceiptPage {
     petitioner_names: String,
     next_step: String,
     today: String,
+    /// Where and how to track the case.
+    tracking: String,
 }
 
 pub async fn receipt(
@@ -220,6 +233,7 @@ pub async fn receipt(
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let t = tr(&state, lang);
     let c = match read_case_audited(&state, &who, id, "receipt").await {
@@ -243,6 +257,14 @@ pub async fn receipt(
             ],
         ),
         today: state.config.today().to_string(),
+        tracking: crate::portal::how_to_track::how_to_track(
+            &state,
+            &t,
+            &headers,
+            &c.summary.case_no,
+            &c.query_code,
+        )
+        .await,
         c,
         t,
     };

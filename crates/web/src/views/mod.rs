@@ -12,6 +12,8 @@ mod ownership_pages;
 mod queue;
 mod register;
 mod routing_pages;
+mod intake_pages;
+mod case_holder;
 mod tokens;
 
 use crate::app::AppState;
@@ -69,6 +71,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/cases/{id}/notices/{seq}", get(notice_pages::print))
         .route("/staff/admin/notices", get(notice_pages::templates))
         .route("/staff/cases/{id}/owner", post(ownership_pages::set_owner))
+        .route(
+            "/staff/admin/intake",
+            get(intake_pages::page).post(intake_pages::save),
+        )
         .route(
             "/staff/admin/routing",
             get(routing_pages::page).post(routing_pages::save),
@@ -131,6 +137,20 @@ impl Nav {
         if p.can(Permission::Administer) && !missing.is_empty() {
             let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
             nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
+        }
+        // Online petitions land in the root unit until an intake office is set.
+        if p.can(Permission::Administer)
+            && state
+                .store
+                .intake_offices()
+                .await
+                .is_ok_and(|o| o.is_empty())
+        {
+            let w = t.t("intake-unset");
+            nav.calendar_warning = Some(match nav.calendar_warning.take() {
+                Some(c) => format!("{c} {w}"),
+                None => w,
+            });
         }
         Some(nav)
     }
