@@ -8,7 +8,7 @@ use common::*;
 use reqwest::Client;
 use serde_json::{json, Value};
 use testkit::http::*;
-use testkit::{both_backends, case_with, sample_case, TestApp};
+use testkit::{both_backends, sample_case, TestApp};
 
 async fn notifications(app: &TestApp, c: &Client) -> Vec<Value> {
     let (status, v) = get(app, c, "/api/v1/notifications").await;
