@@ -41,12 +41,8 @@ both_backends!(
             .await;
         app.unit(&admin, "330106", "西湖区信访局", "county", "330100")
             .await;
-        let prov_sup = app
-            .user(&admin, "prov_sup", "supervisor", "330000")
-            .await;
-        let city_sup = app
-            .user(&admin, "hz_sup", "supervisor", "330100")
-            .await;
+        let prov_sup = app.user(&admin, "prov_sup", "supervisor", "330000").await;
+        let city_sup = app.user(&admin, "hz_sup", "supervisor", "330100").await;
         let prov_admin = app.user(&admin, "prov_admin", "admin", "330000").await;
 
         // Nothing set yet: the root unit keeps them, and admins are told so.
@@ -66,13 +62,29 @@ both_backends!(
         // Only the root unit's admin sets it; bad input names the field.
         let set = |prefix: &str, unit: &str| json!({"region_prefix": prefix, "unit": unit});
         assert_error(
-            &post(&app, &prov_admin, "/api/v1/intake-offices", &set("", "330000")).await,
+            &post(
+                &app,
+                &prov_admin,
+                "/api/v1/intake-offices",
+                &set("", "330000"),
+            )
+            .await,
             403,
             "forbidden",
         );
         let (status, v) = post(&app, &admin, "/api/v1/intake-offices", &set("", "NOPE")).await;
-        assert_eq!((status.as_u16(), field(&v, "unit")), (422, "unknown_unit"), "{v}");
-        let (status, v) = post(&app, &admin, "/api/v1/intake-offices", &set("33x", "330000")).await;
+        assert_eq!(
+            (status.as_u16(), field(&v, "unit")),
+            (422, "unknown_unit"),
+            "{v}"
+        );
+        let (status, v) = post(
+            &app,
+            &admin,
+            "/api/v1/intake-offices",
+            &set("33x", "330000"),
+        )
+        .await;
         assert_eq!(
             (status.as_u16(), field(&v, "region_prefix")),
             (422, "invalid_region"),
@@ -105,7 +117,13 @@ both_backends!(
 
         // A region's own intake office: petitions from Hangzhou go to the city bureau,
         // others still to the province.
-        let (status, _) = post(&app, &admin, "/api/v1/intake-offices", &set("3301", "330100")).await;
+        let (status, _) = post(
+            &app,
+            &admin,
+            "/api/v1/intake-offices",
+            &set("3301", "330100"),
+        )
+        .await;
         assert_eq!(status, 204);
         let hz = submit(&app, "330106").await;
         assert!(hz.starts_with("330100-"), "{hz}");

@@ -39,7 +39,14 @@ both_backends!(
             .as_i64()
             .expect("id");
         assert!(notifications(&app, &p.handler).await.is_empty());
-        ok(&app, &p.sup, id, "route", json!({"mode":"transfer","unit":"330106"})).await;
+        ok(
+            &app,
+            &p.sup,
+            id,
+            "route",
+            json!({"mode":"transfer","unit":"330106"}),
+        )
+        .await;
 
         for c in [&p.handler, &p.leader] {
             let n = notifications(&app, c).await;
@@ -48,7 +55,10 @@ both_backends!(
             assert_eq!(n[0]["case_id"], id);
             assert_eq!(n[0]["detail"], "信访工作机构", "from the unit that sent it");
         }
-        assert!(notifications(&app, &p.clerk).await.is_empty(), "clerks are not told");
+        assert!(
+            notifications(&app, &p.clerk).await.is_empty(),
+            "clerks are not told"
+        );
         assert!(notifications(&app, &other_handler).await.is_empty());
         let page = html(&app, &p.handler, "/staff/notifications").await;
         assert!(page.contains("新转入本单位的信访事项") && page.contains("由信访工作机构转来"));
@@ -107,7 +117,14 @@ both_backends!(
             "{page}"
         );
         assert!(page.contains("<dd data-testid=\"holder-waiting\">答复（信访处理意见书）</dd>"));
-        ok(&app, &p.handler, id, "reply", json!({"outcome":"explain","text":"说明","basis":"依据"})).await;
+        ok(
+            &app,
+            &p.handler,
+            id,
+            "reply",
+            json!({"outcome":"explain","text":"说明","basis":"依据"}),
+        )
+        .await;
         let page = html(&app, &p.leader, &format!("/staff/cases/{id}")).await;
         assert!(page.contains("<dd data-testid=\"holder-waiting\">领导签发</dd>"));
         assert!(page.contains("data-testid=\"sign-off-draft\""));
@@ -132,7 +149,10 @@ both_backends!(
         for want in [track_url.as_str(), case_no.as_str(), code.as_str()] {
             assert!(receipt.contains(want), "the receipt names {want}");
         }
-        assert!(!receipt.contains("如有疑问，请拨打"), "no phone until one is published");
+        assert!(
+            !receipt.contains("如有疑问，请拨打"),
+            "no phone until one is published"
+        );
 
         // The home page: staff are told the contact block is not published; the public
         // reads a neutral text.

@@ -56,7 +56,14 @@ async fn in_handling(app: &TestApp, p: &People) -> (i64, String, String) {
     let (case_no, code) = submit(app).await;
     let (_, page) = get(app, &p.sup, &format!("/api/v1/cases?case_no={case_no}")).await;
     let id = page["items"][0]["id"].as_i64().expect("id");
-    ok(app, &p.sup, id, "route", json!({"mode":"transfer","unit":"330106"})).await;
+    ok(
+        app,
+        &p.sup,
+        id,
+        "route",
+        json!({"mode":"transfer","unit":"330106"}),
+    )
+    .await;
     ok(app, &p.handler, id, "accept", json!({})).await;
     (id, case_no, code)
 }
@@ -93,21 +100,48 @@ both_backends!(
 
         // Who may sign off: a leader in scope, never the handler, the clerk or a
         // leader elsewhere.
-        assert_error(&act(&app, &p.handler, id, "approve", json!({})).await, 403, "forbidden");
-        assert_error(&act(&app, &p.clerk, id, "approve", json!({})).await, 403, "forbidden");
-        assert_error(&act(&app, &p.handler, id, "reply", reply()).await, 409, "illegal_transition");
+        assert_error(
+            &act(&app, &p.handler, id, "approve", json!({})).await,
+            403,
+            "forbidden",
+        );
+        assert_error(
+            &act(&app, &p.clerk, id, "approve", json!({})).await,
+            403,
+            "forbidden",
+        );
+        assert_error(
+            &act(&app, &p.handler, id, "reply", reply()).await,
+            409,
+            "illegal_transition",
+        );
 
         // Sent back with comments: the drafter is told, and redrafts.
         let (status, v) = act(&app, &p.leader, id, "return", json!({"comments":"  "})).await;
-        assert_eq!((status.as_u16(), field(&v, "comments")), (422, "required"), "{v}");
-        let v = ok(&app, &p.leader, id, "return", json!({"comments":"请写明支付期限"})).await;
+        assert_eq!(
+            (status.as_u16(), field(&v, "comments")),
+            (422, "required"),
+            "{v}"
+        );
+        let v = ok(
+            &app,
+            &p.leader,
+            id,
+            "return",
+            json!({"comments":"请写明支付期限"}),
+        )
+        .await;
         assert_eq!(v["stage"], "handling");
         assert_eq!(v["draft"]["returned"], "请写明支付期限");
         assert_eq!(v["waiting_for"], "reply");
         assert!(kinds_of(&app, &p.handler)
             .await
             .contains(&"draft_returned".to_string()));
-        assert_error(&act(&app, &p.leader, id, "approve", json!({})).await, 409, "illegal_transition");
+        assert_error(
+            &act(&app, &p.leader, id, "approve", json!({})).await,
+            409,
+            "illegal_transition",
+        );
         let html = p
             .handler
             .get(app.url(&format!("/staff/cases/{id}")))
@@ -117,7 +151,10 @@ both_backends!(
             .text()
             .await
             .expect("html");
-        assert!(html.contains("请写明支付期限"), "the case page shows the comments");
+        assert!(
+            html.contains("请写明支付期限"),
+            "the case page shows the comments"
+        );
 
         ok(&app, &p.handler, id, "reply", reply()).await;
         let v = ok(&app, &p.leader, id, "approve", json!({})).await;
@@ -141,7 +178,11 @@ both_backends!(
             .iter()
             .filter_map(|n| n["kind"].as_str())
             .collect();
-        assert_eq!(kinds.iter().filter(|k| **k == "decision").count(), 1, "{kinds:?}");
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "decision").count(),
+            1,
+            "{kinds:?}"
+        );
         assert!(notices.to_string().contains(REPLY));
         let (_, events) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/events")).await;
         let kinds: Vec<&str> = events
@@ -169,7 +210,11 @@ both_backends!(
         let other_leader = app.user(&admin, "sc_leader", "leader", "330102").await;
         let (id, _, _) = in_handling(&app, &p).await;
         ok(&app, &p.handler, id, "reply", reply()).await;
-        assert_error(&act(&app, &other_leader, id, "approve", json!({})).await, 404, "not_found");
+        assert_error(
+            &act(&app, &other_leader, id, "approve", json!({})).await,
+            404,
+            "not_found",
+        );
         // A leader above the unit may.
         let v = ok(&app, &p.root_leader, id, "approve", json!({})).await;
         assert_eq!(v["stage"], "reply_delivery");
@@ -191,7 +236,11 @@ both_backends!(
         let v = ok(&app, &p.handler, id, "reply", reply()).await;
         assert_eq!(v["stage"], "reply_delivery");
         assert!(v["draft"].is_null());
-        assert_error(&act(&app, &p.leader, id, "approve", json!({})).await, 409, "illegal_transition");
+        assert_error(
+            &act(&app, &p.leader, id, "approve", json!({})).await,
+            409,
+            "illegal_transition",
+        );
         assert!(tracked_text(&app, &case_no, &code)
             .await
             .to_string()

@@ -98,11 +98,7 @@ pub async fn notices_for(
         let Some(kind) = kind_of(e) else { continue };
         let p = &e.payload;
         // What a signed-off reply or opinion says is in the approval's `issues`.
-        let said = if e.kind == "approve" {
-            &p["issues"]
-        } else {
-            p
-        };
+        let said = if e.kind == "approve" { &p["issues"] } else { p };
         let mut v: HashMap<&str, String> = HashMap::new();
         v.insert("office", c.summary.unit_name.clone());
         v.insert("case_no", c.summary.case_no.clone());

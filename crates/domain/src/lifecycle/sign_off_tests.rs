@@ -22,7 +22,10 @@ fn a_reply_is_a_draft_until_a_leader_approves_it() {
     assert_eq!(c.life.waiting_for(), Some(Action::Approve));
     let allowed = c.life.allowed_actions(d("2026-03-10"));
     assert!(allowed.contains(&Action::Approve) && allowed.contains(&Action::Return));
-    assert!(!allowed.contains(&Action::Reply), "no second draft over a waiting one");
+    assert!(
+        !allowed.contains(&Action::Reply),
+        "no second draft over a waiting one"
+    );
 
     let ev = c.raw("2026-03-12", Command::Approve { issues: None });
     assert_eq!(ev.stage, Stage::ReplyDelivery);
@@ -110,8 +113,15 @@ fn review_opinions_are_signed_off_too() {
 fn a_voided_case_has_nothing_to_sign_off() {
     let mut c = handling();
     c.raw("2026-03-10", reply());
-    c.raw("2026-03-10", Command::Void { reason: "误登".into() });
-    assert!(c.try_on("2026-03-11", Command::Approve { issues: None }).is_err());
+    c.raw(
+        "2026-03-10",
+        Command::Void {
+            reason: "误登".into(),
+        },
+    );
+    assert!(c
+        .try_on("2026-03-11", Command::Approve { issues: None })
+        .is_err());
 }
 
 #[test]
@@ -121,7 +131,9 @@ fn without_sign_off_a_reply_is_issued_at_once() {
     let ev = c.raw("2026-03-10", reply());
     assert!(!ev.draft);
     assert_eq!(c.life.stage, Stage::ReplyDelivery);
-    assert!(c.try_on("2026-03-10", Command::Approve { issues: None }).is_err());
+    assert!(c
+        .try_on("2026-03-10", Command::Approve { issues: None })
+        .is_err());
 }
 
 #[test]

@@ -49,11 +49,7 @@ pub async fn recipients(
             ..
         } => {
             if let Some(u) = move_to {
-                for id in state
-                    .store
-                    .unit_staff(u.id, &["handler", "leader"])
-                    .await?
-                {
+                for id in state.store.unit_staff(u.id, &["handler", "leader"]).await? {
                     out.push((id, ROUTED_IN, record.summary.unit_name.clone()));
                 }
             }

@@ -34,11 +34,7 @@ pub async fn is_root_admin(state: &AppState, who: &Principal) -> ApiResult<bool>
 }
 
 /// Sets an intake office, audited in the same transaction.
-pub async fn save_intake(
-    state: &AppState,
-    who: &Principal,
-    input: &IntakeInput,
-) -> ApiResult<()> {
+pub async fn save_intake(state: &AppState, who: &Principal, input: &IntakeInput) -> ApiResult<()> {
     if !is_root_admin(state, who).await? {
         return Err(ApiError::Forbidden);
     }

@@ -126,7 +126,10 @@ pub fn forms(
         .filter(|a| {
             above
                 || !matches!(a, Action::Approve | Action::Return)
-                || matches!(life.awaiting_sign_off(), Some(domain::lifecycle::Command::Reply { .. }))
+                || matches!(
+                    life.awaiting_sign_off(),
+                    Some(domain::lifecycle::Command::Reply { .. })
+                )
         })
         .map(|a| {
             let mut fields = fields_for(t, a, units);

@@ -78,7 +78,11 @@ pub fn draft_box(t: &Tr, life: &Life) -> Option<DraftBox> {
             basis,
         } => (t.code("outcome", outcome.as_str()), text, basis.clone()),
         Command::ReviewDecision { outcome, text } | Command::RereviewDecision { outcome, text } => {
-            (t.code("review-outcome", outcome.as_str()), text, String::new())
+            (
+                t.code("review-outcome", outcome.as_str()),
+                text,
+                String::new(),
+            )
         }
         _ => return None,
     };

@@ -5,6 +5,8 @@ mod actions;
 mod admin;
 mod audit;
 mod case;
+mod case_holder;
+mod intake_pages;
 mod login;
 mod notice_pages;
 mod notifications;
@@ -12,8 +14,6 @@ mod ownership_pages;
 mod queue;
 mod register;
 mod routing_pages;
-mod intake_pages;
-mod case_holder;
 mod tokens;
 
 use crate::app::AppState;
