@@ -2,11 +2,11 @@
 //! its audit row in one transaction, so the log cannot miss a change or record one that
 //! did not happen.
 
+use crate::audit::AuditSubject;
 use crate::routing::RoutingRule;
 use crate::units::{unit_from_row, UNIT_COLUMNS};
-use crate::users::{user_from_row, USER_COLUMNS, USER_FROM};
-use crate::audit::AuditSubject;
 use crate::users::{revoke_access, user_in};
+use crate::users::{user_from_row, USER_COLUMNS, USER_FROM};
 use crate::{now_ms, Actor, NewUnit, NewUser, Result, Store, StoreError, Unit, User};
 use sqlx::{Any, Row, Transaction};
 

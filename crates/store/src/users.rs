@@ -234,12 +234,28 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let locked = count_failure(&mut tx, user.id, max_failures, lock_until).await?;
         let about = AuditSubject::User(user.id);
-        audit_in(&mut tx, actor, "login_failed", &user.username, detail, about).await?;
+        audit_in(
+            &mut tx,
+            actor,
+            "login_failed",
+            &user.username,
+            detail,
+            about,
+        )
+        .await?;
         if locked {
             let minutes = ((lock_until - now_ms()).max(0) + 59_999) / 60_000;
             let why =
                 format!("{max_failures} failed logins in a row; locked for {minutes} minutes");
-            audit_in(&mut tx, actor, "account_locked", &user.username, &why, about).await?;
+            audit_in(
+                &mut tx,
+                actor,
+                "account_locked",
+                &user.username,
+                &why,
+                about,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(locked)

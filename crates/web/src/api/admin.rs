@@ -450,11 +450,7 @@ pub async fn update_unit_checked(
         target: unit.code.clone(),
         detail: change_detail(&[
             ("name", unit.name.clone().into(), name.into()),
-            (
-                "name_en",
-                unit.name_en.clone().into(),
-                name_en.into(),
-            ),
+            ("name_en", unit.name_en.clone().into(), name_en.into()),
         ]),
     };
     Ok(state

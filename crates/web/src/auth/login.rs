@@ -115,7 +115,13 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
     if !user.active {
         state
             .store
-            .audit_about(&actor, "login_failed", &user.username, "account inactive", about)
+            .audit_about(
+                &actor,
+                "login_failed",
+                &user.username,
+                "account inactive",
+                about,
+            )
             .await?;
         return Err(LoginError::Invalid);
     }
