@@ -46,7 +46,11 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
         let ev = e.event();
         out.push(TimelineRow {
             at: crate::views::local_time(state, e.at),
-            kind: e.kind.clone(),
+            // A draft is styled as one: `reply_draft`, …
+            kind: match ev.step() {
+                Some(step) if step.draft => format!("{}_draft", e.kind),
+                _ => e.kind.clone(),
+            },
             title: title(t, &ev),
             actor,
             lines: lines(state, t, &ev).await,
