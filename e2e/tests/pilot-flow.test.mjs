@@ -17,7 +17,16 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
-import { STEP_TIMEOUT, ACTION_TIMEOUT, NAV_TIMEOUT, clickAndWait, login, text, todayIn } from '../lib/pages.mjs';
+import {
+  STEP_TIMEOUT,
+  ACTION_TIMEOUT,
+  NAV_TIMEOUT,
+  changeAdminPassword,
+  clickAndWait,
+  login,
+  text,
+  todayIn,
+} from '../lib/pages.mjs';
 
 const PASSWORD = 'Test-password-1';
 const WIDE = { width: 1366, height: 900 };
@@ -54,6 +63,8 @@ for (const backend of ['sqlite', 'postgres']) {
 
     before(async () => {
       server = await startServer(backend);
+      // The one-time admin password must be changed first (the forced first-login change).
+      await changeAdminPassword(server);
       browser = await launchBrowser();
       api = await request.newContext({ baseURL: server.url });
       const r = await api.post('/api/v1/session', { data: { username: 'admin', password: server.adminPassword } });
@@ -101,7 +112,7 @@ for (const backend of ['sqlite', 'postgres']) {
     async function takeAction(page, action, fields = {}) {
       const details = form(page, action);
       assert.equal(await details.count(), 1, `the ${action} form is offered`);
-      await details.locator('summary').click();
+      await details.locator(':scope > summary').click();
       for (const [name, value] of Object.entries(fields)) {
         const field = page.locator(`#${action}-${name}`);
         if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
