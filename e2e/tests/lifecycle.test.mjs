@@ -167,7 +167,7 @@ for (const backend of ['sqlite', 'postgres']) {
     async function submitAction(page, action, fields = {}) {
       const details = actionForm(page, action);
       assert.equal(await details.count(), 1, `the ${action} form is offered (offered: ${JSON.stringify(await offered(page))})`);
-      await details.locator('summary').click();
+      await details.locator(':scope > summary').click();
       const submit = details.locator('button[type=submit]');
       await submit.waitFor({ state: 'visible' });
       for (const [name, value] of Object.entries(fields)) {
