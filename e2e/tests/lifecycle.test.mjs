@@ -267,7 +267,7 @@ for (const backend of ['sqlite', 'postgres']) {
     test('the supervisor transfers the case to the county', { timeout: STEP_TIMEOUT }, async () => {
       need(STAGE.routing);
       const page = await act('sup', 'route', { mode: 'transfer', unit: COUNTY.code }, STAGE.acceptance);
-      assert.match(await page.locator('dl.facts').innerText(), /330106/, 'the case is with the county now');
+      assert.match((await page.locator('dl.facts').allInnerTexts()).join('\n'), /330106/, 'the case is with the county now');
       assert.match(await text(page.locator('[data-testid=due-date]')), DATE, 'acceptance has a due date');
     });
 
