@@ -106,6 +106,9 @@ post_json() {
 make_token() {
   rm -f "$WORK/jar"
   post_json /api/v1/session "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" >/dev/null
+  # The one-time password must be changed before anything else.
+  post_json /api/v1/me/password \
+    "{\"current_password\":\"$ADMIN_PW\",\"new_password\":\"Schemathesis-admin-2026\"}" >/dev/null
   post_json /api/v1/users \
     '{"username":"st-admin","display_name":"schemathesis","role":"admin","unit":"ROOT","password":"Schemathesis-2026"}' >/dev/null
   rm -f "$WORK/jar"

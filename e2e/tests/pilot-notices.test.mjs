@@ -14,7 +14,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
-import { STEP_TIMEOUT, clickAndWait, newPage, login, text } from '../lib/pages.mjs';
+import { STEP_TIMEOUT, clickAndWait, newPage, login, text, changeAdminPassword } from '../lib/pages.mjs';
 
 const PASSWORD = 'Test-password-1';
 const OFFICE = { code: '330106', name: '西湖区信访局', level: 'county', parent: 'ROOT' };
@@ -55,6 +55,7 @@ for (const backend of ['sqlite', 'postgres']) {
 
     before(async () => {
       server = await startServer(backend);
+      await changeAdminPassword(server);
       browser = await launchBrowser();
     }, { timeout: STEP_TIMEOUT });
 
@@ -108,7 +109,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const page = await user('pn_sup');
       await page.goto(`${server.url}${casePath()}`);
       const form = routeForm(page);
-      await form.locator('summary').click();
+      await form.locator(':scope > summary').click();
       assert.equal(await page.inputValue('#route-unit'), '', 'no unit is chosen for the supervisor');
       const preview = form.locator('[data-testid=route-preview]');
       assert.ok(await preview.isVisible(), 'the preview is shown with the form');
@@ -125,7 +126,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const page = await user('pn_sup');
       await page.goto(`${server.url}${casePath()}`);
       const form = routeForm(page);
-      await form.locator('summary').click();
+      await form.locator(':scope > summary').click();
       await page.selectOption('#route-mode', 'transfer');
       await page.selectOption('#route-unit', OFFICE.code);
       const resp = await clickAndWait(page, form.locator('button[type=submit]'));
@@ -140,7 +141,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const page = await user('pn_sup');
       await page.goto(`${server.url}${casePath()}`);
       const form = routeForm(page);
-      await form.locator('summary').click();
+      await form.locator(':scope > summary').click();
       await page.selectOption('#route-mode', 'transfer');
       await page.selectOption('#route-unit', HR.code);
       const resp = await clickAndWait(page, form.locator('button[type=submit]'));
@@ -151,7 +152,7 @@ for (const backend of ['sqlite', 'postgres']) {
       await hd.goto(`${server.url}${casePath()}`);
       for (const [action, fill] of [['accept', null], ['note', NOTE]]) {
         const d = hd.locator(`[data-testid=actions] details[data-action="${action}"]`);
-        await d.locator('summary').click();
+        await d.locator(':scope > summary').click();
         if (fill) await hd.fill(`#${action}-text`, fill);
         const r = await clickAndWait(hd, d.locator('button[type=submit]'));
         assert.equal(r.status(), 200, `${action}`);

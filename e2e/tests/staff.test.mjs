@@ -196,7 +196,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const errs = await page.locator('.field-error').allInnerTexts();
       assert.ok(errs.length >= 2, `a message per bad field: ${JSON.stringify(errs)}`);
       // The message next to the region field explains region codes.
-      const regionErr = page.locator('#region + .field-error');
+      const regionErr = page.locator('#region ~ .field-error').first();
       assert.match(await text(regionErr), /6、9 或 12 位/);
       const contentErr = page.locator('#content + .field-error');
       assert.match(await text(contentErr), /必填/, 'the content field is required');

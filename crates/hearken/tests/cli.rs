@@ -14,12 +14,16 @@ fn hearken(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("spawn");
-    child
+    // The command may refuse its arguments and exit before it reads standard input.
+    match child
         .stdin
         .take()
         .expect("stdin")
         .write_all(stdin.as_bytes())
-        .expect("write");
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("write"),
+    }
     child.wait_with_output().expect("wait")
 }
 

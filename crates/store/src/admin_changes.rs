@@ -40,6 +40,19 @@ pub(crate) async fn audit_in(
     .await
 }
 
+/// The note's JSON detail with how many sessions ended and tokens were revoked.
+fn with_revocation(detail: &str, sessions: u64, tokens: u64) -> String {
+    let mut v = serde_json::from_str::<serde_json::Value>(detail)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    if let Some(map) = v.as_object_mut() {
+        map.insert("sessions_ended".into(), sessions.into());
+        map.insert("tokens_revoked".into(), tokens.into());
+    }
+    v.to_string()
+}
+
 /// A page of the user list.
 #[derive(Debug, Clone)]
 pub struct UserPage {
@@ -113,12 +126,7 @@ impl Store {
         let mut note = note.clone();
         if before.role != role || before.unit_id != unit_id || !active {
             let (sessions, tokens) = revoke_access(&mut tx, id).await?;
-            let ended = format!("{sessions} session(s) ended, {tokens} token(s) revoked");
-            note.detail = if note.detail.is_empty() {
-                ended
-            } else {
-                format!("{}; {ended}", note.detail)
-            };
+            note.detail = with_revocation(&note.detail, sessions, tokens);
         }
         audit_in(&mut tx, &note, AuditSubject::User(id)).await?;
         tx.commit().await?;
@@ -153,12 +161,7 @@ impl Store {
         let mut note = note.clone();
         if must_change {
             let (sessions, tokens) = revoke_access(&mut tx, id).await?;
-            let ended = format!("{sessions} session(s) ended, {tokens} token(s) revoked");
-            note.detail = if note.detail.is_empty() {
-                ended
-            } else {
-                format!("{}; {ended}", note.detail)
-            };
+            note.detail = with_revocation(&note.detail, sessions, tokens);
         }
         audit_in(&mut tx, &note, AuditSubject::User(id)).await?;
         tx.commit().await?;

@@ -159,22 +159,35 @@ impl TestApp {
             .expect("client")
     }
 
-    /// A client logged in as `username`.
+    /// A client logged in as `username`. Like Hearken's own pages, it sends the session's
+    /// CSRF token (`X-CSRF-Token`) with every request, so multipart and bodiless API calls
+    /// on the session cookie are accepted.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
-        let c = self.client();
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let c = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         let res = c
             .post(self.url("/api/v1/session"))
             .json(&serde_json::json!({ "username": username, "password": password }))
             .send()
             .await
             .expect("login request");
-        assert_eq!(
-            res.status(),
-            200,
-            "login as {username} failed: {}",
-            res.text().await.unwrap_or_default()
-        );
-        c
+        let status = res.status();
+        let body: serde_json::Value = res.json().await.unwrap_or_default();
+        assert_eq!(status, 200, "login as {username} failed: {body}");
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(csrf) = body["csrf_token"].as_str() {
+            headers.insert("x-csrf-token", csrf.parse().expect("csrf header"));
+        }
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     pub async fn admin(&self) -> reqwest::Client {

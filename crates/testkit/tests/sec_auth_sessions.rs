@@ -80,7 +80,7 @@ both_backends!(
             return;
         };
         let admin = app.admin().await;
-        app.user(&admin, "lin", "clerk", "ROOT").await;
+        app.user(&admin, "lin", "supervisor", "ROOT").await;
         let id = user_id(&app, &admin, "lin").await;
         let old = access(&app, "lin", PASSWORD).await;
         assert_live(&app, &old, "before the reset").await;
@@ -94,8 +94,18 @@ both_backends!(
         .await;
         assert_eq!(status, 204);
         assert_dead(&app, &old, "after the reset").await;
-        // The new password works, and makes a new session.
-        let fresh = access(&app, "lin", "Fresh-password-2").await;
+        // The new password works; the owner must first choose their own, and then has a
+        // new session.
+        let first = app.login("lin", "Fresh-password-2").await;
+        let (status, body) = post(
+            &app,
+            &first,
+            "/api/v1/me/password",
+            &json!({ "current_password": "Fresh-password-2", "new_password": "Own-password-3" }),
+        )
+        .await;
+        assert!(status.is_success(), "{status} {body}");
+        let fresh = access(&app, "lin", "Own-password-3").await;
         assert_live(&app, &fresh, "a new login").await;
 
         let resets = audit(&app, &admin, "password_reset").await;
@@ -103,7 +113,7 @@ both_backends!(
             resets.iter().any(|e| e["target"] == "lin"
                 && e["detail"]
                     .as_str()
-                    .is_some_and(|d| d.contains("token(s) revoked"))),
+                    .is_some_and(|d| d.contains("\"tokens_revoked\":1"))),
             "{resets:?}"
         );
 
@@ -130,7 +140,7 @@ both_backends!(
         let admin = app.admin().await;
         app.unit(&admin, "330106", "西湖区信访局", "county", "ROOT")
             .await;
-        app.user(&admin, "zhou", "clerk", "ROOT").await;
+        app.user(&admin, "zhou", "supervisor", "ROOT").await;
         let id = user_id(&app, &admin, "zhou").await;
 
         // A new display name changes nothing about access.
@@ -138,28 +148,41 @@ both_backends!(
         patch_user(&app, &admin, id, json!({ "display_name": "周某" })).await;
         assert_live(&app, &a, "after a new display name").await;
         // Sending the same role and unit again is no change either.
-        patch_user(&app, &admin, id, json!({ "role": "clerk", "unit": "ROOT" })).await;
+        patch_user(
+            &app,
+            &admin,
+            id,
+            json!({ "role": "supervisor", "unit": "ROOT" }),
+        )
+        .await;
         assert_live(&app, &a, "after an unchanged role").await;
 
-        patch_user(&app, &admin, id, json!({ "role": "handler" })).await;
+        patch_user(&app, &admin, id, json!({ "role": "auditor" })).await;
         assert_dead(&app, &a, "after a role change").await;
 
         let b = access(&app, "zhou", PASSWORD).await;
         patch_user(&app, &admin, id, json!({ "unit": "330106" })).await;
         assert_dead(&app, &b, "after a unit change").await;
 
-        let updates = audit(&app, &admin, "user_updated").await;
+        let mut updates = audit(&app, &admin, "role_changed").await;
+        updates.extend(audit(&app, &admin, "user_updated").await);
         let mine: Vec<_> = updates.iter().filter(|e| e["target"] == "zhou").collect();
+        let details: Vec<serde_json::Value> = mine
+            .iter()
+            .filter_map(|e| e["detail"].as_str())
+            .filter_map(|d| serde_json::from_str(d).ok())
+            .collect();
         assert!(
-            mine.iter().any(|e| e["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("role: clerk -> handler"))),
+            details
+                .iter()
+                .any(|d| d["role"] == json!(["supervisor", "auditor"])
+                    && d["sessions_ended"].is_number()),
             "{mine:?}"
         );
         assert!(
-            mine.iter().any(|e| e["detail"]
-                .as_str()
-                .is_some_and(|d| d.contains("unit: ROOT -> 330106"))),
+            details
+                .iter()
+                .any(|d| d["unit"] == json!(["ROOT", "330106"]) && d["tokens_revoked"].is_number()),
             "{mine:?}"
         );
     }
@@ -170,7 +193,7 @@ both_backends!(reactivation_brings_nothing_back, |kind| async move {
         return;
     };
     let admin = app.admin().await;
-    app.user(&admin, "wu", "handler", "ROOT").await;
+    app.user(&admin, "wu", "supervisor", "ROOT").await;
     let id = user_id(&app, &admin, "wu").await;
     let a = access(&app, "wu", PASSWORD).await;
 

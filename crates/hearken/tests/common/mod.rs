@@ -52,17 +52,37 @@ pub fn start(args: &[String]) -> Server {
     }
 }
 
+/// The password the tests give `admin` in place of the one-time password, which must be
+/// changed at the first login.
+pub const ADMIN_PASSWORD: &str = "Changed-admin-pass-1";
+
+/// Logs in as `admin` with the one-time password, changing it to [`ADMIN_PASSWORD`] on
+/// the first login; once another client has changed it, logs in with that one.
 pub async fn login(base: &str, password: &str) -> reqwest::Client {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .expect("client");
-    let res = c
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({ "username": "admin", "password": password }))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status(), 200);
+    let session = |pw: &str| {
+        c.post(format!("{base}/api/v1/session"))
+            .json(&serde_json::json!({ "username": "admin", "password": pw }))
+            .send()
+    };
+    let res = session(password).await.expect("login");
+    if res.status() == 200 {
+        let res = c
+            .post(format!("{base}/api/v1/me/password"))
+            .json(&serde_json::json!({
+                "current_password": password,
+                "new_password": ADMIN_PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("change password");
+        assert!(res.status().is_success(), "{}", res.status());
+    } else {
+        let res = session(ADMIN_PASSWORD).await.expect("login");
+        assert_eq!(res.status(), 200);
+    }
     c
 }
