@@ -60,13 +60,16 @@ const WALK = [
   ['办理记录', 'hd'],
   ['延期', 'ld'],
   ['答复', 'hd'],
+  ['领导签发', 'ld'],
   ['送达', 'sup'],
   ['满意度评价', 'sup'],
   ['申请复查', 'sup'],
   ['复查意见', 'rl'],
+  ['领导签发', 'rl'],
   ['送达', 'sup'],
   ['申请复核', 'sup'],
   ['复核意见', 'rl'],
+  ['领导签发', 'rl'],
   ['送达', 'sup'],
   ['办结归档', 'sup'],
 ];
@@ -331,14 +334,17 @@ for (const backend of ['sqlite', 'postgres']) {
       }
     });
 
-    test('the handler replies', { timeout: STEP_TIMEOUT }, async () => {
+    test('the handler drafts the reply and the county leader signs it off', { timeout: STEP_TIMEOUT }, async () => {
       need(STAGE.handling);
-      const page = await act(
+      // cn-2022 has replies signed off (签发): the draft waits in handling.
+      let page = await act(
         'hd',
         'reply',
         { outcome: 'support', text: '经调查，诉求属实，责令该公司于十日内支付拖欠工资。', basis: '《保障农民工工资支付条例》第十五条' },
-        STAGE.replyDelivery,
+        STAGE.handling,
       );
+      assert.equal(await actionForm(page, 'reply').count(), 0, 'no second draft while one waits');
+      page = await act('ld', 'approve', {}, STAGE.replyDelivery);
       assert.equal(await actionForm(page, 'reply').count(), 0, 'no second reply');
     });
 
@@ -377,14 +383,16 @@ for (const backend of ['sqlite', 'postgres']) {
 
     test('the leader above gives the review opinion; delivery; request for re-review', { timeout: STEP_TIMEOUT }, async () => {
       need(STAGE.review);
-      await act('rl', 'review_decision', { outcome: 'uphold', text: '原处理意见正确，予以维持。' }, STAGE.reviewDelivery);
+      await act('rl', 'review_decision', { outcome: 'uphold', text: '原处理意见正确，予以维持。' }, STAGE.review);
+      await act('rl', 'approve', {}, STAGE.reviewDelivery);
       await act('sup', 'deliver', { received_on: todayIn('Asia/Shanghai') }, STAGE.rereviewWindow);
       await act('sup', 'request_rereview', { reason: '对复查意见不服，申请复核。' }, STAGE.rereview);
     });
 
     test('the leader above gives the re-review opinion; delivery concludes; the supervisor closes', { timeout: STEP_TIMEOUT }, async () => {
       need(STAGE.rereview);
-      await act('rl', 'rereview_decision', { outcome: 'uphold', text: '复查意见正确，予以维持。' }, STAGE.rereviewDelivery);
+      await act('rl', 'rereview_decision', { outcome: 'uphold', text: '复查意见正确，予以维持。' }, STAGE.rereview);
+      await act('rl', 'approve', {}, STAGE.rereviewDelivery);
       await act('sup', 'deliver', { received_on: todayIn('Asia/Shanghai') }, STAGE.concluded);
       const page = await act('sup', 'close', { reason: '复核终结，归档。' }, STAGE.closed);
       assert.equal(await page.locator('[data-testid=actions]').count(), 0, `nothing more to do (offered: ${JSON.stringify(await offered(page))})`);

@@ -146,6 +146,8 @@ for (const backend of ['sqlite', 'postgres']) {
       await action('hd', 'accept', {});
       await action('hd', 'note', { kind: 'note', text: NOTE });
       await action('hd', 'reply', { outcome: 'support', text: REPLY, basis: '《劳动合同法》第三十条' });
+      // The draft is issued once a leader signs it off (cn-2022).
+      await action('rl', 'approve', {});
       const v = await action('sup', 'deliver', { received_on: todayIn('Asia/Shanghai') });
       assert.equal(v.stage, 'review_window');
     });

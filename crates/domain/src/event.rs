@@ -330,6 +330,36 @@ mod tests {
     }
 
     #[test]
+    fn drafts_approvals_and_returns_decode_as_steps() {
+        let draft = json!({"on":"2026-03-20","action":"reply","outcome":"support","text":"同意","basis":"第32条",
+                           "stage":"handling","due":"2026-04-20","fallback":false,"objection_due":null,"draft":true});
+        let e = Event::decode("reply", &draft);
+        let step = e.step().expect("a draft is a step");
+        assert!(step.draft);
+        assert_eq!(step.effect(), None, "a draft issues nothing");
+        assert_eq!(e.payload(), draft);
+
+        let approve = json!({"on":"2026-03-21","action":"approve",
+                             "issues":{"action":"reply","outcome":"support","text":"同意","basis":"第32条"},
+                             "stage":"reply_delivery","due":null,"fallback":false,"objection_due":null});
+        let e = Event::decode("approve", &approve);
+        let step = e.step().expect("an approval is a step");
+        assert!(matches!(
+            step.effect(),
+            Some(Command::Reply { text, .. }) if text == "同意"
+        ));
+        assert_eq!(e.payload(), approve);
+
+        let ret = json!({"on":"2026-03-21","action":"return","comments":"依据不足",
+                         "stage":"handling","due":"2026-04-20","fallback":false,"objection_due":null});
+        let e = Event::decode("return", &ret);
+        assert!(matches!(
+            e.step().map(|s| &s.command),
+            Some(Command::Return { comments }) if comments == "依据不足"
+        ));
+    }
+
+    #[test]
     fn unknown_kinds_and_bad_payloads_are_kept_as_stored() {
         let p = json!({"anything": 1});
         let e = Event::decode("field_visit", &p);
@@ -375,6 +405,7 @@ mod tests {
                 name: "西湖区人社局".into(),
                 name_en: "Xihu HR".into(),
             }),
+            draft: false,
         };
         let e = Event::Step(step.clone());
         let p = e.payload();

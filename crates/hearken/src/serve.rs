@@ -56,8 +56,9 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     }
     if args.demo {
         println!(
-            "Demo accounts (password {}): prov.admin, prov.supervisor, prov.leader, prov.auditor, \
-             xihu.clerk, xihu.handler, xihu.leader, xihu.supervisor — and the same roles for every district",
+            "Demo accounts (password {}): prov.admin, prov.supervisor (routes online petitions), prov.leader, \
+             prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.supervisor, xihu.rs.handler, \
+             xihu.rs.leader — and the same roles for every district and its departments",
             crate::demo::DEMO_PASSWORD
         );
     }

@@ -14,6 +14,9 @@ pub struct ActionRecord<'a> {
     pub life: &'a Life,
     /// The unit that now has the case (a transfer or an assignment).
     pub move_to: Option<&'a Unit>,
+    /// Staff to tell in the app, with the notification's kind and detail, written in the
+    /// same transaction as the event.
+    pub notify: Vec<(i64, &'a str, String)>,
 }
 
 impl Store {
@@ -62,6 +65,18 @@ impl Store {
             });
         }
         append_event(&mut tx, id, a.kind, actor, now, &a.payload).await?;
+        for (user, kind, detail) in &a.notify {
+            sqlx::query(
+                "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user)
+            .bind(id)
+            .bind(*kind)
+            .bind(detail)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

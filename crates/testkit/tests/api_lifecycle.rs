@@ -143,7 +143,11 @@ both_backends!(
             "illegal_transition",
         );
 
+        // cn-2022 has the reply signed off: the handler drafts, the unit's leader issues.
         let v = ok(&app, &p.handler, id, "reply", json!({"outcome":"support","text":"经核实，支持您的诉求。","basis":"《劳动合同法》第三十条"})).await;
+        assert_eq!(v["stage"], "handling");
+        assert_eq!(v["waiting_for"], "approve");
+        let v = ok(&app, &p.leader, id, "approve", json!({})).await;
         assert_eq!(v["stage"], "reply_delivery");
         assert_eq!(v["reply_outcome"], "support");
         assert_error(
@@ -198,6 +202,8 @@ both_backends!(
             json!({"outcome":"uphold","text":"维持原处理意见"}),
         )
         .await;
+        assert_eq!(v["stage"], "review");
+        let v = ok(&app, &p.root_leader, id, "approve", json!({})).await;
         assert_eq!(v["stage"], "review_delivery");
         ok(
             &app,
@@ -223,6 +229,7 @@ both_backends!(
             json!({"outcome":"uphold","text":"复核维持"}),
         )
         .await;
+        ok(&app, &p.root_leader, id, "approve", json!({})).await;
         let v = ok(
             &app,
             &p.clerk,
@@ -294,13 +301,16 @@ both_backends!(
                 "note",
                 "extend",
                 "reply",
+                "approve",
                 "deliver",
                 "rate",
                 "request_review",
                 "review_decision",
+                "approve",
                 "deliver",
                 "request_rereview",
                 "rereview_decision",
+                "approve",
                 "deliver",
                 "close"
             ]

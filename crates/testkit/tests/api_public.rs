@@ -84,6 +84,7 @@ both_backends!(
             .await;
         let sup = app.user(&admin, "sup", "supervisor", "ROOT").await;
         let handler = app.user(&admin, "xh_handler", "handler", "330106").await;
+        let leader = app.user(&admin, "xh_leader", "leader", "330106").await;
 
         let (case_no, code) = submit(&app, &petition()).await;
         // A real case in the root unit's intake queue, channel online.
@@ -118,6 +119,8 @@ both_backends!(
         )
         .await;
         act(&app, &handler, id, "reply", json!({"outcome":"support","text":"经核实，支持您的诉求，已督促支付。","basis":"《劳动合同法》第三十条"})).await;
+        // The draft is issued when the unit's leader signs it off (cn-2022).
+        act(&app, &leader, id, "approve", json!({})).await;
         act(
             &app,
             &sup,

@@ -263,6 +263,8 @@ both_backends!(
             json!({"outcome":"support","text":"经调查核实，该公司确实拖欠工资，已责令其十日内支付。","basis":"依据《劳动合同法》第三十条"}),
         )
         .await;
+        // The reply is signed off by the handling unit's leader: HR issues it.
+        ok(&app, &p.hr_leader, id, "approve", json!({})).await;
         let day = json!({"received_on": today()});
         ok(&app, &p.sup, id, "deliver", day.clone()).await;
         ok(&app, &p.sup, id, "rate", json!({"rating":"dissatisfied"})).await;
@@ -282,6 +284,8 @@ both_backends!(
             json!({"outcome":"uphold","text":"原处理意见正确。"}),
         )
         .await;
+        // A review opinion is signed off above the handling unit: the office issues it.
+        ok(&app, &p.office_leader, id, "approve", json!({})).await;
         ok(&app, &p.sup, id, "deliver", day.clone()).await;
         ok(
             &app,
@@ -299,6 +303,7 @@ both_backends!(
             json!({"outcome":"uphold","text":"复查意见正确。"}),
         )
         .await;
+        ok(&app, &p.root_leader, id, "approve", json!({})).await;
         // Renaming units later does not rewrite what was issued.
         for code in ["330106", "330106-RS"] {
             let (status, body) = patch(

@@ -79,6 +79,7 @@ fn default_rules() -> RuleSet {
             review_decision: days(30),
             rereview_request: days(30),
             rereview_decision: days(30),
+            sign_off: true,
         }
     })
 }

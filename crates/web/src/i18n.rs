@@ -15,6 +15,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/sec-auth.zh-CN.ftl"),
     include_str!("../i18n/pilot-notices.zh-CN.ftl"),
     include_str!("../i18n/pilot-queue.zh-CN.ftl"),
+    include_str!("../i18n/pilot-flow.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -23,6 +24,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/sec-auth.en.ftl"),
     include_str!("../i18n/pilot-notices.en.ftl"),
     include_str!("../i18n/pilot-queue.en.ftl"),
+    include_str!("../i18n/pilot-flow.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,6 +26,11 @@ pub struct CaseView {
     pub allowed_actions: Vec<Action>,
     /// While the case waits for routing: the unit the routing table suggests.
     pub suggested_unit: Option<store::RoutingRule>,
+    /// The action the case waits for (`approve` while a draft awaits sign-off).
+    pub waiting_for: Option<Action>,
+    /// The drafted reply or opinion awaiting a leader's sign-off, or sent back with
+    /// `returned` comments.
+    pub draft: Option<domain::lifecycle::Draft>,
 }
 
 /// The case's lifecycle; rows from before the lifecycle existed get one from their columns.
@@ -79,6 +84,8 @@ pub fn view(state: &AppState, record: CaseRecord) -> CaseView {
         extended_days: life.extended_days,
         reply_outcome: life.reply_outcome.map(|o| o.as_str().to_string()),
         rating: life.rating.map(|r| r.as_str().to_string()),
+        waiting_for: life.waiting_for(),
+        draft: life.draft.clone(),
         deadlines: life.deadlines,
         suggested_unit: None,
         record,

@@ -33,9 +33,10 @@ pub struct Notice {
     pub paragraphs: Vec<String>,
 }
 
-/// The notice a step calls for, if any.
+/// The notice a step calls for, if any. A draft awaiting sign-off calls for none; a
+/// leader's approval calls for the notice of the reply or opinion it issued.
 pub fn kind_of(step: &lifecycle::Event) -> Option<&'static str> {
-    match &step.command {
+    match step.effect()? {
         Command::Route {
             mode: RouteMode::LegalChannel,
             ..
@@ -227,7 +228,9 @@ fn step_values(t: &Tr, step: &lifecycle::Event, v: &mut HashMap<&'static str, St
     ] {
         v.insert(k, String::new());
     }
-    match &step.command {
+    // A signed-off reply or opinion says what the approval issued.
+    let Some(said) = step.effect() else { return };
+    match said {
         Command::Route { channel, .. } => {
             v.insert("channel", channel.clone().unwrap_or_default());
         }

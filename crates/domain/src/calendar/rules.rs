@@ -32,6 +32,9 @@ pub struct RuleSet {
     pub rereview_request: Period,
     /// 复核意见.
     pub rereview_decision: Period,
+    /// A reply or a review/re-review opinion is drafted by a handler and issued only
+    /// after a leader of the unit signs it off (签发).
+    pub sign_off: bool,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +56,14 @@ pub(crate) struct RawSet {
     review_decision: Period,
     rereview_request: Period,
     rereview_decision: Period,
+    #[serde(default = "sign_off_by_default")]
+    sign_off: bool,
+}
+
+/// The regulation has a leader sign off every written decision; a rule set that says
+/// nothing keeps that.
+fn sign_off_by_default() -> bool {
+    true
 }
 
 impl RuleSet {
@@ -72,7 +83,8 @@ impl RuleSet {
     }
 
     /// Parses a rules file: an optional `default = "name"` and `[sets.NAME]`
-    /// tables, each with all nine periods `{ days = N, working = BOOL }`.
+    /// tables, each with all nine periods `{ days = N, working = BOOL }` and an optional
+    /// `sign_off = BOOL` (default `true`).
     pub fn parse_file(text: &str) -> Result<Vec<RuleSet>, CalendarError> {
         let file: RulesFile =
             toml::from_str(text).map_err(|e| CalendarError::Rules(e.to_string().trim().into()))?;
@@ -114,6 +126,7 @@ impl RuleSet {
             review_decision: r.review_decision,
             rereview_request: r.rereview_request,
             rereview_decision: r.rereview_decision,
+            sign_off: r.sign_off,
         };
         if let Some((field, _)) = set.periods().iter().find(|(_, p)| p.days == 0) {
             return Err(CalendarError::Rules(format!(

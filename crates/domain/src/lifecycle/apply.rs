@@ -7,7 +7,30 @@ impl Life {
     /// The case after `ev`. Pure: the same events always rebuild the same `Life`.
     pub fn apply(&self, ev: &Event) -> Life {
         let mut life = self.clone();
-        match &ev.command {
+        if ev.draft {
+            // Drafted, not issued: it waits for a leader's sign-off.
+            life.draft = Some(super::Draft {
+                command: ev.command.clone(),
+                drafted_on: ev.on,
+                returned: None,
+            });
+            return life;
+        }
+        let command = match &ev.command {
+            Command::Return { comments } => {
+                if let Some(d) = life.draft.as_mut() {
+                    d.returned = Some(comments.clone());
+                }
+                return life;
+            }
+            // Signed off: the draft is issued as if it had been taken now.
+            Command::Approve { issues } => {
+                life.draft = None;
+                issues.as_deref().unwrap_or(&ev.command)
+            }
+            other => other,
+        };
+        match command {
             // These stay in the stage; an extension moves its due date.
             Command::Note { .. } => return life,
             Command::Rate { rating } => {
@@ -39,7 +62,7 @@ impl Life {
             Command::Deliver { .. } => life.delivered = true,
             _ => {}
         }
-        let start = match &ev.command {
+        let start = match command {
             Command::Deliver { received_on } => *received_on,
             _ => ev.on,
         };

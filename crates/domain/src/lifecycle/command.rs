@@ -23,6 +23,8 @@ string_enum!(
         Close => "close",
         Void => "void",
         LinkConcluded => "link_concluded",
+        Approve => "approve",
+        Return => "return",
     }
 );
 
@@ -134,6 +136,16 @@ pub enum Command {
     LinkConcluded {
         case_no: String,
     },
+    /// A leader signs off (签发) the draft awaiting sign-off: it is issued. The event
+    /// carries the issued reply or opinion in `issues`; the request carries nothing.
+    Approve {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        issues: Option<Box<Command>>,
+    },
+    /// A leader sends the draft back to its drafter with comments.
+    Return {
+        comments: String,
+    },
 }
 
 impl Command {
@@ -155,6 +167,19 @@ impl Command {
             Command::Close { .. } => Action::Close,
             Command::Void { .. } => Action::Void,
             Command::LinkConcluded { .. } => Action::LinkConcluded,
+            Command::Approve { .. } => Action::Approve,
+            Command::Return { .. } => Action::Return,
         }
+    }
+}
+
+impl Action {
+    /// A written decision a leader signs off where the rule set requires it: the reply
+    /// (信访处理意见书) and the review and re-review opinions.
+    pub fn needs_sign_off(self) -> bool {
+        matches!(
+            self,
+            Action::Reply | Action::ReviewDecision | Action::RereviewDecision
+        )
     }
 }

@@ -50,19 +50,41 @@ pub struct Event {
     /// The unit a transfer or an assignment sent the case to, as it was then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_unit: Option<UnitRef>,
+    /// The reply or opinion was drafted and awaits a leader's sign-off: nothing is
+    /// issued yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+}
+
+impl Event {
+    /// What the step put into effect: for a leader's approval, the reply or opinion it
+    /// signed off (and so issued); for a draft awaiting sign-off, nothing; otherwise
+    /// the step's own command. A return sends a draft back and puts nothing into effect
+    /// beyond itself.
+    pub fn effect(&self) -> Option<&Command> {
+        if self.draft {
+            return None;
+        }
+        match &self.command {
+            Command::Approve { issues } => issues.as_deref(),
+            other => Some(other),
+        }
+    }
 }
 
 pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> bool {
     use Stage::*;
     let s = life.stage;
     let within_due = life.due().is_none_or(|d| today <= d);
+    // While a draft awaits sign-off nothing else is drafted over it.
+    let awaiting = life.awaiting_sign_off().is_some();
     match action {
         Action::Route | Action::LinkConcluded => s == Routing,
         Action::Object => s == Acceptance && life.objection_due.is_none_or(|d| today <= d),
         Action::Accept | Action::Decline => s == Acceptance,
         Action::Note => matches!(s, Handling | Review | Rereview),
         Action::Extend => s == Handling && life.extended_days == 0,
-        Action::Reply => s == Handling,
+        Action::Reply => s == Handling && !awaiting,
         Action::Deliver => matches!(s, ReplyDelivery | ReviewDelivery | RereviewDelivery),
         Action::Rate => {
             life.delivered
@@ -79,9 +101,10 @@ pub(super) fn stage_allows(life: &Life, action: Action, today: NaiveDate) -> boo
                 )
         }
         Action::RequestReview => s == ReviewWindow && within_due,
-        Action::ReviewDecision => s == Review,
+        Action::ReviewDecision => s == Review && !awaiting,
         Action::RequestRereview => s == RereviewWindow && within_due,
-        Action::RereviewDecision => s == Rereview,
+        Action::RereviewDecision => s == Rereview && !awaiting,
+        Action::Approve | Action::Return => awaiting,
         Action::Close => matches!(
             s,
             ReviewWindow | RereviewWindow | Concluded | Directed | Declined
@@ -189,7 +212,8 @@ fn check(cmd: &Command, life: &Life, ctx: &Context) -> Result<(), LifecycleError
             }
         }
         Command::LinkConcluded { case_no } => required("case_no", case_no),
-        Command::Accept | Command::Rate { .. } => Ok(()),
+        Command::Return { comments } => required("comments", comments),
+        Command::Accept | Command::Rate { .. } | Command::Approve { .. } => Ok(()),
     }
 }
 
@@ -221,10 +245,51 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
             | Action::Void
             | Action::ReviewDecision
             | Action::RereviewDecision => ctx.units.actor.clone().or(ctx.units.holder.clone()),
+            // A signed-off review opinion is issued by the approving leader's unit, the
+            // unit above; a signed-off reply by the unit that handles the case.
+            Action::Approve => match life.awaiting_sign_off() {
+                Some(Command::ReviewDecision { .. } | Command::RereviewDecision { .. }) => {
+                    ctx.units.actor.clone().or(ctx.units.holder.clone())
+                }
+                _ => ctx.units.holder.clone(),
+            },
             // The competent body decides, handles and replies: the unit holding the case.
             _ => ctx.units.holder.clone(),
         },
         to_unit: None,
+        draft: false,
+    };
+    // Where the rule set requires sign-off, a reply or opinion is first a draft: the
+    // stage and its deadline stay as they are until a leader approves it.
+    let stays = |ev: &mut Event| {
+        ev.due = life.current().and_then(|c| c.due);
+        ev.fallback = life.current().is_some_and(|c| c.fallback);
+    };
+    if action.needs_sign_off() && r.sign_off {
+        ev.draft = true;
+        stays(&mut ev);
+        return Ok(ev);
+    }
+    let issued;
+    let cmd = match cmd {
+        Command::Approve { .. } => {
+            let Some(draft) = life.awaiting_sign_off() else {
+                return Err(LifecycleError::IllegalTransition {
+                    action,
+                    stage: life.stage,
+                });
+            };
+            ev.command = Command::Approve {
+                issues: Some(Box::new(draft.clone())),
+            };
+            issued = draft.clone();
+            &issued
+        }
+        Command::Return { .. } => {
+            stays(&mut ev);
+            return Ok(ev);
+        }
+        other => other,
     };
     let set = |ev: &mut Event, stage: Stage, d: Option<Due>| {
         ev.stage = stage;
@@ -286,6 +351,8 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
         Command::Close { .. } => set(&mut ev, Stage::Closed, None),
         Command::Void { .. } => set(&mut ev, Stage::Voided, None),
         Command::LinkConcluded { .. } => set(&mut ev, Stage::Declined, None),
+        // Resolved above: an approval decides as the draft it issues.
+        Command::Approve { .. } | Command::Return { .. } => {}
     }
     Ok(ev)
 }

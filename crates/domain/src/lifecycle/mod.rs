@@ -57,6 +57,20 @@ pub struct Life {
     /// The reply (or opinion) has been received by the petitioner.
     #[serde(default)]
     pub delivered: bool,
+    /// The reply or opinion drafted and awaiting a leader's sign-off (签发), or sent back.
+    #[serde(default)]
+    pub draft: Option<Draft>,
+}
+
+/// A drafted reply or review/re-review opinion, where the rule set requires sign-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The reply or opinion as drafted.
+    pub command: Command,
+    pub drafted_on: NaiveDate,
+    /// A leader sent it back with these comments; it awaits a new draft.
+    #[serde(default)]
+    pub returned: Option<String>,
 }
 
 impl Life {
@@ -78,7 +92,49 @@ impl Life {
             reply_outcome: None,
             rating: None,
             delivered: false,
+            draft: None,
         }
+    }
+
+    /// The drafted reply or opinion awaiting a leader's sign-off in the current stage.
+    pub fn awaiting_sign_off(&self) -> Option<&Command> {
+        let d = self.draft.as_ref().filter(|d| d.returned.is_none())?;
+        let stage_of_draft = match d.command {
+            Command::Reply { .. } => Stage::Handling,
+            Command::ReviewDecision { .. } => Stage::Review,
+            Command::RereviewDecision { .. } => Stage::Rereview,
+            _ => return None,
+        };
+        (stage_of_draft == self.stage).then_some(&d.command)
+    }
+
+    /// The comments a leader sent the current draft back with, if it was sent back.
+    pub fn returned_comments(&self) -> Option<&str> {
+        self.draft.as_ref().and_then(|d| d.returned.as_deref())
+    }
+
+    /// The action the case waits for now, in its stage: what the unit that holds it
+    /// must do next (`None` once nothing is owed).
+    pub fn waiting_for(&self) -> Option<Action> {
+        if self.awaiting_sign_off().is_some() {
+            return Some(Action::Approve);
+        }
+        Some(match self.stage {
+            Stage::Routing => Action::Route,
+            Stage::Acceptance => Action::Accept,
+            Stage::Handling => Action::Reply,
+            Stage::ReplyDelivery | Stage::ReviewDelivery | Stage::RereviewDelivery => {
+                Action::Deliver
+            }
+            Stage::Review => Action::ReviewDecision,
+            Stage::Rereview => Action::RereviewDecision,
+            Stage::ReviewWindow
+            | Stage::RereviewWindow
+            | Stage::Concluded
+            | Stage::Directed
+            | Stage::Declined => Action::Close,
+            Stage::Closed | Stage::Voided => return None,
+        })
     }
 
     /// The current stage's due date, if it has one.

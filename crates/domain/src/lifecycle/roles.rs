@@ -20,6 +20,8 @@ pub fn may_act(role: Role, action: Action) -> bool {
         }
         // Review opinions come from above the handling unit.
         ReviewDecision | RereviewDecision => matches!(role, Leader | Supervisor),
+        // A leader signs off (签发) a drafted reply or opinion, or sends it back.
+        Approve | Return => matches!(role, Leader),
     }
 }
 
@@ -32,6 +34,14 @@ mod tests {
         for a in Action::ALL {
             assert!(!may_act(Role::Auditor, *a), "{a}");
             assert!(!may_act(Role::Admin, *a), "{a}");
+        }
+    }
+
+    #[test]
+    fn only_leaders_sign_off() {
+        for r in Role::ALL {
+            assert_eq!(may_act(*r, Action::Approve), *r == Role::Leader);
+            assert_eq!(may_act(*r, Action::Return), *r == Role::Leader);
         }
     }
 

@@ -7,6 +7,9 @@ use crate::case::Stage;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
+#[path = "sign_off_tests.rs"]
+mod sign_off;
+
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
@@ -41,7 +44,16 @@ impl Case {
         Ok(ev)
     }
 
+    /// Takes `cmd`; a draft that needs sign-off is approved the same day.
     fn on(&mut self, on: &str, cmd: Command) -> Event {
+        let ev = self.raw(on, cmd);
+        if ev.draft {
+            return self.raw(on, Command::Approve { issues: None });
+        }
+        ev
+    }
+
+    fn raw(&mut self, on: &str, cmd: Command) -> Event {
         match self.try_on(on, cmd.clone()) {
             Ok(ev) => ev,
             Err(e) => panic!("{cmd:?} on {on} refused in {:?}: {e:?}", self.life.stage),
@@ -444,6 +456,10 @@ fn any_command() -> impl Strategy<Value = Command> {
         Just(Command::LinkConcluded {
             case_no: "330106-2025-000001".into()
         }),
+        Just(Command::Approve { issues: None }),
+        Just(Command::Return {
+            comments: "c".into()
+        }),
     ]
 }
 
@@ -472,6 +488,10 @@ proptest! {
             }
             prop_assert!(c.life.deadlines.iter().filter(|x| x.met_on.is_none()).count() <= 1);
             prop_assert!(c.life.extended_days <= 30);
+            // A draft awaits sign-off only in the stage it was drafted in.
+            if let Some(cmd) = c.life.awaiting_sign_off() {
+                prop_assert!(cmd.action().needs_sign_off());
+            }
         }
     }
 }

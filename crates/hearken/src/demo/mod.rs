@@ -97,6 +97,16 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
         &root,
     )
     .await?;
+    // Online petitions land in the provincial petition bureau, where its supervisor
+    // routes them.
+    if store.intake_offices().await?.is_empty() {
+        let demo = Actor {
+            id: None,
+            name: "demo".into(),
+            ip: String::new(),
+        };
+        store.set_intake_office("", &province, &demo).await?;
+    }
     for (u, role, name) in [
         ("prov.admin", "admin", "省局管理员"),
         ("prov.supervisor", "supervisor", "省局督办员"),
@@ -187,6 +197,19 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
                     &k,
                 )
                 .await?;
+                // Each department has a handler and a leader who signs replies off,
+                // e.g. xihu.rs.handler and xihu.rs.leader.
+                for (role, label) in [("handler", "承办人"), ("leader", "领导")] {
+                    user(
+                        store,
+                        &format!("{}.{}.{role}", county.pinyin, suffix.to_ascii_lowercase()),
+                        &format!("{}{dname}{label}", county.name),
+                        role,
+                        &d,
+                        &hash,
+                    )
+                    .await?;
+                }
                 out.push(Place {
                     unit: d,
                     region: county.code.into(),
@@ -441,7 +464,7 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
     bar.finish_and_clear();
     store.finish_bulk().await?;
     println!(
-        "demo: {n} cases in {} units; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor, prov.auditor, xihu.clerk, xihu.handler, xihu.leader, …",
+        "demo: {n} cases in {} units; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor (routes online petitions), prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.rs.handler, xihu.rs.leader, …",
         places.len()
     );
     Ok(())

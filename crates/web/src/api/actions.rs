@@ -163,6 +163,10 @@ pub fn command(action: Action, f: &Fields) -> Result<Command, ApiError> {
         Action::LinkConcluded => Some(Command::LinkConcluded {
             case_no: text(f, "case_no").to_ascii_uppercase(),
         }),
+        Action::Approve => Some(Command::Approve { issues: None }),
+        Action::Return => Some(Command::Return {
+            comments: text(f, "comments"),
+        }),
     };
     match cmd {
         Some(c) if e.is_empty() => Ok(c),
@@ -190,6 +194,10 @@ pub async fn act(state: &AppState, who: &Principal, id: i64, cmd: &Command) -> A
     }
     if let Command::LinkConcluded { case_no } = cmd {
         check_concluded(state, case_no, id).await?;
+    }
+    if matches!(action, Action::Approve | Action::Return) {
+        let record = state.store.case(&scope, id).await?;
+        super::action_people::check_sign_off(state, who, &record, &life_of(&record)).await?;
     }
     apply(state, &scope, &who.actor(), Some(who.user.unit_id), id, cmd).await
 }
@@ -324,12 +332,16 @@ async fn apply(
             LifecycleError::Invalid { field, code } => ApiError::field(field, code),
         })?;
         let next = life.apply(&event);
+        let notify =
+            super::action_people::recipients(state, &record, &event, actor, move_to.as_ref())
+                .await?;
         let event = domain::Event::Step(event);
         let rec = ActionRecord {
             kind: event.kind(),
             payload: event.payload(),
             life: &next,
             move_to: move_to.as_ref(),
+            notify,
         };
         match state
             .store
@@ -361,16 +373,16 @@ async fn apply(
 struct ActionPath {
     /// Case id.
     id: i64,
-    /// route | object | accept | decline | note | extend | reply | deliver | rate |
-    /// request_review | review_decision | request_rereview | rereview_decision | close |
-    /// void | link_concluded
+    /// route | object | accept | decline | note | extend | reply | approve | return |
+    /// deliver | rate | request_review | review_decision | request_rereview |
+    /// rereview_decision | close | void | link_concluded
     #[param(schema_with = super::schemas::action)]
     action: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions/{action}", tag = "cases",
     params(ActionPath),
-    request_body(content = serde_json::Value, description = "The action's fields, e.g. route: {\"mode\":\"transfer|assign|self|legal_channel\",\"unit\":…,\"channel\":…,\"result_due\":\"YYYY-MM-DD\"}; extend: {\"days\":…,\"reason\":…}; reply: {\"outcome\":\"support|explain|reject\",\"text\":…,\"basis\":…}; deliver: {\"received_on\":\"YYYY-MM-DD\"}"),
+    request_body(content = serde_json::Value, description = "The action's fields, e.g. route: {\"mode\":\"transfer|assign|self|legal_channel\",\"unit\":…,\"channel\":…,\"result_due\":\"YYYY-MM-DD\"}; extend: {\"days\":…,\"reason\":…}; reply: {\"outcome\":\"support|explain|reject\",\"text\":…,\"basis\":…} (a draft awaiting a leader's sign-off where the rule set requires it); approve: {} (a leader issues the draft); return: {\"comments\":…}; deliver: {\"received_on\":\"YYYY-MM-DD\"}"),
     responses((status = 200, description = "The updated case, with stage, state, due_date and deadlines"),
               (status = 403, description = "Your role or scope does not allow this action", body = crate::error::ErrorBody),
               (status = 409, description = "Not allowed in the case's stage (`illegal_transition`)", body = crate::error::ErrorBody),

@@ -2,12 +2,14 @@
 //! `/api/openapi.json` documents each one by construction.
 
 pub mod account;
+mod action_people;
 pub mod actions;
 pub mod admin;
 pub mod cases;
 mod contract;
 pub mod extract;
 pub mod feed;
+pub mod intake;
 mod json;
 mod meta;
 pub mod notices;
@@ -74,6 +76,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(settings::put_template, settings::delete_template))
         .routes(routes!(routing::retire))
         .routes(routes!(account::change_password))
+        .routes(routes!(intake::list, intake::save))
         .routes(routes!(ownership::set_owner))
         .routes(routes!(
             ownership::get_attendance,

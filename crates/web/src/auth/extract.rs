@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Permission, Role};
+use std::convert::Infallible;
 use store::{Actor, Scope, User};
 
 /// An authenticated user, and how they came in.
@@ -217,5 +218,20 @@ impl FromRequestParts<AppState> for PageUser {
             }
             Err(e) => Err(e.into_response()),
         }
+    }
+}
+
+/// The staff member looking at a public page, if one is logged in (a session cookie);
+/// nobody otherwise. Public pages use it only to tell staff what is not yet set up.
+pub struct MaybeStaff(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybeStaff {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeStaff(from_session(parts, state).await.ok().flatten()))
     }
 }

@@ -5,7 +5,7 @@ mod extract;
 mod login;
 pub mod password;
 
-pub use extract::{ApiUser, PageUser, Principal, CSRF_HEADER};
+pub use extract::{ApiUser, MaybeStaff, PageUser, Principal, CSRF_HEADER};
 pub use login::{authenticate, LoginError};
 
 use axum::http::HeaderMap;

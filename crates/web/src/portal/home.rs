@@ -4,6 +4,7 @@
 use super::reception::{slot_rows, SlotRow};
 use super::{message_page, period};
 use crate::app::AppState;
+use crate::auth::MaybeStaff;
 use crate::i18n::{ReqLang, Tr};
 use crate::views::{render, tr};
 use askama::Template;
@@ -39,6 +40,8 @@ struct HomePage {
     flow: Vec<FlowStep>,
     rule_set: String,
     slots: Vec<SlotRow>,
+    /// A logged-in staff member is looking: say plainly what is not yet published.
+    staff_view: bool,
 }
 
 fn step(title: String, limit: String, text: String, branch: String) -> FlowStep {
@@ -154,7 +157,11 @@ pub async fn office(
     Ok((office, channels))
 }
 
-pub async fn page(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    MaybeStaff(staff): MaybeStaff,
+) -> Response {
     let t = tr(&state, lang);
     let loaded = async {
         let (office, channels) = office(&state, &t).await?;
@@ -176,13 +183,20 @@ pub async fn page(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Resp
             );
         }
     };
-    render(&HomePage {
+    let staff_view = staff.is_some();
+    let res = render(&HomePage {
         current: "home",
         office,
         channels,
         flow: flow(&t, &state.config.rules),
         rule_set: t.code("ruleset", &state.config.rules.name),
         slots: slot_rows(&t, &slots),
+        staff_view,
         t,
-    })
+    });
+    if staff_view {
+        super::private(res)
+    } else {
+        res
+    }
 }

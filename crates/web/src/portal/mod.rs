@@ -8,6 +8,7 @@
 
 mod case_view;
 mod home;
+pub mod how_to_track;
 pub mod limit;
 mod receipt;
 pub mod reception;

@@ -22,6 +22,8 @@ pub struct ReceiptData {
     pub anonymous: bool,
     pub attachments: usize,
     pub next_step: String,
+    /// Where and how to track the case.
+    pub tracking: String,
 }
 
 /// The receipt of the case the browser holds the code of, if it holds one.
@@ -53,6 +55,14 @@ async fn receipt_data(state: &AppState, t: &Tr, headers: &HeaderMap) -> Option<R
         anonymous: c.summary.anonymous,
         attachments: c.attachments.len(),
         next_step,
+        tracking: super::how_to_track::how_to_track(
+            state,
+            t,
+            headers,
+            &c.summary.case_no,
+            &c.query_code,
+        )
+        .await,
     })
 }
 
@@ -99,8 +109,9 @@ pub async fn receipt_text(
     body.push_str(&line("field-type", &r.case_type));
     body.push_str(&line("field-category", &r.category));
     body.push_str(&format!(
-        "\r\n{}\r\n\r\n{}\r\n",
+        "\r\n{}\r\n\r\n{}\r\n\r\n{}\r\n",
         r.next_step,
+        r.tracking,
         t.t("portal-receipt-keep")
     ));
     let disposition = format!("attachment; filename=\"receipt-{}.txt\"", r.case_no);

@@ -1,6 +1,7 @@
 //! Online submission (网上信访): the citizen's form, its receipt (回执) with the case
 //! number and the query code, printable and downloadable. A submission is a real case
-//! in the root unit's intake queue, with channel `online`.
+//! in the intake office's queue (the petition office an admin set for the jurisdiction,
+//! or for the region the citizen chose), with channel `online`.
 
 use super::limit::{self, Bucket};
 use super::{
@@ -108,7 +109,21 @@ pub fn portal_actor() -> Actor {
     }
 }
 
-/// Checks and registers a public petition with its attachments in the root unit.
+/// The unit an online petition from `region` lands in: the intake office configured for
+/// the most specific matching region prefix, else the jurisdiction's intake office, else
+/// (nothing configured yet) the root unit.
+pub async fn intake_unit(state: &AppState, region: &str) -> ApiResult<store::Unit> {
+    if let Some(u) = state.store.intake_unit_for(region).await? {
+        return Ok(u);
+    }
+    state
+        .store
+        .root_unit()
+        .await?
+        .ok_or_else(|| ApiError::Internal("no root unit".into()))
+}
+
+/// Checks and registers a public petition with its attachments in the intake office.
 pub async fn register_public(
     state: &AppState,
     p: &PublicPetition,
@@ -126,13 +141,9 @@ pub async fn register_public(
         Err(ApiError::Validation(f)) => return Err(ApiError::Validation(flat_errors(f))),
         Err(e) => return Err(e),
     };
-    let root = state
-        .store
-        .root_unit()
-        .await?
-        .ok_or_else(|| ApiError::Internal("no root unit".into()))?;
+    let unit = intake_unit(state, reg.region.as_str()).await?;
     let actor = portal_actor();
-    store_in(state, &reg, &root, &actor, files).await
+    store_in(state, &reg, &unit, &actor, files).await
 }
 
 /// The form's fields in the order it shows them.

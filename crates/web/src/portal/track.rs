@@ -191,7 +191,11 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
             _ => continue,
         };
         n.on = step.on.to_string();
-        match &step.command {
+        // A draft awaiting sign-off is not issued; a leader's approval issues it, and the
+        // petitioner sees the reply or opinion it issued.
+        let Some(said) = step.effect() else { continue };
+        n.kind = said.action().as_str().to_string();
+        match said {
             Command::Accept
             | Command::RequestReview { .. }
             | Command::RequestRereview { .. }
@@ -241,7 +245,10 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
             }
             Command::Deliver { received_on } => n.received_on = Some(received_on.to_string()),
             Command::Rate { rating } => n.rating = Some(rating.as_str().to_string()),
-            Command::Note { .. } | Command::LinkConcluded { .. } => continue,
+            Command::Note { .. }
+            | Command::LinkConcluded { .. }
+            | Command::Approve { .. }
+            | Command::Return { .. } => continue,
         }
         out.push(n);
     }

@@ -85,7 +85,8 @@ fn fields_for(t: &Tr, action: Action, units: &[Unit]) -> Vec<FormField> {
         | Action::RequestRereview
         | Action::Close
         | Action::Void => vec![reason()],
-        Action::Accept => vec![],
+        Action::Accept | Action::Approve => vec![],
+        Action::Return => vec![field("comments", "textarea")],
         Action::LinkConcluded => vec![field("case_no", "text")],
         Action::Decline => vec![reason(), field("refer_to", "text")],
         Action::Note => vec![
@@ -176,6 +177,15 @@ pub fn forms(
         .into_iter()
         .filter(|a| may_act(role, *a))
         .filter(|a| above || !matches!(a, Action::ReviewDecision | Action::RereviewDecision))
+        // A review opinion's draft is signed off above the handling unit too.
+        .filter(|a| {
+            above
+                || !matches!(a, Action::Approve | Action::Return)
+                || matches!(
+                    life.awaiting_sign_off(),
+                    Some(domain::lifecycle::Command::Reply { .. })
+                )
+        })
         .map(|a| {
             let mut fields = fields_for(t, a, units);
             if a == Action::Route {

@@ -61,6 +61,8 @@ struct CasePage {
     attendance: Option<crate::api::ownership::Attendance>,
     /// The region as names: 浙江省 › 杭州市 › 西湖区.
     region_name: String,
+    holder: Option<super::case_holder::Holder>,
+    draft: Option<super::case_holder::DraftBox>,
 }
 
 pub struct DeadlineRow {
@@ -207,6 +209,8 @@ async fn show_page(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let holder = super::case_holder::holder(state, &t, &c, &life, &events).await;
+    let draft = super::case_holder::draft_box(&t, &life);
     let actions = super::actions::forms(
         state,
         &t,
@@ -228,6 +232,8 @@ async fn show_page(
         .await
         .chain(&c.summary.region);
     let page = CasePage {
+        holder,
+        draft,
         region_name,
         nav: Nav::with_warnings(state, &t, who).await,
         due_on: show(life.due()),
@@ -319,6 +325,8 @@ struct ReceiptPage {
     petitioner_names: String,
     next_step: String,
     today: String,
+    /// Where and how to track the case.
+    tracking: String,
 }
 
 pub async fn receipt(
@@ -326,6 +334,7 @@ pub async fn receipt(
     ReqLang(lang): ReqLang,
     PageUser(who): PageUser,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let t = tr(&state, lang);
     let c = match read_case_audited(&state, &who, id, "receipt").await {
@@ -349,6 +358,14 @@ pub async fn receipt(
             ],
         ),
         today: crate::dates::document_date(t.lang, state.config.today()),
+        tracking: crate::portal::how_to_track::how_to_track(
+            &state,
+            &t,
+            &headers,
+            &c.summary.case_no,
+            &c.query_code,
+        )
+        .await,
         c,
         t,
     };

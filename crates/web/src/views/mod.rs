@@ -7,6 +7,8 @@ mod admin;
 mod admin_users;
 mod audit;
 mod case;
+mod case_holder;
+mod intake_pages;
 mod login;
 mod notice_pages;
 mod notifications;
@@ -89,6 +91,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/admin/notices", get(notice_pages::templates))
         .route("/staff/cases/{id}/owner", post(ownership_pages::set_owner))
         .route(
+            "/staff/admin/intake",
+            get(intake_pages::page).post(intake_pages::save),
+        )
+        .route(
             "/staff/admin/routing",
             get(routing_pages::page).post(routing_pages::save),
         )
@@ -154,6 +160,20 @@ impl Nav {
         if p.can(Permission::Administer) && !missing.is_empty() {
             let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
             nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
+        }
+        // Online petitions land in the root unit until an intake office is set.
+        if p.can(Permission::Administer)
+            && state
+                .store
+                .intake_offices()
+                .await
+                .is_ok_and(|o| o.is_empty())
+        {
+            let w = t.t("intake-unset");
+            nav.calendar_warning = Some(match nav.calendar_warning.take() {
+                Some(c) => format!("{c} {w}"),
+                None => w,
+            });
         }
         Some(nav)
     }

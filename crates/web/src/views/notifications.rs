@@ -46,8 +46,8 @@ pub async fn page(
             .map(|n| Row {
                 case_id: n.case_id.unwrap_or_default(),
                 case_no: n.case_no.unwrap_or_default(),
+                detail: detail(&t, &n.kind, n.detail),
                 kind: n.kind,
-                detail: n.detail,
                 at: local_time(&state, n.created_at),
                 unread: n.read_at.is_none(),
             })
@@ -55,6 +55,16 @@ pub async fn page(
         t,
     };
     render(&page)
+}
+
+/// A notification's detail as a person reads it.
+fn detail(t: &Tr, kind: &str, detail: String) -> String {
+    match kind {
+        "routed_in" => t.t1("notice-routed-in-from", "unit", &detail),
+        "sign_off_requested" => t.code("action", &detail),
+        "draft_returned" => t.t1("notice-draft-returned-comments", "comments", &detail),
+        _ => detail,
+    }
 }
 
 pub async fn read_all(

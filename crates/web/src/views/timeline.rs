@@ -46,7 +46,11 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
         let ev = e.event();
         out.push(TimelineRow {
             at: crate::views::local_time(state, e.at),
-            kind: e.kind.clone(),
+            // A draft is styled as one: `reply_draft`, …
+            kind: match ev.step() {
+                Some(step) if step.draft => format!("{}_draft", e.kind),
+                _ => e.kind.clone(),
+            },
             title: title(t, &ev),
             actor,
             lines: lines(state, t, &ev).await,
@@ -55,24 +59,26 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
     out
 }
 
-/// The event's name; a route says which way it went.
+/// The event's name; a route says which way it went, a draft that it is a draft.
 fn title(t: &Tr, ev: &Event) -> String {
-    match ev.step().map(|s| &s.command) {
-        Some(Command::Route {
-            mode: RouteMode::LegalChannel,
-            ..
-        }) => t.t("event-directed"),
-        Some(Command::Route {
-            mode: mode @ (RouteMode::Transfer | RouteMode::Assign | RouteMode::SelfHandle),
-            ..
-        }) => t.targs(
-            "timeline-route-title",
-            &[
-                ("event", &t.code("event", ev.kind())),
-                ("mode", &t.code("mode", mode.as_str())),
-            ],
-        ),
-        _ => t.code("event", ev.kind()),
+    match ev.step() {
+        // A drafted reply or opinion is shown as a draft awaiting sign-off, not as issued.
+        Some(step) if step.draft => t.code("event", &format!("{}_draft", ev.kind())),
+        Some(step) => match &step.command {
+            Command::Route {
+                mode: RouteMode::LegalChannel,
+                ..
+            } => t.t("event-directed"),
+            Command::Route { mode, .. } => t.targs(
+                "timeline-route-title",
+                &[
+                    ("event", &t.code("event", ev.kind())),
+                    ("mode", &t.code("mode", mode.as_str())),
+                ],
+            ),
+            _ => t.code("event", ev.kind()),
+        },
+        None => t.code("event", ev.kind()),
     }
 }
 
@@ -150,7 +156,20 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
         Event::Closed { reason } => out.push(line(t, "timeline-reason", &[("reason", reason)])),
         Event::Step(step) => {
             let due = date(t, step.due);
-            match &step.command {
+            if step.draft {
+                out.push(t.t("timeline-draft-pending"));
+            }
+            // An approval issues the draft it signs off: name the document, then what
+            // it says.
+            let said = match &step.command {
+                Command::Approve { issues: Some(c) } => {
+                    let doc = t.code("waiting", c.action().as_str());
+                    out.push(line(t, "timeline-approved-issues", &[("doc", &doc)]));
+                    c.as_ref()
+                }
+                other => other,
+            };
+            match said {
                 Command::Route {
                     mode,
                     unit,
@@ -247,10 +266,16 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
                 Command::LinkConcluded { case_no } => {
                     out.push(line(t, "timeline-concluded-case", &[("case_no", case_no)]))
                 }
+                Command::Return { comments } => out.push(line(
+                    t,
+                    "timeline-return-comments",
+                    &[("comments", comments)],
+                )),
+                Command::Approve { .. } => {}
             }
             if let Some(u) = &step.by_unit {
                 if matches!(
-                    step.command,
+                    said,
                     Command::ReviewDecision { .. } | Command::RereviewDecision { .. }
                 ) {
                     out.push(line(
