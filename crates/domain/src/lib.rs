@@ -14,6 +14,7 @@ pub mod petitioner;
 pub mod registration;
 pub mod role;
 pub mod settings;
+pub mod supervision;
 pub mod text;
 
 pub use case::{CaseState, CaseType, Channel, Stage};
