@@ -74,17 +74,17 @@ pub struct Page {
 /// The sort key of a case whose stage has no deadline.
 pub const NO_DUE: &str = "9999-12-31";
 
-enum Arg {
+pub(crate) enum Arg {
     I(i64),
     S(String),
 }
 
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
+pub(crate) struct Sql {
+    pub(crate) text: String,
+    pub(crate) args: Vec<Arg>,
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     args: Vec<Arg>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -164,7 +164,7 @@ pub fn like_escape(s: &str) -> String {
 impl Store {
     /// The filters' WHERE clause within the caller's scope; `None` when the requested
     /// unit lies outside it, so nothing can match.
-    async fn queue_where(
+    pub(crate) async fn queue_where(
         &self,
         scope: &Scope,
         f: &CaseFilter,

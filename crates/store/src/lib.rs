@@ -24,6 +24,7 @@ mod reception;
 mod register_batch;
 mod routing;
 mod sessions;
+mod stats;
 mod tokens;
 mod units;
 mod users;
@@ -49,6 +50,7 @@ pub use reception::{
     ReceptionSlot,
 };
 pub use routing::RoutingRule;
+pub use stats::{VolumeBy, VolumeRow};
 
 use sqlx::AnyPool;
 
