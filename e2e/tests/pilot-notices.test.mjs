@@ -273,6 +273,15 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(resp.status(), 200);
       assert.match(await text(hd.locator('[data-testid=draft-text]')), /十日内全额支付/);
 
+      // The handler's notifications (routed in, sent back) fit a phone, numbers unbroken.
+      await hd.goto(`${server.url}/staff/notifications`);
+      assert.match(await text(hd.locator('[data-testid=notifications]')), /退回/);
+      await hd.setViewportSize(PHONE);
+      const split = await hd.evaluate(() => [...document.querySelectorAll('[data-testid=notifications] a')]
+        .filter((e) => e.getClientRects().length > 1).map((e) => e.textContent));
+      assert.deepEqual(split, [], 'case numbers unbroken at 360 px');
+      await shots(hd, 'notifications'); // and nothing wider than the screen
+
       await act('pn_ld', a, 'approve');
       const day = { received_on: todayIn('Asia/Shanghai') };
       await act('pn_sup', a, 'deliver', day);
