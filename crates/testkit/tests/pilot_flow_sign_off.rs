@@ -155,6 +155,27 @@ both_backends!(
             html.contains("请写明支付期限"),
             "the case page shows the comments"
         );
+        // The reply form holds the draft that came back, open, with the comments in it:
+        // the handler edits it instead of typing it again.
+        let start = html.find("data-action=\"reply\"").expect("the reply form");
+        let form = &html[start..start + html[start..].find("</form>").expect("form end")];
+        assert!(form.starts_with("data-action=\"reply\" open>"), "{form}");
+        assert!(
+            form.contains("data-testid=\"returned-comments\">领导意见：请写明支付期限"),
+            "{form}"
+        );
+        assert!(
+            form.contains(&format!(">{REPLY}</textarea>")),
+            "the text: {form}"
+        );
+        assert!(
+            form.contains("value=\"《保障农民工工资支付条例》第十五条\""),
+            "the basis: {form}"
+        );
+        assert!(
+            form.contains("<option value=\"support\" selected>"),
+            "the outcome: {form}"
+        );
 
         ok(&app, &p.handler, id, "reply", reply()).await;
         let v = ok(&app, &p.leader, id, "approve", json!({})).await;

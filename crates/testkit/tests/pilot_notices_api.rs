@@ -426,6 +426,96 @@ both_backends!(
 );
 
 both_backends!(
+    a_signed_off_review_opinion_is_issued_by_the_unit_that_wrote_it,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let p = pilot(&app).await;
+        // The petition office has its own review opinion; the root keeps the default.
+        let (status, saved) = send(
+            p.admin
+                .put(app.url("/api/v1/notice-templates/review_opinion/zh"))
+                .json(
+                    &json!({"unit": "330106", "title": "复查意见书（西湖区格式）",
+                    "body": "{petitioner}：{office}复查意见如下：{text}"}),
+                ),
+        )
+        .await;
+        assert_eq!(status, 200, "{saved}");
+        let (id, _) = new_case(&app, &p.sup).await;
+        ok(
+            &app,
+            &p.sup,
+            id,
+            "route",
+            json!({"mode":"transfer","unit":"330106-RS"}),
+        )
+        .await;
+        ok(&app, &p.hr_handler, id, "accept", json!({})).await;
+        ok(
+            &app,
+            &p.hr_handler,
+            id,
+            "reply",
+            json!({"outcome":"support","text":"已责令支付。","basis":"《劳动法》"}),
+        )
+        .await;
+        ok(&app, &p.hr_leader, id, "approve", json!({})).await;
+        ok(&app, &p.sup, id, "deliver", json!({"received_on": today()})).await;
+        ok(
+            &app,
+            &p.sup,
+            id,
+            "request_review",
+            json!({"reason":"金额不对"}),
+        )
+        .await;
+        // The office writes the opinion; a leader further up signs it off.
+        ok(
+            &app,
+            &p.office_leader,
+            id,
+            "review_decision",
+            json!({"outcome":"uphold","text":"原处理意见正确。"}),
+        )
+        .await;
+        ok(&app, &p.root_leader, id, "approve", json!({})).await;
+        let (_, notices) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices")).await;
+        let opinion = notices
+            .as_array()
+            .expect("notices")
+            .iter()
+            .find(|n| n["kind"] == "review_opinion")
+            .cloned()
+            .expect("the review opinion is issued");
+        assert_eq!(opinion["issuer"], OFFICE, "{opinion}");
+        assert_eq!(
+            opinion["title"], "复查意见书（西湖区格式）",
+            "the office's template"
+        );
+        assert!(
+            text_of(&opinion).contains(&format!("{OFFICE}复查意见如下：原处理意见正确。")),
+            "{opinion}"
+        );
+        let seq = opinion["seq"].as_i64().expect("seq");
+        let (_, page) = html(&app, &p.sup, &format!("/staff/cases/{id}/notices/{seq}")).await;
+        assert!(page.contains(&format!("data-testid=\"issuer\">{OFFICE}</h1>")));
+        // The timeline says the same: the office made it, the root's leader signed it.
+        let (_, page) = html(&app, &p.sup, &format!("/staff/cases/{id}")).await;
+        let timeline = section(&page, "data-testid=\"timeline\"", "</ol>");
+        assert!(
+            timeline.contains(&format!("作出单位：{OFFICE}")),
+            "{timeline}"
+        );
+        assert!(
+            !timeline.contains(&format!("作出单位：{ROOT_NAME}")),
+            "{timeline}"
+        );
+    }
+);
+
+both_backends!(
     non_acceptance_direction_and_routing_form,
     |kind| async move {
         let Some(app) = TestApp::spawn(kind).await else {

@@ -47,6 +47,7 @@ draft-returned-title = Draft sent back for changes
 draft-comments = Leader's comments
 draft-kind = Document
 draft-drafted-on = Drafted on
+draft-prefilled = The form holds the draft that was sent back: change what the comments ask for and submit it again.
 
 pilot-contact-unpublished-staff = Contact details not yet published: petitioners see no visiting address, hours or phone here.
 pilot-contact-publish = Publish them

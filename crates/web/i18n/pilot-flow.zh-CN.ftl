@@ -47,6 +47,7 @@ draft-returned-title = 草稿已退回修改
 draft-comments = 领导意见
 draft-kind = 文书
 draft-drafted-on = 起草日期
+draft-prefilled = 下方已填入退回的草稿，请按领导意见修改后重新提交。
 
 pilot-contact-unpublished-staff = 联系方式尚未公布：信访人在此看不到来访地址、接待时间和电话。
 pilot-contact-publish = 去公布联系方式

@@ -295,6 +295,48 @@ mod tests {
         }
     }
 
+    /// Chinese pages say nothing in English or in the system's internal words (a
+    /// placeholder such as `{petitioner}` in the template help is the template's syntax).
+    #[test]
+    fn chinese_messages_carry_no_internal_words() {
+        let i18n = I18n::load().expect("bundles parse");
+        let internal = [
+            "readme",
+            "root-",
+            "portal",
+            "petitioner",
+            "demo",
+            "deadline job",
+            "cn-2022",
+            "password",
+        ];
+        let mut found = vec![];
+        for key in I18n::keys(Lang::Zh) {
+            let text = i18n.get(Lang::Zh, &key, None);
+            // Drop `{placeholder}` spans: what remains is what a reader sees.
+            let mut plain = String::new();
+            let mut depth = 0;
+            for c in text.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth > 0 => depth -= 1,
+                    _ if depth == 0 => plain.push(c),
+                    _ => {}
+                }
+            }
+            let plain = plain.to_lowercase();
+            for word in internal {
+                if plain.contains(word) {
+                    found.push(format!("{key}: {word}"));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "internal words on Chinese pages: {found:?}"
+        );
+    }
+
     #[test]
     fn messages_differ_between_languages() {
         let i18n = I18n::load().expect("bundles parse");

@@ -7,15 +7,22 @@ document.addEventListener("click", function (e) {
 });
 
 // The route form's preview: show the unit being chosen where the notice names it.
-document.addEventListener("change", function (e) {
-  var t = e.target;
-  if (!t || t.id !== "route-unit") return;
-  var form = t.form;
+function hearkenPreviewUnit(select) {
+  var form = select.form;
   if (!form) return;
-  var opt = t.options[t.selectedIndex];
+  var opt = select.options[select.selectedIndex];
   var name = opt && opt.value ? opt.text.replace(/^(· )+/, "").replace(/ \([^)]*\).*$/, "") : "";
   var marks = form.querySelectorAll("[data-preview-unit]");
   for (var i = 0; i < marks.length; i++) {
     marks[i].textContent = name || marks[i].getAttribute("data-placeholder");
   }
+}
+document.addEventListener("change", function (e) {
+  var t = e.target;
+  if (t && t.id === "route-unit") hearkenPreviewUnit(t);
+});
+// A form shown again after an error keeps its choice: the preview names it too.
+document.addEventListener("DOMContentLoaded", function () {
+  var select = document.getElementById("route-unit");
+  if (select && select.value) hearkenPreviewUnit(select);
 });

@@ -13,6 +13,7 @@ impl Life {
                 command: ev.command.clone(),
                 drafted_on: ev.on,
                 returned: None,
+                by_unit: ev.by_unit.clone(),
             });
             return life;
         }

@@ -245,12 +245,16 @@ pub fn decide(life: &Life, cmd: &Command, ctx: &Context) -> Result<Event, Lifecy
             | Action::Void
             | Action::ReviewDecision
             | Action::RereviewDecision => ctx.units.actor.clone().or(ctx.units.holder.clone()),
-            // A signed-off review opinion is issued by the approving leader's unit, the
-            // unit above; a signed-off reply by the unit that handles the case.
+            // A signed-off review opinion is issued by the unit above that wrote it,
+            // whichever leader signs it off; a signed-off reply by the unit that handles
+            // the case.
             Action::Approve => match life.awaiting_sign_off() {
-                Some(Command::ReviewDecision { .. } | Command::RereviewDecision { .. }) => {
-                    ctx.units.actor.clone().or(ctx.units.holder.clone())
-                }
+                Some(Command::ReviewDecision { .. } | Command::RereviewDecision { .. }) => life
+                    .draft
+                    .as_ref()
+                    .and_then(|d| d.by_unit.clone())
+                    .or(ctx.units.actor.clone())
+                    .or(ctx.units.holder.clone()),
                 _ => ctx.units.holder.clone(),
             },
             // The competent body decides, handles and replies: the unit holding the case.

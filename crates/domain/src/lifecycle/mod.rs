@@ -71,6 +71,10 @@ pub struct Draft {
     /// A leader sent it back with these comments; it awaits a new draft.
     #[serde(default)]
     pub returned: Option<String>,
+    /// The unit that wrote it: it took the step, so it issues the reply or opinion when a
+    /// leader signs it off (as it was when it wrote it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_unit: Option<crate::UnitRef>,
 }
 
 impl Life {

@@ -129,3 +129,39 @@ fn a_review_opinion_is_issued_by_the_unit_above() {
     .expect("accept");
     assert_eq!(ev.by_unit, Some(county));
 }
+
+#[test]
+fn a_signed_off_review_opinion_is_issued_by_the_unit_that_wrote_it() {
+    let mut life = registered();
+    life.stage = Stage::Review;
+    let province = unit(1, "33", "浙江省信访局");
+    let city = unit(2, "3301", "杭州市信访局");
+    let county = unit(3, "330106", "西湖区信访局");
+    let draft = decide_with(
+        &life,
+        &Command::ReviewDecision {
+            outcome: ReviewOutcome::Uphold,
+            text: "维持".into(),
+        },
+        Units {
+            holder: Some(county.clone()),
+            actor: Some(city.clone()),
+            target: None,
+        },
+    )
+    .expect("review drafted");
+    assert!(draft.draft, "the rule set asks for sign-off");
+    let life = life.apply(&draft);
+    // A leader further up signs it off: the city, which wrote it, still issues it.
+    let approved = decide_with(
+        &life,
+        &Command::Approve { issues: None },
+        Units {
+            holder: Some(county),
+            actor: Some(province),
+            target: None,
+        },
+    )
+    .expect("approved");
+    assert_eq!(approved.by_unit, Some(city));
+}

@@ -5,6 +5,7 @@
 use super::private;
 use super::reception::{slot_row, SlotRow};
 use super::track::{Notice, PublicCase};
+use crate::dates::document_date_str;
 use crate::i18n::Tr;
 use crate::views::render;
 use askama::Template;
@@ -16,7 +17,10 @@ use store::Appointment;
 pub struct NoticeRow {
     pub kind: String,
     pub title: String,
+    /// `YYYY-MM-DD`, for the `<time>` element.
     pub on: String,
+    /// The same day as documents write it (2026年11月30日).
+    pub on_text: String,
     pub lines: Vec<(String, String)>,
     pub body: String,
     /// The legal basis of a decision, after its text.
@@ -46,8 +50,9 @@ fn notice_row(t: &Tr, n: &Notice) -> NoticeRow {
     add("afield-reason", n.reason.clone());
     add("afield-refer-to", n.refer_to.clone());
     add("afield-days", n.days.map(|d| d.to_string()));
-    add("field-due-on", n.due.clone());
-    add("afield-received-on", n.received_on.clone());
+    let day = |d: &Option<String>| d.as_deref().map(|d| document_date_str(t.lang, d));
+    add("field-due-on", day(&n.due));
+    add("afield-received-on", day(&n.received_on));
     add(
         "afield-rating",
         n.rating.as_ref().map(|r| t.code("rating", r)),
@@ -57,6 +62,7 @@ fn notice_row(t: &Tr, n: &Notice) -> NoticeRow {
         kind: n.kind.clone(),
         title: t.code("portal-notice", &n.kind),
         on: n.on.clone(),
+        on_text: document_date_str(t.lang, &n.on),
         lines,
         body: n.text.clone().unwrap_or_default(),
         document: matches!(
@@ -84,6 +90,9 @@ struct CasePage {
     c: PublicCase,
     type_label: String,
     stage_label: String,
+    /// The due date and the day of receipt, as a citizen reads dates.
+    due_text: String,
+    received_text: String,
     deadlines: Vec<DeadlineRow>,
     notices: Vec<NoticeRow>,
     rating_label: String,
@@ -152,9 +161,15 @@ pub fn closed_text(t: &Tr, code: &str, due: &str) -> String {
 }
 
 pub fn case_page(t: Tr, csrf: String, c: PublicCase, q: ViewQuery) -> Response {
-    let due = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    // Dates as a citizen reads them: 2026年11月30日.
+    let due = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| crate::dates::document_date(t.lang, d))
+            .unwrap_or_default()
+    };
     let review_due = due(c.review.due);
     let page = CasePage {
+        due_text: due(c.due_date),
+        received_text: document_date_str(t.lang, &c.received_on),
         type_label: t.code("type", &c.case_type),
         stage_label: t.code("stage", &c.stage),
         deadlines: c
@@ -162,7 +177,7 @@ pub fn case_page(t: Tr, csrf: String, c: PublicCase, q: ViewQuery) -> Response {
             .iter()
             .map(|d| DeadlineRow {
                 stage: t.code("stage", &d.stage),
-                start: d.start.to_string(),
+                start: crate::dates::document_date(t.lang, d.start),
                 due: due(d.due),
                 met_on: due(d.met_on),
                 status: d.status,

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::lifecycle::{
-    may_act, Action, Life, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode,
+    may_act, Action, Command, Life, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode,
 };
 use store::Unit;
 
@@ -33,6 +33,8 @@ pub struct ActionForm {
     pub due: Option<String>,
     /// The form came back with an error: it is shown open.
     pub open: bool,
+    /// A leader sent this draft back with these comments: the form holds the draft.
+    pub returned: Option<String>,
 }
 
 /// A form that was refused: its action, what was typed and each field's error.
@@ -147,6 +149,36 @@ fn route_units(t: &Tr, fields: &mut [FormField], holder_code: &str, suggested: O
     }
 }
 
+/// A draft a leader sent back, written into its form (with the comments) so that the
+/// drafter edits it instead of typing it again.
+fn returned_draft(life: &Life, action: Action, fields: &mut [FormField]) -> Option<String> {
+    let d = life.draft.as_ref()?;
+    let comments = d.returned.clone()?;
+    if d.command.action() != action {
+        return None;
+    }
+    let (outcome, text, basis) = match &d.command {
+        Command::Reply {
+            outcome,
+            text,
+            basis,
+        } => (outcome.as_str(), text, basis.as_str()),
+        Command::ReviewDecision { outcome, text } | Command::RereviewDecision { outcome, text } => {
+            (outcome.as_str(), text, "")
+        }
+        _ => return None,
+    };
+    for f in fields.iter_mut() {
+        f.value = match f.name {
+            "outcome" => outcome.to_string(),
+            "text" => text.clone(),
+            "basis" => basis.to_string(),
+            _ => continue,
+        };
+    }
+    Some(comments)
+}
+
 /// The deadline that applies to `action` now.
 fn due_for(t: &Tr, life: &Life, action: Action) -> Option<String> {
     let due = match action {
@@ -191,6 +223,7 @@ pub fn forms(
             if a == Action::Route {
                 route_units(t, &mut fields, &case_unit.code, suggested_unit);
             }
+            let returned = returned_draft(life, a, &mut fields);
             let failed = failed.filter(|f| f.action == a.as_str());
             if let Some(failed) = failed {
                 for f in fields.iter_mut() {
@@ -204,7 +237,8 @@ pub fn forms(
                 action: a.as_str(),
                 fields,
                 due: due_for(t, life, a),
-                open: failed.is_some(),
+                open: failed.is_some() || returned.is_some(),
+                returned,
             }
         })
         .collect()

@@ -189,3 +189,25 @@ pub fn readable_detail(t: &Tr, detail: &str) -> String {
         .collect::<Vec<_>>()
         .join("；")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{I18n, Lang};
+
+    /// Every way a case is read (the purposes `read_case_audited` records) is shown in
+    /// words on the audit log, never as its code.
+    #[test]
+    fn every_read_purpose_is_shown_in_words() {
+        let i18n = I18n::load().expect("bundles parse");
+        for lang in [Lang::Zh, Lang::En] {
+            let t = Tr::new(lang, i18n.clone());
+            for purpose in ["page", "api", "notice", "notices", "receipt"] {
+                let shown = readable_detail(&t, purpose);
+                assert_ne!(shown, purpose, "{purpose} in {}", lang.code());
+            }
+        }
+        let t = Tr::new(Lang::Zh, i18n);
+        assert_eq!(readable_detail(&t, "notice"), "经告知文书页面查阅");
+    }
+}
