@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod case;
 pub mod codes;
+pub mod due;
 pub mod error;
 pub mod event;
 pub mod lifecycle;
@@ -18,6 +19,7 @@ pub mod text;
 
 pub use case::{CaseState, CaseType, Channel, Stage};
 pub use codes::{CaseNo, QueryCode, RegionCode, UnitCode};
+pub use due::DueStatus;
 pub use error::{DomainError, FieldErrors};
 pub use event::{Event, UnitRef};
 pub use petitioner::{IdNumber, Petitioner, PhoneNumber};

@@ -140,6 +140,7 @@ impl Store {
         id: i64,
         password_hash: &str,
         must_change: bool,
+        revoke: bool,
         note: &AuditNote<'_>,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
@@ -156,10 +157,10 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        // An admin's reset ends every session and token of the user; an owner who chose
-        // a new password keeps the session they are using.
+        // A reset (by an admin or from the command line) ends every session and token of
+        // the user; an owner who chose a new password keeps the session they are using.
         let mut note = note.clone();
-        if must_change {
+        if revoke {
             let (sessions, tokens) = revoke_access(&mut tx, id).await?;
             note.detail = with_revocation(&note.detail, sessions, tokens);
         }

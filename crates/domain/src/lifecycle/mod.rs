@@ -16,7 +16,7 @@ mod units_tests;
 
 pub use command::{Action, Command, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode};
 pub use decide::{decide, Context, Event, Units};
-pub use roles::may_act;
+pub use roles::{may_act, may_take, needs_unit_above};
 
 use crate::case::Stage;
 use chrono::NaiveDate;

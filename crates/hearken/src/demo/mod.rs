@@ -84,7 +84,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             store.root_unit().await?.context("no root unit")?
         }
     };
-    let hash = web::auth::password::hash_async(DEMO_PASSWORD.into())
+    let hash = app::password::hash_async(DEMO_PASSWORD.into())
         .await
         .map_err(anyhow::Error::msg)?;
     let (pcode, pname) = places::PROVINCE;

@@ -5,15 +5,15 @@
 
 use super::reception;
 use crate::api::actions::petitioner_act;
-use crate::app::AppState;
 use crate::auth::same_secret;
 use crate::error::{ApiError, ApiResult};
-use crate::lifecycle_view::{life_of, status_of_due};
+use crate::lifecycle_view::life_of;
+use crate::state::AppState;
+use app::model::{Appointment, CaseEvent, Scope};
 use chrono::NaiveDate;
 use domain::lifecycle::{Action, Command, Life, Rating, RouteMode};
 use domain::{CaseNo, Event, QueryCode, Stage};
 use serde::Serialize;
-use store::{Appointment, CaseEvent, Scope};
 
 /// What a number and a code found.
 pub enum Found {
@@ -36,7 +36,7 @@ pub async fn find_case(state: &AppState, case_no: &str, code: &str) -> ApiResult
     let (Some(no), Some(code)) = (CaseNo::parse(case_no), QueryCode::parse(code)) else {
         return Ok(None);
     };
-    let key = state.store.tracking_key(no.as_str()).await?;
+    let key = state.tracking_key(no.as_str()).await?;
     Ok(key
         .filter(|k| same_secret(&k.query_code, code.as_str()))
         .map(|k| k.id))
@@ -125,7 +125,7 @@ fn deadline_status(state: &AppState, d: &domain::lifecycle::Deadline) -> &'stati
         (Some(met), Some(due)) if met <= due => "met",
         (Some(_), Some(_)) => "met_late",
         (None, None) => "none",
-        (None, Some(due)) => match status_of_due(state, Some(due)) {
+        (None, Some(due)) => match state.due_status_of(Some(due)).as_str() {
             "ok" => "open",
             other => other,
         },
@@ -256,7 +256,7 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
 }
 
 async fn unit_name(state: &AppState, code: Option<String>, en: bool) -> Option<String> {
-    let u = state.store.unit_by_code(&code?).await.ok()?;
+    let u = state.unit_by_code(&code?).await.ok()?;
     Some(if en && !u.name_en.is_empty() {
         u.name_en
     } else {
@@ -267,9 +267,9 @@ async fn unit_name(state: &AppState, code: Option<String>, en: bool) -> Option<S
 /// The case with id `id` as its petitioner sees it, in English or Chinese names.
 pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<PublicCase> {
     let root = Scope::new("/");
-    let c = state.store.case(&root, id).await?;
-    let events = state.store.case_events(&root, id).await?;
-    let unit = state.store.unit(c.summary.unit_id).await?;
+    let c = state.case(&root, id).await?;
+    let events = state.case_events(&root, id).await?;
+    let unit = state.unit(c.summary.unit_id).await?;
     let life = life_of(&c);
     let today = state.config.today();
     let cats = state.categories().await?;
@@ -297,7 +297,7 @@ pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<Publi
             unit.name
         },
         due_date: life.due(),
-        due_status: crate::lifecycle_view::due_status(state, &life),
+        due_status: state.due_status(&life).as_str(),
         deadlines: life
             .deadlines
             .iter()
@@ -328,8 +328,8 @@ impl From<ApiError> for Refusal {
     }
 }
 
-impl From<store::StoreError> for Refusal {
-    fn from(e: store::StoreError) -> Self {
+impl From<app::AppError> for Refusal {
+    fn from(e: app::AppError) -> Self {
         Refusal::Api(e.into())
     }
 }
@@ -346,7 +346,7 @@ pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal
             },
         )));
     };
-    let c = state.store.case(&Scope::new("/"), id).await?;
+    let c = state.case(&Scope::new("/"), id).await?;
     let life = life_of(&c);
     if !life
         .allowed_actions(state.config.today())
@@ -368,7 +368,7 @@ pub async fn request_review(
     id: i64,
     reason: &str,
 ) -> Result<&'static str, Refusal> {
-    let c = state.store.case(&Scope::new("/"), id).await?;
+    let c = state.case(&Scope::new("/"), id).await?;
     let life = life_of(&c);
     let review = review_state(&life, state.config.today());
     let reason = reason.trim().to_string();
