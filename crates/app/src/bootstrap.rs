@@ -55,7 +55,7 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
         .create_user(&NewUser {
             username: "admin".into(),
             display_name: "系统管理员".into(),
-            role: domain::Role::Admin.as_str().into(),
+            role: domain::Role::Admin,
             unit_id: root.id,
             password_hash: hash,
         })

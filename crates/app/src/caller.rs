@@ -9,7 +9,7 @@ use store::{Actor, Scope, User};
 pub struct Caller {
     pub id: i64,
     pub username: String,
-    pub role: Option<Role>,
+    pub role: Role,
     pub unit_id: i64,
     /// The materialised path of the caller's unit: their scope.
     pub unit_path: String,
@@ -22,7 +22,7 @@ impl Caller {
         Caller {
             id: user.id,
             username: user.username.clone(),
-            role: Role::parse(&user.role),
+            role: user.role,
             unit_id: user.unit_id,
             unit_path: user.unit_path.clone(),
             address: address.to_string(),
@@ -30,7 +30,7 @@ impl Caller {
     }
 
     pub fn can(&self, p: Permission) -> bool {
-        self.role.is_some_and(|r| r.can(p))
+        self.role.can(p)
     }
 
     pub fn require(&self, p: Permission) -> Result<(), AppError> {

@@ -19,7 +19,11 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
-        role: r.try_get("role")?,
+        role: {
+            let role: String = r.try_get("role")?;
+            domain::Role::parse(&role)
+                .ok_or_else(|| StoreError::Data(format!("unknown role '{role}'")))?
+        },
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
@@ -40,7 +44,7 @@ impl Store {
         )
         .bind(&u.username)
         .bind(&u.display_name)
-        .bind(&u.role)
+        .bind(u.role.as_str())
         .bind(u.unit_id)
         .bind(&u.password_hash)
         .bind(now_ms())

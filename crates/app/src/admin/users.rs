@@ -123,7 +123,7 @@ impl App {
                     } else {
                         display.into_string()
                     },
-                    role: role.as_str().to_string(),
+                    role,
                     unit_id: unit.id,
                     password_hash: hash,
                 },
@@ -150,11 +150,10 @@ impl App {
         who.require(Permission::Administer)?;
         let user = self.user_in_scope(&who.scope(), id).await?;
         let role = match input.role.as_deref() {
-            None => user.role.clone(),
-            Some(r) => Role::parse(r.trim())
-                .ok_or_else(|| AppError::field("role", "invalid_role"))?
-                .as_str()
-                .to_string(),
+            None => user.role,
+            Some(r) => {
+                Role::parse(r.trim()).ok_or_else(|| AppError::field("role", "invalid_role"))?
+            }
         };
         let (unit_id, unit_code) = match input.unit.as_deref().filter(|u| !u.trim().is_empty()) {
             None => (user.unit_id, user.unit_code.clone()),
@@ -192,7 +191,7 @@ impl App {
             },
             target: user.username.clone(),
             detail: change_detail(&[
-                ("role", user.role.clone().into(), role.clone().into()),
+                ("role", user.role.as_str().into(), role.as_str().into()),
                 ("unit", user.unit_code.clone().into(), unit_code.into()),
                 ("active", user.active.into(), active.into()),
                 ("name", user.display_name.clone().into(), display.into()),
@@ -200,7 +199,7 @@ impl App {
         };
         Ok(self
             .store
-            .update_user_audited(id, display, &role, unit_id, active, &note)
+            .update_user_audited(id, display, role, unit_id, active, &note)
             .await?)
     }
 

@@ -64,7 +64,8 @@ async fn user(
                 .create_user(&NewUser {
                     username: username.into(),
                     display_name: display.into(),
-                    role: role.into(),
+                    role: domain::Role::parse(role)
+                        .ok_or_else(|| anyhow::anyhow!("unknown role '{role}'"))?,
                     unit_id: unit.id,
                     password_hash: hash.into(),
                 })
@@ -260,7 +261,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
         }
     }
     for u in store.users_under(&province.path).await? {
-        if u.role == "clerk" {
+        if u.role == domain::Role::Clerk {
             staff.push(u.id);
         }
     }

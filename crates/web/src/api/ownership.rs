@@ -103,9 +103,7 @@ pub async fn assign_owner(
     may_manage(who)?;
     let owner = match state.user_by_name(username.trim()).await {
         Ok(u)
-            if u.role == domain::Role::Leader.as_str()
-                && u.active
-                && who.scope().contains(&u.unit_path) =>
+            if u.role == domain::Role::Leader && u.active && who.scope().contains(&u.unit_path) =>
         {
             u
         }

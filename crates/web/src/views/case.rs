@@ -266,7 +266,7 @@ async fn show_page(
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|u| u.role == domain::Role::Leader.as_str() && u.active)
+            .filter(|u| u.role == domain::Role::Leader && u.active)
             .map(|u| Opt {
                 code: u.username,
                 label: format!("{} ({})", u.display_name, u.unit_name),

@@ -41,7 +41,7 @@ async fn current_handler(state: &AppState, events: &[CaseEvent], unit_id: i64) -
         }
         let Some(id) = e.actor_id else { continue };
         if let Ok(u) = state.user(id).await {
-            if u.unit_id == unit_id && u.role == domain::Role::Handler.as_str() {
+            if u.unit_id == unit_id && u.role == domain::Role::Handler {
                 return u.display_name;
             }
         }

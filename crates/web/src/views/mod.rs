@@ -161,7 +161,7 @@ impl Nav {
             calendar_warning: None,
             unread: 0,
             display_name: p.user.display_name.clone(),
-            role: p.user.role.clone(),
+            role: p.user.role.as_str().to_string(),
             unit_name: p.user.unit_name.clone(),
             csrf: p.csrf().to_string(),
             is_admin: p.can(Permission::Administer),
