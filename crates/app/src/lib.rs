@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod model;
 pub mod password;
+mod reception;
 pub mod registration;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};

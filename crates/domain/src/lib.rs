@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod lifecycle;
 pub mod petitioner;
+pub mod reception;
 pub mod registration;
 pub mod role;
 pub mod settings;

@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use domain::{CaseNo, Permission};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -150,10 +150,6 @@ fn text(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).map(|v| v.trim().to_string()).unwrap_or_default()
 }
 
-fn time_ok(s: &str) -> bool {
-    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
-}
-
 pub async fn add_slot(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -173,26 +169,9 @@ pub async fn add_slot(
         place: text(&f, "place"),
         capacity: text(&f, "capacity").parse().unwrap_or(10),
     };
-    let day_ok =
-        NaiveDate::parse_from_str(&slot.day, "%Y-%m-%d").is_ok_and(|d| d >= state.config.today());
-    if slot.leader_name.is_empty() || slot.place.is_empty() {
-        return back(Err("required"));
-    }
-    if !day_ok {
-        return back(Err("invalid_date"));
-    }
-    if !time_ok(&slot.start_time) || !time_ok(&slot.end_time) || slot.end_time <= slot.start_time {
-        return back(Err("invalid_time"));
-    }
-    if !(1..=500).contains(&slot.capacity) {
-        return back(Err("invalid_capacity"));
-    }
-    let unit = match state.unit(who.user.unit_id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(&t, Some(&who), &e.into()),
-    };
-    match state.create_slot(&unit, &slot, &who.actor()).await {
-        Ok(_) => back(Ok(())),
+    match state.publish_slot(&who.caller(), &slot).await {
+        Ok(()) => back(Ok(())),
+        Err(app::AppError::BadRequest(code)) => back(Err(code)),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }
 }

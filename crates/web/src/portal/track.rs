@@ -11,8 +11,9 @@ use crate::lifecycle_view::life_of;
 use crate::state::AppState;
 use app::model::{Appointment, CaseEvent, Scope};
 use chrono::NaiveDate;
-use domain::lifecycle::{Action, Command, Life, Rating, RouteMode};
-use domain::{CaseNo, Event, QueryCode, Stage};
+pub use domain::lifecycle::ReviewState;
+use domain::lifecycle::{Action, Command, Rating, RouteMode};
+use domain::{CaseNo, Event, QueryCode};
 use serde::Serialize;
 
 /// What a number and a code found.
@@ -85,19 +86,6 @@ pub struct Notice {
     pub rating: Option<String>,
 }
 
-/// Whether the petitioner may ask for a review (or re-review) now, and if not, why.
-#[derive(Debug, Serialize)]
-pub struct ReviewState {
-    /// `request_review` or `request_rereview` when a request is open now.
-    pub available: Option<&'static str>,
-    /// The last day to ask, when a window is open or has just closed.
-    pub due: Option<NaiveDate>,
-    /// Why no request is open: `not_replied`, `review_window_expired`,
-    /// `review_in_progress`, `rereview_window_expired`, `rereview_in_progress`,
-    /// `concluded`, `directed`, `declined`, `closed`, `voided`.
-    pub closed_reason: Option<&'static str>,
-}
-
 /// A case as its petitioner sees it.
 #[derive(Debug, Serialize)]
 pub struct PublicCase {
@@ -129,38 +117,6 @@ fn deadline_status(state: &AppState, d: &domain::lifecycle::Deadline) -> &'stati
             "ok" => "open",
             other => other,
         },
-    }
-}
-
-pub fn review_state(life: &Life, today: NaiveDate) -> ReviewState {
-    let allowed = life.allowed_actions(today);
-    let (available, closed) = match life.stage {
-        Stage::ReviewWindow if allowed.contains(&Action::RequestReview) => {
-            (Some("request_review"), None)
-        }
-        Stage::RereviewWindow if allowed.contains(&Action::RequestRereview) => {
-            (Some("request_rereview"), None)
-        }
-        Stage::ReviewWindow => (None, Some("review_window_expired")),
-        Stage::RereviewWindow => (None, Some("rereview_window_expired")),
-        Stage::Routing | Stage::Acceptance | Stage::Handling | Stage::ReplyDelivery => {
-            (None, Some("not_replied"))
-        }
-        Stage::Review | Stage::ReviewDelivery => (None, Some("review_in_progress")),
-        Stage::Rereview | Stage::RereviewDelivery => (None, Some("rereview_in_progress")),
-        Stage::Concluded => (None, Some("concluded")),
-        Stage::Directed => (None, Some("directed")),
-        Stage::Declined => (None, Some("declined")),
-        Stage::Closed => (None, Some("closed")),
-        Stage::Voided => (None, Some("voided")),
-    };
-    let due = matches!(life.stage, Stage::ReviewWindow | Stage::RereviewWindow)
-        .then(|| life.due())
-        .flatten();
-    ReviewState {
-        available,
-        due,
-        closed_reason: closed,
     }
 }
 
@@ -312,7 +268,7 @@ pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<Publi
         notices: notices(state, &events, en).await,
         rating: life.rating.map(|r| r.as_str().to_string()),
         can_rate: life.allowed_actions(today).contains(&Action::Rate),
-        review: review_state(&life, today),
+        review: life.review_state(today),
     })
 }
 
@@ -370,7 +326,7 @@ pub async fn request_review(
 ) -> Result<&'static str, Refusal> {
     let c = state.case(&Scope::new("/"), id).await?;
     let life = life_of(&c);
-    let review = review_state(&life, state.config.today());
+    let review = life.review_state(state.config.today());
     let reason = reason.trim().to_string();
     let cmd = match review.available {
         Some("request_review") => Command::RequestReview { reason },
