@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod model;
 pub mod password;
+pub mod petitioner;
 mod reception;
 pub mod registration;
 

@@ -4,7 +4,6 @@
 //! notes, staff names or anyone's personal data.
 
 use super::reception;
-use crate::api::actions::petitioner_act;
 use crate::auth::same_secret;
 use crate::error::{ApiError, ApiResult};
 use crate::lifecycle_view::life_of;
@@ -12,7 +11,7 @@ use crate::state::AppState;
 use app::model::{Appointment, CaseEvent, Scope};
 use chrono::NaiveDate;
 pub use domain::lifecycle::ReviewState;
-use domain::lifecycle::{Action, Command, Rating, RouteMode};
+use domain::lifecycle::{Action, Command, RouteMode};
 use domain::{CaseNo, Event, QueryCode};
 use serde::Serialize;
 
@@ -290,32 +289,18 @@ impl From<app::AppError> for Refusal {
     }
 }
 
-/// Rates the handling of case `id`.
-pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
-    let Some(rating) = Rating::parse(rating.trim()) else {
-        return Err(Refusal::Api(ApiError::field(
-            "rating",
-            if rating.trim().is_empty() {
-                "required"
-            } else {
-                "invalid_rating"
-            },
-        )));
-    };
-    let c = state.case(&Scope::new("/"), id).await?;
-    let life = life_of(&c);
-    if !life
-        .allowed_actions(state.config.today())
-        .contains(&Action::Rate)
-    {
-        return Err(Refusal::Closed(if life.rating.is_some() {
-            "already_rated"
-        } else {
-            "not_delivered"
-        }));
+impl From<app::petitioner::Refusal> for Refusal {
+    fn from(r: app::petitioner::Refusal) -> Self {
+        match r {
+            app::petitioner::Refusal::Invalid(e) => Refusal::Api(e.into()),
+            app::petitioner::Refusal::Closed(why) => Refusal::Closed(why),
+        }
     }
-    petitioner_act(state, id, &Command::Rate { rating }).await?;
-    Ok(())
+}
+
+/// Rates the handling of case `id` (the use case is [`app::App::petitioner_rate`]).
+pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
+    Ok(state.petitioner_rate(id, rating).await?)
 }
 
 /// Asks for a review, or a re-review, of case `id`: whichever its stage allows.
@@ -324,16 +309,5 @@ pub async fn request_review(
     id: i64,
     reason: &str,
 ) -> Result<&'static str, Refusal> {
-    let c = state.case(&Scope::new("/"), id).await?;
-    let life = life_of(&c);
-    let review = life.review_state(state.config.today());
-    let reason = reason.trim().to_string();
-    let cmd = match review.available {
-        Some("request_review") => Command::RequestReview { reason },
-        Some(_) => Command::RequestRereview { reason },
-        None => return Err(Refusal::Closed(review.closed_reason.unwrap_or("closed"))),
-    };
-    let action = cmd.action().as_str();
-    petitioner_act(state, id, &cmd).await?;
-    Ok(action)
+    Ok(state.petitioner_request_review(id, reason).await?)
 }

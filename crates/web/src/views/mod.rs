@@ -122,6 +122,8 @@ pub struct Nav {
     pub unit_name: String,
     pub csrf: String,
     pub is_admin: bool,
+    /// May keep the routing table (admins and supervisors).
+    pub can_route: bool,
     pub can_audit: bool,
     pub can_register: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
@@ -165,6 +167,7 @@ impl Nav {
             unit_name: p.user.unit_name.clone(),
             csrf: p.csrf().to_string(),
             is_admin: p.can(Permission::Administer),
+            can_route: p.can(Permission::ManageRouting),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
