@@ -81,6 +81,13 @@ pub enum Event {
     AttendanceRecorded {
         users: Vec<i64>,
     },
+    /// A leader's field visit (领导下访) was logged with this case among its cases.
+    FieldVisitLinked {
+        visit_id: i64,
+        day: String,
+        place: String,
+        leader_name: String,
+    },
     /// The deadline job marked the case due soon.
     DueSoon {
         due_on: String,
@@ -131,6 +138,14 @@ struct Recorded {
 }
 
 #[derive(Serialize, Deserialize)]
+struct Visit {
+    visit_id: i64,
+    day: String,
+    place: String,
+    leader_name: String,
+}
+
+#[derive(Serialize, Deserialize)]
 struct Due {
     due_on: String,
 }
@@ -156,6 +171,7 @@ impl Event {
             Event::OwnerAssigned { .. } => "owner_assigned",
             Event::AttendanceNotified { .. } => "attendance_notified",
             Event::AttendanceRecorded { .. } => "attendance_recorded",
+            Event::FieldVisitLinked { .. } => "field_visit_linked",
             Event::DueSoon { .. } => "due_soon",
             Event::Overdue { .. } => "overdue",
             Event::Closed { .. } => "closed",
@@ -188,6 +204,17 @@ impl Event {
             }),
             Event::AttendanceRecorded { users } => to_value(&Recorded {
                 users: users.clone(),
+            }),
+            Event::FieldVisitLinked {
+                visit_id,
+                day,
+                place,
+                leader_name,
+            } => to_value(&Visit {
+                visit_id: *visit_id,
+                day: day.clone(),
+                place: place.clone(),
+                leader_name: leader_name.clone(),
             }),
             Event::DueSoon { due_on } | Event::Overdue { due_on } => to_value(&Due {
                 due_on: due_on.clone(),
@@ -225,6 +252,12 @@ impl Event {
             "attendance_recorded" => {
                 de::<Recorded>(payload).map(|r| Event::AttendanceRecorded { users: r.users })
             }
+            "field_visit_linked" => de::<Visit>(payload).map(|v| Event::FieldVisitLinked {
+                visit_id: v.visit_id,
+                day: v.day,
+                place: v.place,
+                leader_name: v.leader_name,
+            }),
             "due_soon" => de::<Due>(payload).map(|d| Event::DueSoon { due_on: d.due_on }),
             "overdue" => de::<Due>(payload).map(|d| Event::Overdue { due_on: d.due_on }),
             "closed" => de::<Reason>(payload).map(|r| Event::Closed { reason: r.reason }),
@@ -303,6 +336,10 @@ mod tests {
             ),
             ("attendance_notified", json!({"users":[1,2],"headcount":25})),
             ("attendance_recorded", json!({"users":[1]})),
+            (
+                "field_visit_linked",
+                json!({"visit_id":3,"day":"2026-03-05","place":"西湖区信访局","leader_name":"王局长"}),
+            ),
             ("due_soon", json!({"due_on":"2026-03-17"})),
             ("overdue", json!({"due_on":"2026-03-17"})),
             ("closed", json!({"reason":"归档"})),

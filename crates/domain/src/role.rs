@@ -42,6 +42,11 @@ pub enum Permission {
     ReadAudit,
     /// Follow the event feed of the cases in scope (auditors and integrations).
     ReadFeed,
+    /// Name a case's owner leader, call people to a group visit and record who came;
+    /// publish reception slots, answer appointment requests and log field visits.
+    ManageOwnership,
+    /// Keep the routing table.
+    ManageRouting,
 }
 
 impl Role {
@@ -62,6 +67,8 @@ impl Role {
             Administer => matches!(self, Admin),
             ReadAudit => matches!(self, Admin | Auditor),
             ReadFeed => matches!(self, Admin | Auditor),
+            ManageOwnership => matches!(self, Supervisor | Leader),
+            ManageRouting => matches!(self, Admin | Supervisor),
         }
     }
 }

@@ -24,7 +24,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn serve(store: Store, data: &std::path::Path) -> String {
-    let state = web::AppState::new(store, web::WebConfig::new(data)).expect("state");
+    let config = web::WebConfig::new(data);
+    let state =
+        web::AppState::new(app::App::new(store, config.core.clone()), config).expect("state");
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -133,7 +135,7 @@ async fn queue(data: &std::path::Path) {
 async fn registrations(label: &str, store: Store, data: &std::path::Path) {
     store.migrate().await.expect("migrate");
     store.seed_categories().await.expect("seed");
-    web::bootstrap::first_start(&store)
+    app::bootstrap::first_start(&store)
         .await
         .expect("first start");
     let base = serve(store.clone(), data).await;

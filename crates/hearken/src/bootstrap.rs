@@ -24,4 +24,4 @@ pub async fn open_ready(g: &Global) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-pub use web::bootstrap::first_start;
+pub use app::bootstrap::first_start;

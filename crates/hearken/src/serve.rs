@@ -3,6 +3,7 @@
 use crate::bootstrap;
 use crate::cli::{Global, ServeArgs};
 use anyhow::Context;
+use app::App;
 use std::net::SocketAddr;
 use web::{AppState, WebConfig};
 
@@ -28,18 +29,19 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             domain::calendar::RuleSet::names().join(", ")
         )
     })?;
-    for year in web::views::missing_calendar_years(&config) {
+    for year in config.missing_calendar_years() {
         eprintln!(
             "warning: no holiday schedule for {year}: deadlines that reach it are counted on plain weekends; \
              add it under {}/calendar/",
             g.data.display()
         );
     }
-    let state = AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
-    web::jobs::spawn(
-        state.clone(),
+    let app = App::new(store.clone(), config.core.clone());
+    app::jobs::spawn(
+        app.clone(),
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),
     );
+    let state = AppState::new(app, config).map_err(anyhow::Error::msg)?;
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await

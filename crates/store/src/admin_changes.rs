@@ -70,7 +70,7 @@ impl Store {
         )
         .bind(&u.username)
         .bind(&u.display_name)
-        .bind(&u.role)
+        .bind(u.role.as_str())
         .bind(u.unit_id)
         .bind(&u.password_hash)
         .bind(now_ms())
@@ -99,7 +99,7 @@ impl Store {
         &self,
         id: i64,
         display_name: &str,
-        role: &str,
+        role: domain::Role,
         unit_id: i64,
         active: bool,
         note: &AuditNote<'_>,
@@ -110,7 +110,7 @@ impl Store {
             "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4 WHERE id = $5",
         )
         .bind(display_name)
-        .bind(role)
+        .bind(role.as_str())
         .bind(unit_id)
         .bind(i64::from(active))
         .bind(id)
@@ -140,6 +140,7 @@ impl Store {
         id: i64,
         password_hash: &str,
         must_change: bool,
+        revoke: bool,
         note: &AuditNote<'_>,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
@@ -156,10 +157,10 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        // An admin's reset ends every session and token of the user; an owner who chose
-        // a new password keeps the session they are using.
+        // A reset (by an admin or from the command line) ends every session and token of
+        // the user; an owner who chose a new password keeps the session they are using.
         let mut note = note.clone();
-        if must_change {
+        if revoke {
             let (sessions, tokens) = revoke_access(&mut tx, id).await?;
             note.detail = with_revocation(&note.detail, sessions, tokens);
         }

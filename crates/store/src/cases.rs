@@ -130,6 +130,17 @@ pub(crate) async fn append(
     append_event(tx, case_id, event.kind(), actor, at, &event.payload()).await
 }
 
+/// Takes the case's row lock for the rest of the transaction, so that the events of one
+/// case commit in the order of their `seq` (for changes that do not update the case row
+/// themselves).
+pub(crate) async fn lock_case(tx: &mut Transaction<'_, Any>, case_id: i64) -> Result<()> {
+    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The next case number for a unit and year, taken inside the caller's transaction.
 pub(crate) async fn next_case_no(
     tx: &mut Transaction<'_, Any>,

@@ -143,8 +143,10 @@ async fn sqlite_pool(url: &str, max: u32, cache_kib: u32) -> Result<sqlx::AnyPoo
     Ok(pool)
 }
 
+#[cfg(feature = "testing")]
 impl Store {
     /// Runs one administrative statement (such as `CREATE DATABASE`) outside a transaction.
+    /// Raw SQL: only for tests and benchmarks (feature `testing`).
     pub async fn execute_admin(&self, sql: &str) -> Result<()> {
         sqlx::raw_sql(sql).execute(&self.write).await?;
         Ok(())

@@ -29,7 +29,7 @@ pub struct User {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: domain::Role,
     pub unit_id: i64,
     pub unit_code: String,
     pub unit_name: String,
@@ -48,7 +48,7 @@ pub struct User {
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: domain::Role,
     pub unit_id: i64,
     pub password_hash: String,
 }

@@ -111,7 +111,7 @@ impl Store {
     }
 
     /// Active users of one unit with one of `roles`.
-    pub async fn unit_staff(&self, unit_id: i64, roles: &[&str]) -> Result<Vec<i64>> {
+    pub async fn unit_staff(&self, unit_id: i64, roles: &[domain::Role]) -> Result<Vec<i64>> {
         let rows =
             sqlx::query("SELECT id, role FROM users WHERE unit_id = $1 AND active = 1 ORDER BY id")
                 .bind(unit_id)
@@ -120,7 +120,7 @@ impl Store {
         let mut ids = vec![];
         for r in rows {
             let role: String = r.try_get("role")?;
-            if roles.contains(&role.as_str()) {
+            if domain::Role::parse(&role).is_some_and(|r| roles.contains(&r)) {
                 ids.push(r.try_get("id")?);
             }
         }

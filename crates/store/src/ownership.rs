@@ -1,6 +1,6 @@
 //! The owner leader of a case (包案) and group-visit attendance (集体访).
 
-use crate::cases::append;
+use crate::cases::{append, lock_case};
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
 use domain::Event;
 use serde::Serialize;
@@ -96,6 +96,7 @@ impl Store {
             }
         }
         if !told.is_empty() {
+            lock_case(&mut tx, id).await?;
             let event = Event::AttendanceNotified {
                 users: told.clone(),
                 headcount: case.headcount,
@@ -132,6 +133,7 @@ impl Store {
                 return Err(StoreError::InvalidReference { field: "attended" });
             }
         }
+        lock_case(&mut tx, id).await?;
         let event = Event::AttendanceRecorded {
             users: attended.to_vec(),
         };

@@ -4,7 +4,9 @@
 //! An appointment is found by its reference and code, or listed by slot and unit; never
 //! by the person who asked for it.
 
+use crate::cases::{append, lock_case};
 use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::Event;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -412,6 +414,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        let event = Event::FieldVisitLinked {
+            visit_id: id,
+            day: v.day.clone(),
+            place: v.place.clone(),
+            leader_name: v.leader_name.clone(),
+        };
+        let now = now_ms();
         for case_id in case_ids {
             sqlx::query("INSERT INTO field_visit_cases (visit_id, case_id) VALUES ($1, $2)")
                 .bind(id)
@@ -419,6 +428,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
+            // Every change to a case is an event of that case, in order.
+            lock_case(&mut tx, *case_id).await?;
+            append(&mut tx, *case_id, &event, actor, now).await?;
         }
         tx.commit().await?;
         Ok(id)

@@ -19,7 +19,11 @@ pub(crate) fn user_from_row(r: &AnyRow) -> Result<User> {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
-        role: r.try_get("role")?,
+        role: {
+            let role: String = r.try_get("role")?;
+            domain::Role::parse(&role)
+                .ok_or_else(|| StoreError::Data(format!("unknown role '{role}'")))?
+        },
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
@@ -40,7 +44,7 @@ impl Store {
         )
         .bind(&u.username)
         .bind(&u.display_name)
-        .bind(&u.role)
+        .bind(u.role.as_str())
         .bind(u.unit_id)
         .bind(&u.password_hash)
         .bind(now_ms())
@@ -91,118 +95,6 @@ impl Store {
             .fetch_one(&self.read)
             .await?;
         Ok(row.try_get("n")?)
-    }
-
-    /// Changes a user's display name, role, unit and whether they may log in, and
-    /// records it in the audit log, in one transaction. A change of role or unit and a
-    /// deactivation also end every session and revoke every API token of the user, for
-    /// good: reactivating the account brings none of them back.
-    pub async fn update_user(
-        &self,
-        id: i64,
-        display_name: &str,
-        role: &str,
-        unit_id: i64,
-        active: bool,
-        actor: &Actor,
-    ) -> Result<User> {
-        let mut tx = self.write.begin().await?;
-        let before = user_in(&mut tx, id).await?;
-        sqlx::query(
-            "UPDATE users SET display_name = $1, role = $2, unit_id = $3, active = $4 WHERE id = $5",
-        )
-        .bind(display_name)
-        .bind(role)
-        .bind(unit_id)
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-        let after = user_in(&mut tx, id).await?;
-        let mut changes = vec![];
-        if before.display_name != after.display_name {
-            changes.push(format!(
-                "display name: {} -> {}",
-                before.display_name, after.display_name
-            ));
-        }
-        if before.role != after.role {
-            changes.push(format!("role: {} -> {}", before.role, after.role));
-        }
-        if before.unit_id != after.unit_id {
-            changes.push(format!("unit: {} -> {}", before.unit_code, after.unit_code));
-        }
-        if before.active != after.active {
-            changes.push(
-                if after.active {
-                    "reactivated"
-                } else {
-                    "deactivated"
-                }
-                .to_string(),
-            );
-        }
-        let cut_off = before.role != after.role || before.unit_id != after.unit_id || !after.active;
-        if cut_off {
-            let (sessions, tokens) = revoke_access(&mut tx, id).await?;
-            changes.push(format!(
-                "{sessions} session(s) ended, {tokens} token(s) revoked"
-            ));
-        }
-        if !changes.is_empty() {
-            audit_in(
-                &mut tx,
-                actor,
-                "user_updated",
-                &after.username,
-                &changes.join("; "),
-                AuditSubject::User(id),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(after)
-    }
-
-    /// Sets a new password hash, clears any lockout, ends every session and revokes
-    /// every API token of the user, and records the reset in the audit log: one
-    /// transaction.
-    pub async fn reset_password(
-        &self,
-        id: i64,
-        password_hash: &str,
-        actor: &Actor,
-        detail: &str,
-    ) -> Result<User> {
-        let mut tx = self.write.begin().await?;
-        let user = user_in(&mut tx, id).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2",
-        )
-        .bind(password_hash)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let (sessions, tokens) = revoke_access(&mut tx, id).await?;
-        let mut detail = detail.to_string();
-        if !detail.is_empty() {
-            detail.push_str("; ");
-        }
-        detail.push_str(&format!(
-            "{sessions} session(s) ended, {tokens} token(s) revoked"
-        ));
-        audit_in(
-            &mut tx,
-            actor,
-            "password_reset",
-            &user.username,
-            &detail,
-            AuditSubject::User(id),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(user)
     }
 
     /// Counts a failed login. When the count reaches `max_failures` the account is locked

@@ -120,13 +120,17 @@ impl TestApp {
         tweak: impl FnOnce(&mut web::WebConfig),
     ) -> Option<TestApp> {
         let db = fresh_db(kind).await?;
-        let admin_password = web::bootstrap::first_start(&db.store)
+        let admin_password = app::bootstrap::first_start(&db.store)
             .await
             .expect("first start")
             .expect("admin password");
         let mut config = web::WebConfig::new(&db.dir);
         tweak(&mut config);
-        let state = web::AppState::new(db.store.clone(), config.clone()).expect("state");
+        let state = web::AppState::new(
+            app::App::new(db.store.clone(), config.core.clone()),
+            config.clone(),
+        )
+        .expect("state");
         let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -31,7 +31,7 @@ both_backends!(
         assert_eq!(late["case"]["due_status"], "overdue");
         assert_eq!(fresh["case"]["due_status"], "ok");
 
-        let marked = web::jobs::tick(&app.state, "test", Duration::ZERO)
+        let marked = app::jobs::tick(&app.state, "test", Duration::ZERO)
             .await
             .expect("tick");
         assert_eq!(marked, Some(1), "only the overdue case is marked");
@@ -52,7 +52,7 @@ both_backends!(
 
         // Run again: nothing new to mark, nobody told twice.
         assert_eq!(
-            web::jobs::tick(&app.state, "test", Duration::ZERO)
+            app::jobs::tick(&app.state, "test", Duration::ZERO)
                 .await
                 .expect("tick"),
             Some(0)
@@ -80,14 +80,14 @@ both_backends!(
         let other_store = store::Store::connect(&app.db.url)
             .await
             .expect("second store");
-        let other = web::AppState::new(other_store, app.config.clone()).expect("second state");
+        let other = app::App::new(other_store, app.config.core.clone());
         let hour = Duration::from_secs(3600);
         let mut results = vec![];
         for round in 0..5 {
             let (owner_a, owner_b) = (format!("a{round}"), format!("b{round}"));
             let (a, b) = tokio::join!(
-                web::jobs::tick(&app.state, &owner_a, hour),
-                web::jobs::tick(&other, &owner_b, hour)
+                app::jobs::tick(&app.state, &owner_a, hour),
+                app::jobs::tick(&other, &owner_b, hour)
             );
             results.push(a.expect("a").is_some());
             results.push(b.expect("b").is_some());
@@ -99,7 +99,7 @@ both_backends!(
         );
         assert_eq!(
             app.store
-                .job_runs(web::jobs::DEADLINE_JOB)
+                .job_runs(app::jobs::DEADLINE_JOB)
                 .await
                 .expect("runs"),
             1

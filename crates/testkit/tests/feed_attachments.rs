@@ -3,13 +3,13 @@
 //! file that no row references, and the sweep removes such files once they are an hour
 //! old while keeping every referenced one.
 
+use app::attachment_sweep::{sweep, MIN_AGE};
 use reqwest::multipart::{Form, Part};
 use sqlx::{Connection, Row};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use testkit::http::*;
 use testkit::{both_backends, sample_case, Kind, TestApp};
-use web::attachment_sweep::{sweep, MIN_AGE};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 const OTHER_PDF: &[u8] = b"%PDF-1.4\n2 0 obj << /Type /Pages >> endobj\n%%EOF\n";

@@ -118,15 +118,24 @@ both_backends!(
         );
 
         // The reset the command line does (`hearken user reset-password`) is the same one.
-        app.store
-            .reset_password(
-                id,
-                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$invalid",
-                &store::Actor::system(),
-                "command line",
-            )
+        let cli = app::App::new(app.store.clone(), app.config.core.clone());
+        cli.reset_password_as_system("lin", "Command-line-4")
             .await
             .expect("reset");
+        let resets = audit(&app, &admin, "password_reset").await;
+        let lin_resets = resets
+            .iter()
+            .filter(|e| {
+                e["target"] == "lin"
+                    && e["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("\"sessions_ended\""))
+            })
+            .count();
+        assert_eq!(
+            lin_resets, 2,
+            "the command-line reset writes the same audit row: {resets:?}"
+        );
         assert_dead(&app, &fresh, "after the command-line reset").await;
     }
 );

@@ -387,7 +387,7 @@ both_backends!(sessions_expire_when_idle, |kind| async move {
         .create_user(&store::NewUser {
             username: "u1".into(),
             display_name: "U".into(),
-            role: "clerk".into(),
+            role: domain::Role::Clerk,
             unit_id: root.id,
             password_hash: "x".into(),
         })
@@ -424,7 +424,7 @@ both_backends!(failed_logins_lock_the_account, |kind| async move {
         .create_user(&store::NewUser {
             username: "u2".into(),
             display_name: "U".into(),
-            role: "clerk".into(),
+            role: domain::Role::Clerk,
             unit_id: root.id,
             password_hash: "x".into(),
         })

@@ -369,6 +369,7 @@ why-DepartmentHead = Department head
 why-OwnerLeader = Owner leader
 event-owner-assigned = Owner leader set
 event-attendance-notified = Attendance notified
+event-field-visit-linked = Field visit
 event-attendance-recorded = Attendance recorded
 due-group-visit = Group visit: you must attend
 err-not-a-leader-in-scope = Choose a leader in your scope.

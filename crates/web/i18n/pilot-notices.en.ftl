@@ -13,6 +13,7 @@ timeline-attachment = Attachment: { $file }
 timeline-owner = Owner leader: { $name }
 timeline-attendance-notified = { $count } people told to attend
 timeline-attendance-recorded = { $count } people attended
+timeline-field-visit = { $name } visited { $place } on { $day }
 timeline-due = Due: { $due }
 timeline-reason = Reason: { $reason }
 timeline-next-due = Due: { $due }

@@ -13,6 +13,7 @@ timeline-attachment = 附件：{ $file }
 timeline-owner = 包案领导：{ $name }
 timeline-attendance-notified = 已通知 { $count } 人到场
 timeline-attendance-recorded = 登记到场 { $count } 人
+timeline-field-visit = { $name }于{ $day }在{ $place }下访
 timeline-due = 办理期限：{ $due }
 timeline-reason = 理由：{ $reason }
 timeline-next-due = 期限：{ $due }

@@ -369,6 +369,7 @@ why-DepartmentHead = 责任部门负责人
 why-OwnerLeader = 包案领导
 event-owner-assigned = 指定包案领导
 event-attendance-notified = 通知到场
+event-field-visit-linked = 领导下访
 event-attendance-recorded = 登记到场
 due-group-visit = 集体访到场通知
 err-not-a-leader-in-scope = 须为管辖范围内的单位负责人。

@@ -1,85 +1,46 @@
-//! Settings the web layer needs, passed in by the binary.
-
-use chrono::{FixedOffset, Offset};
-use domain::calendar::{Calendar, Period, RuleSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+//! Settings the web layer needs, passed in by the binary: the application's own
+//! ([`app::Config`], reached through `Deref`) and those of HTTP.
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Where attachments are kept (`<data>/attachments`).
-    pub attachments_dir: PathBuf,
+    /// The application's settings: time zone, calendar, rule set, attachments.
+    pub core: app::Config,
     /// Minutes of inactivity after which a session ends.
     pub session_idle_minutes: i64,
     /// Hours after which a session ends however active it is.
     pub session_absolute_hours: i64,
     /// Set `Secure` on cookies (when served over HTTPS).
     pub secure_cookies: bool,
-    /// Largest accepted upload, in bytes.
-    pub max_upload_bytes: usize,
     /// Largest accepted JSON body, in bytes.
     pub max_json_bytes: usize,
-    /// The office's time zone; deadlines are dates there. China has no DST, so an offset
-    /// is exact.
-    pub time_zone: FixedOffset,
     /// Failed logins before an account is locked, and for how long.
     pub lockout_failures: i64,
     pub lockout_minutes: i64,
-    /// Public holidays and adjusted working days, shipped and added by the admin.
-    pub calendar: Arc<Calendar>,
-    /// The periods the lifecycle counts (`cn-2022` by default).
-    pub rules: RuleSet,
-    /// Working days left at or under which a case counts as due soon.
-    pub due_soon_working_days: u32,
 }
 
 impl WebConfig {
     pub fn new(data_dir: &std::path::Path) -> Self {
         WebConfig {
-            attachments_dir: data_dir.join("attachments"),
+            core: app::Config::new(data_dir),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,
-            max_upload_bytes: 20 * 1024 * 1024,
             max_json_bytes: 256 * 1024,
-            time_zone: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix()),
             lockout_failures: 5,
             lockout_minutes: 15,
-            calendar: Arc::new(Calendar::shipped()),
-            rules: default_rules(),
-            due_soon_working_days: 3,
         }
-    }
-
-    pub fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now()
-            .with_timezone(&self.time_zone)
-            .date_naive()
     }
 }
 
-/// The 2022 regulation's periods: the shipped `cn-2022` rule set, or the same written out.
-fn default_rules() -> RuleSet {
-    RuleSet::shipped(RuleSet::default_name()).unwrap_or_else(|| {
-        let days = |days| Period {
-            days,
-            working: false,
-        };
-        RuleSet {
-            name: "cn-2022".into(),
-            route: days(15),
-            objection: Period {
-                days: 5,
-                working: true,
-            },
-            acceptance: days(15),
-            handling: days(60),
-            max_extension: days(30),
-            review_request: days(30),
-            review_decision: days(30),
-            rereview_request: days(30),
-            rereview_decision: days(30),
-            sign_off: true,
-        }
-    })
+impl std::ops::Deref for WebConfig {
+    type Target = app::Config;
+    fn deref(&self) -> &app::Config {
+        &self.core
+    }
+}
+
+impl std::ops::DerefMut for WebConfig {
+    fn deref_mut(&mut self) -> &mut app::Config {
+        &mut self.core
+    }
 }

@@ -1,12 +1,12 @@
 //! One error type for the API. Codes are stable snake_case; database and unexpected
 //! errors are logged with their context and answered with a plain 500.
 
+use app::AppError;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::{DomainError, FieldErrors};
 use serde::Serialize;
-use store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -163,7 +163,7 @@ impl ApiError {
     pub fn upload(code: &'static str, filename: &str) -> Self {
         ApiError::Upload {
             code,
-            filename: crate::attachments::clean_filename(filename),
+            filename: app::attachments::clean_filename(filename),
         }
     }
 
@@ -187,16 +187,34 @@ impl ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Conflict { current_version } => ApiError::Conflict { current_version },
-            StoreError::Duplicate { constraint } => ApiError::Duplicate(constraint),
-            StoreError::InvalidReference { field } => ApiError::field(field, "invalid_reference"),
-            other => ApiError::Internal(other.to_string()),
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Validation(f) => ApiError::Validation(f),
+            AppError::Upload { code, filename } => ApiError::Upload { code, filename },
+            AppError::BadRequest(code) => ApiError::BadRequest(code),
+            AppError::Conflict { current_version } => ApiError::Conflict { current_version },
+            AppError::IllegalTransition { action, stage } => {
+                ApiError::IllegalTransition { action, stage }
+            }
+            AppError::Duplicate(what) => ApiError::Duplicate(what),
+            other => ApiError::Internal(error_chain(&other)),
         }
     }
+}
+
+/// An error and its sources, for the log.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 impl From<DomainError> for ApiError {

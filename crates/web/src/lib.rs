@@ -2,25 +2,21 @@
 //! portal (`portal`), authentication (`auth`) and the shared plumbing.
 
 pub mod api;
-pub mod app;
-pub mod attachment_sweep;
-pub mod attachments;
 pub mod auth;
-pub mod bootstrap;
 pub mod config;
 pub mod dates;
 pub mod error;
 pub mod i18n;
-pub mod jobs;
-pub mod lifecycle_view;
 pub mod middleware;
 pub mod notices;
 pub mod portal;
-pub mod registration;
+pub mod state;
 pub mod text_guard;
 pub mod views;
 
-pub use app::{router, AppState};
+/// The use cases' own modules, under the names the handlers know them by.
+pub use app::{attachments, lifecycle as lifecycle_view};
 /// Re-exported so that tests and the binary serve with the same axum.
 pub use axum;
 pub use config::WebConfig;
+pub use state::{router, AppState};

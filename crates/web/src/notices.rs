@@ -6,13 +6,14 @@
 //! event carries that unit (and, for a transfer or an assignment, the unit that received
 //! the case), so a later transfer or rename never changes a notice already issued.
 
-use crate::app::AppState;
 use crate::dates::document_date_str;
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+use app::model::{CaseEvent, CaseRecord};
+use app::AppError;
 use domain::lifecycle::{self, Command, RouteMode};
 use serde::Serialize;
 use std::collections::HashMap;
-use store::{CaseEvent, CaseRecord, StoreError};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Notice {
@@ -155,7 +156,10 @@ pub fn fill(template: &str, values: &HashMap<&str, String>) -> String {
 }
 
 /// A template filled and split into paragraphs.
-pub fn render(tpl: &store::NoticeTemplate, v: &HashMap<&str, String>) -> (String, Vec<String>) {
+pub fn render(
+    tpl: &app::model::NoticeTemplate,
+    v: &HashMap<&str, String>,
+) -> (String, Vec<String>) {
     (
         fill(&tpl.title, v),
         fill(&tpl.body, v)
@@ -200,7 +204,7 @@ pub fn case_values(t: &Tr, c: &CaseRecord) -> HashMap<&'static str, String> {
 
 /// A unit's name by code, for rows written before events carried their units.
 async fn name_by_code(state: &AppState, code: Option<&str>, en: bool) -> Option<String> {
-    let u = state.store.unit_by_code(code?).await.ok()?;
+    let u = state.unit_by_code(code?).await.ok()?;
     Some(if en && !u.name_en.is_empty() {
         u.name_en
     } else {
@@ -267,16 +271,16 @@ async fn path_of(
     state: &AppState,
     paths: &mut HashMap<String, String>,
     code: &str,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<String>, AppError> {
     if let Some(p) = paths.get(code) {
         return Ok(Some(p.clone()));
     }
-    match state.store.unit_by_code(code).await {
+    match state.unit_by_code(code).await {
         Ok(u) => {
             paths.insert(code.to_string(), u.path.clone());
             Ok(Some(u.path))
         }
-        Err(StoreError::NotFound) => Ok(None),
+        Err(AppError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -287,12 +291,12 @@ pub async fn notices_for(
     t: &Tr,
     c: &CaseRecord,
     events: &[CaseEvent],
-) -> Result<Vec<Notice>, StoreError> {
+) -> Result<Vec<Notice>, AppError> {
     let en = t.lang == Lang::En;
     let base = case_values(t, c);
     let mut out = vec![];
     let mut paths: HashMap<String, String> = HashMap::new();
-    let case_unit_path = state.store.unit(c.summary.unit_id).await?.path;
+    let case_unit_path = state.unit(c.summary.unit_id).await?.path;
     // The unit holding the case, followed through the events, for old rows that do not
     // carry their units.
     let mut holder: Option<String> = None;
@@ -340,7 +344,6 @@ pub async fn notices_for(
         }
         .unwrap_or_else(|| case_unit_path.clone());
         let tpl = state
-            .store
             .notice_template(&issuer_path, kind, template_lang(t))
             .await?;
         let (title, paragraphs) = render(&tpl, &v);

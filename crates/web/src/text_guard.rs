@@ -9,9 +9,9 @@
 //! control characters exactly like a wrong password. JSON bodies are checked by
 //! [`crate::api::JsonBody`], with the path of the offending field.
 
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
+use crate::state::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;

@@ -8,6 +8,7 @@
 mod apply;
 mod command;
 mod decide;
+mod review_window;
 mod roles;
 #[cfg(test)]
 mod tests;
@@ -16,7 +17,8 @@ mod units_tests;
 
 pub use command::{Action, Command, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode};
 pub use decide::{decide, Context, Event, Units};
-pub use roles::may_act;
+pub use review_window::ReviewState;
+pub use roles::{may_act, may_take, needs_unit_above};
 
 use crate::case::Stage;
 use chrono::NaiveDate;

@@ -25,6 +25,33 @@ pub fn may_act(role: Role, action: Action) -> bool {
     }
 }
 
+/// Whether `action` must come from a unit above the one that handles the case: review
+/// and re-review opinions, and the sign-off of such an opinion's draft (a reply's draft is
+/// signed off by a leader of any unit whose scope holds the case). `awaiting` is the draft
+/// that awaits sign-off, if any.
+pub fn needs_unit_above(action: Action, awaiting: Option<&super::Command>) -> bool {
+    use super::Command;
+    match action {
+        Action::ReviewDecision | Action::RereviewDecision => true,
+        Action::Approve | Action::Return => matches!(
+            awaiting,
+            Some(Command::ReviewDecision { .. } | Command::RereviewDecision { .. })
+        ),
+        _ => false,
+    }
+}
+
+/// Whether `role`, acting from a unit that is (`above`) or is not above the handling
+/// unit, may take `action`; `awaiting` is the draft awaiting sign-off, if any.
+pub fn may_take(
+    role: Role,
+    action: Action,
+    above: bool,
+    awaiting: Option<&super::Command>,
+) -> bool {
+    may_act(role, action) && (above || !needs_unit_above(action, awaiting))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,7 +64,8 @@ async fn user(
                 .create_user(&NewUser {
                     username: username.into(),
                     display_name: display.into(),
-                    role: role.into(),
+                    role: domain::Role::parse(role)
+                        .ok_or_else(|| anyhow::anyhow!("unknown role '{role}'"))?,
                     unit_id: unit.id,
                     password_hash: hash.into(),
                 })
@@ -84,7 +85,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             store.root_unit().await?.context("no root unit")?
         }
     };
-    let hash = web::auth::password::hash_async(DEMO_PASSWORD.into())
+    let hash = app::password::hash_async(DEMO_PASSWORD.into())
         .await
         .map_err(anyhow::Error::msg)?;
     let (pcode, pname) = places::PROVINCE;
@@ -260,7 +261,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
         }
     }
     for u in store.users_under(&province.path).await? {
-        if u.role == "clerk" {
+        if u.role == domain::Role::Clerk {
             staff.push(u.id);
         }
     }

@@ -2,13 +2,13 @@
 //! any password an admin resets must be changed this way before anything else works.
 
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::{password, ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::AuditNote;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use store::AuditNote;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
@@ -51,8 +51,7 @@ pub async fn change_own_password(
         detail: String::new(),
     };
     state
-        .store
-        .set_password_audited(who.user.id, &hash, false, &note)
+        .set_password_audited(who.user.id, &hash, false, false, &note)
         .await?;
     Ok(())
 }

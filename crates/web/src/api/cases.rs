@@ -2,11 +2,12 @@
 
 use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
 use super::JsonBody;
-use crate::app::AppState;
 use crate::attachments;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::registration::register;
+use crate::state::AppState;
+use app::model::{CaseEvent, CaseFilter, CasePatch, CaseRecord, Cursor, NewAttachment};
+use app::AppError;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
@@ -14,13 +15,8 @@ use axum::response::Response;
 use axum::Json;
 use domain::{NewCase, Permission};
 use serde::Deserialize;
-use store::{CaseEvent, CaseFilter, CasePatch, CaseRecord, Cursor, NewAttachment, StoreError};
 
-/// A file taken from a multipart request, not yet stored.
-pub struct Upload {
-    pub filename: String,
-    pub bytes: Vec<u8>,
-}
+pub use app::attachments::Upload;
 
 /// Reads the `case` JSON part and the `attachments` file parts of a multipart body.
 async fn read_multipart(mut mp: Multipart) -> ApiResult<(Option<NewCase>, Vec<Upload>)> {
@@ -98,7 +94,6 @@ pub async fn store_uploads(
     .await?;
     for meta in &saved {
         state
-            .store
             .add_attachment(&who.scope(), case_id, meta, &who.actor())
             .await?;
     }
@@ -112,16 +107,15 @@ pub async fn read_case_audited(
     id: i64,
     how: &str,
 ) -> ApiResult<CaseRecord> {
-    let case = state.store.case(&who.scope(), id).await?;
+    let case = state.case(&who.scope(), id).await?;
     if !case.petitioners.is_empty() {
         state
-            .store
             .audit_about(
                 &who.actor(),
                 "read_personal_data",
                 &case.summary.case_no,
                 how,
-                store::AuditSubject::Case(case.summary.id),
+                app::model::AuditSubject::Case(case.summary.id),
             )
             .await?;
     }
@@ -164,12 +158,10 @@ pub async fn create(
         (input, vec![])
     };
     check_uploads(&state, &files)?;
-    let (result, _unit) = register(&state, &who, &input, &files).await?;
-    let case = crate::lifecycle_view::view_with_help(
-        &state,
-        state.store.case(&who.scope(), result.id).await?,
-    )
-    .await;
+    let (result, _unit) = state.register(&who.caller(), &input, &files).await?;
+    let case =
+        crate::lifecycle_view::view_with_help(&state, state.case(&who.scope(), result.id).await?)
+            .await;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({
@@ -270,9 +262,9 @@ impl ListQuery {
         }
         let unit_path = match nonempty(&self.unit) {
             None => None,
-            Some(code) => match state.store.unit_by_code(&code.to_ascii_uppercase()).await {
+            Some(code) => match state.unit_by_code(&code.to_ascii_uppercase()).await {
                 Ok(u) => Some(u.path),
-                Err(StoreError::NotFound) => Some("/none/".into()),
+                Err(AppError::NotFound) => Some("/none/".into()),
                 Err(e) => return Err(e.into()),
             },
         };
@@ -287,8 +279,8 @@ impl ListQuery {
             received_to: nonempty(&self.to),
             case_no: nonempty(&self.case_no).map(|s| s.to_ascii_uppercase()),
             order: match nonempty(&self.sort).as_deref() {
-                None | Some("due") => store::Order::Due,
-                Some("registered") => store::Order::Registered,
+                None | Some("due") => app::model::Order::Due,
+                Some("registered") => app::model::Order::Registered,
                 Some(_) => return Err(ApiError::field("sort", "invalid_sort")),
             },
         })
@@ -314,10 +306,9 @@ pub async fn list(
     let filter = q.filter(&state).await?;
     let limit = super::extract::page_limit(q.limit, 50, MAX_PAGE)?;
     let page = state
-        .store
         .list_cases(&who.scope(), &filter, q.cursor()?, limit)
         .await?;
-    let count = state.store.count_cases(&who.scope(), &filter).await?;
+    let count = state.count_cases(&who.scope(), &filter).await?;
     Ok(Json(serde_json::json!({
         "items": page.items,
         "next": page.next.map(|c| c.encode()),
@@ -412,7 +403,6 @@ pub async fn correct_checked(
         demands,
     };
     Ok(state
-        .store
         .correct_case(&who.scope(), id, input.version, &patch, &who.actor())
         .await?)
 }
@@ -436,7 +426,7 @@ pub async fn events(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<CaseEvent>>> {
-    Ok(Json(state.store.case_events(&who.scope(), id).await?))
+    Ok(Json(state.case_events(&who.scope(), id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases", params(("id" = i64, Path, description = "Case id")),
@@ -451,7 +441,7 @@ pub async fn add_attachments(
     ApiMultipart(mp): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<CaseRecord>)> {
     who.require(Permission::EditCase)?;
-    state.store.case_summary(&who.scope(), id).await?;
+    state.case_summary(&who.scope(), id).await?;
     let (_, files) = read_multipart(mp).await?;
     if files.is_empty() {
         return Err(ApiError::field("attachments", "required"));
@@ -460,7 +450,7 @@ pub async fn add_attachments(
     store_uploads(&state, &who, id, &files).await?;
     Ok((
         StatusCode::CREATED,
-        Json(state.store.case(&who.scope(), id).await?),
+        Json(state.case(&who.scope(), id).await?),
     ))
 }
 
@@ -471,17 +461,16 @@ pub async fn attachment_response(
     id: i64,
     aid: i64,
 ) -> ApiResult<Response> {
-    let a = state.store.attachment(&who.scope(), id, aid).await?;
+    let a = state.attachment(&who.scope(), id, aid).await?;
     // An attachment may carry personal data: its download is audited like a case read.
-    let case = state.store.case_summary(&who.scope(), id).await?;
+    let case = state.case_summary(&who.scope(), id).await?;
     state
-        .store
         .audit_about(
             &who.actor(),
             "read_personal_data",
             &case.case_no,
             &format!("attachment {}", a.filename),
-            store::AuditSubject::Case(case.id),
+            app::model::AuditSubject::Case(case.id),
         )
         .await?;
     let bytes = tokio::fs::read(attachments::path_for(

@@ -1,14 +1,14 @@
 //! The event feed for auditors and integrations: every committed event of the cases in
-//! the caller's subtree, each exactly once, in a stable order (see `store::feed`).
+//! the caller's subtree, each exactly once, in a stable order (see `app::model::feed`).
 
-use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::FeedPosition;
 use axum::extract::{Query, State};
 use axum::Json;
 use domain::Permission;
 use serde::{Deserialize, Serialize};
-use store::FeedPosition;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct FeedQuery {
@@ -70,10 +70,7 @@ pub async fn list(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "out_of_range"));
     }
-    let page = state
-        .store
-        .events_since(Some(&who.scope()), after, limit)
-        .await?;
+    let page = state.events_since(Some(&who.scope()), after, limit).await?;
     Ok(Json(FeedPage {
         items: page
             .items

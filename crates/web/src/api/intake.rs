@@ -2,15 +2,16 @@
 //! jurisdiction's petition office, and may set a petition office per region prefix.
 
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::IntakeOffice;
+use app::AppError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::Role;
 use serde::Deserialize;
-use store::{IntakeOffice, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct IntakeInput {
@@ -27,7 +28,6 @@ pub async fn is_root_admin(state: &AppState, who: &Principal) -> ApiResult<bool>
         return Ok(false);
     }
     Ok(state
-        .store
         .root_unit()
         .await?
         .is_some_and(|r| r.id == who.user.unit_id))
@@ -43,20 +43,16 @@ pub async fn save_intake(state: &AppState, who: &Principal, input: &IntakeInput)
         return Err(ApiError::field("region_prefix", "invalid_region"));
     }
     let unit = match state
-        .store
         .unit_by_code(&input.unit.trim().to_ascii_uppercase())
         .await
     {
         // A retired unit takes no new petitions.
         Ok(u) if u.retired => return Err(ApiError::field("unit", "unit_retired")),
         Ok(u) if who.scope().contains(&u.path) => u,
-        Ok(_) | Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
+        Ok(_) | Err(AppError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
         Err(e) => return Err(e.into()),
     };
-    Ok(state
-        .store
-        .set_intake_office(prefix, &unit, &who.actor())
-        .await?)
+    Ok(state.set_intake_office(prefix, &unit, &who.actor()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/intake-offices", tag = "admin",
@@ -65,7 +61,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(_who): ApiUser,
 ) -> ApiResult<Json<Vec<IntakeOffice>>> {
-    Ok(Json(state.store.intake_offices().await?))
+    Ok(Json(state.intake_offices().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/intake-offices", tag = "admin", request_body = IntakeInput,

@@ -1,16 +1,16 @@
 //! The current user, the category tree and the audit log.
 
 use super::extract::ApiQuery;
-use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
+use crate::state::AppState;
+use app::model::{AuditEntry, Category};
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::Permission;
 use serde::Deserialize;
-use store::{AuditEntry, Category};
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "meta", responses((status = 200, description = "The logged-in user; on a session cookie, the `X-CSRF-Token` header carries the token that multipart and bodiless calls on that session must send back")))]
 pub async fn me(ApiUser(who): ApiUser) -> Response {
@@ -56,7 +56,6 @@ pub async fn audit(
     let limit = super::extract::page_limit(q.limit, 100, 1000)?;
     Ok(Json(
         state
-            .store
             .audit_entries(&who.scope(), q.action.as_deref(), q.before, limit)
             .await?,
     ))

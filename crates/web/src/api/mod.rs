@@ -2,7 +2,6 @@
 //! `/api/openapi.json` documents each one by construction.
 
 pub mod account;
-mod action_people;
 pub mod actions;
 pub mod admin;
 pub mod cases;
@@ -24,7 +23,7 @@ pub mod tokens;
 
 pub use json::{is_json, JsonBody};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};

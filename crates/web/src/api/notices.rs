@@ -2,11 +2,11 @@
 
 use super::extract::ApiPath;
 use crate::api::cases::read_case_audited;
-use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::i18n::{ReqLang, Tr};
 use crate::notices::{notices_for, Notice};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 
@@ -19,7 +19,7 @@ pub async fn list(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Notice>>> {
     let c = read_case_audited(&state, &who, id, "notices").await?;
-    let events = state.store.case_events(&who.scope(), id).await?;
+    let events = state.case_events(&who.scope(), id).await?;
     let t = Tr::new(lang, state.i18n.clone());
     Ok(Json(notices_for(&state, &t, &c, &events).await?))
 }

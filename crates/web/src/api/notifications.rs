@@ -1,12 +1,12 @@
 //! In-app notifications for the logged-in user.
 
-use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiResult;
+use crate::state::AppState;
+use app::model::Notification;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use store::Notification;
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "meta",
     responses((status = 200, description = "Your notifications, newest first: deadlines due soon or overdue")))]
@@ -14,7 +14,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> ApiResult<Json<Vec<Notification>>> {
-    Ok(Json(state.store.notifications(who.user.id, 200).await?))
+    Ok(Json(state.notifications(who.user.id, 200).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "meta",
@@ -23,6 +23,6 @@ pub async fn read_all(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> ApiResult<StatusCode> {
-    state.store.read_notifications(who.user.id).await?;
+    state.read_notifications(who.user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

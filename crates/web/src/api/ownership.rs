@@ -2,16 +2,17 @@
 
 use super::extract::ApiPath;
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::AttendanceRow;
+use app::AppError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::attendance::{required, Why};
 use domain::Role;
 use serde::{Deserialize, Serialize};
-use store::{AttendanceRow, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct OwnerInput {
@@ -43,31 +44,28 @@ pub struct Attendance {
 }
 
 fn may_manage(who: &Principal) -> ApiResult<()> {
-    match who.role() {
-        Some(Role::Supervisor | Role::Leader) => Ok(()),
-        _ => Err(ApiError::Forbidden),
-    }
+    who.require(domain::Permission::ManageOwnership)
 }
 
 /// Computes who must attend from the case's head count, its unit's leaders and its owner.
 pub async fn attendance_of(state: &AppState, who: &Principal, id: i64) -> ApiResult<Attendance> {
     let scope = who.scope();
-    let case = state.store.case_summary(&scope, id).await?;
-    let unit = state.store.unit(case.unit_id).await?;
+    let case = state.case_summary(&scope, id).await?;
+    let unit = state.unit(case.unit_id).await?;
     let (unit_leaders, department_heads) = if unit.level == "department" {
-        let heads = state.store.unit_staff(unit.id, &["leader"]).await?;
+        let heads = state.unit_staff(unit.id, &[Role::Leader]).await?;
         let leaders = match unit.parent_id {
-            Some(p) => state.store.unit_staff(p, &["leader"]).await?,
+            Some(p) => state.unit_staff(p, &[Role::Leader]).await?,
             None => vec![],
         };
         (leaders, heads)
     } else {
-        (state.store.unit_staff(unit.id, &["leader"]).await?, vec![])
+        (state.unit_staff(unit.id, &[Role::Leader]).await?, vec![])
     };
-    let owner = state.store.case_owner(&scope, id).await?.map(|u| u.id);
+    let owner = state.case_owner(&scope, id).await?.map(|u| u.id);
     let mut people = vec![];
     for (uid, why) in required(case.headcount, &unit_leaders, &department_heads, owner) {
-        let u = state.store.user(uid).await?;
+        let u = state.user(uid).await?;
         people.push(Required {
             user_id: uid,
             username: u.username,
@@ -78,7 +76,7 @@ pub async fn attendance_of(state: &AppState, who: &Principal, id: i64) -> ApiRes
     Ok(Attendance {
         headcount: case.headcount,
         required: people,
-        recorded: state.store.attendance(&scope, id).await?,
+        recorded: state.attendance(&scope, id).await?,
     })
 }
 
@@ -103,15 +101,18 @@ pub async fn assign_owner(
     username: &str,
 ) -> ApiResult<()> {
     may_manage(who)?;
-    let owner = match state.store.user_by_name(username.trim()).await {
-        Ok(u) if u.role == "leader" && u.active && who.scope().contains(&u.unit_path) => u,
-        Ok(_) | Err(StoreError::NotFound) => {
+    let owner = match state.user_by_name(username.trim()).await {
+        Ok(u)
+            if u.role == domain::Role::Leader && u.active && who.scope().contains(&u.unit_path) =>
+        {
+            u
+        }
+        Ok(_) | Err(AppError::NotFound) => {
             return Err(ApiError::field("user", "not_a_leader_in_scope"))
         }
         Err(e) => return Err(e.into()),
     };
     Ok(state
-        .store
         .set_owner(&who.scope(), id, &owner, &who.actor())
         .await?)
 }
@@ -147,7 +148,6 @@ pub async fn notify(state: &AppState, who: &Principal, id: i64) -> ApiResult<Att
         })
         .collect();
     state
-        .store
         .notify_attendance(&who.scope(), id, &people, &who.actor())
         .await?;
     attendance_of(state, who, id).await
@@ -180,7 +180,6 @@ pub async fn record(
         }
     }
     state
-        .store
         .record_attendance(&who.scope(), id, &ids, &who.actor())
         .await?;
     attendance_of(state, who, id).await

@@ -5,7 +5,6 @@
 use super::cases::multipart_error;
 use super::extract::{is_multipart, ApiMultipart, ApiPath, ApiQuery};
 use super::JsonBody;
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
 use crate::portal::limit::{self, Bucket};
@@ -13,6 +12,7 @@ use crate::portal::reception::{self, public_appointment, public_slot, Appointmen
 use crate::portal::submit::{register_public, PublicPetition};
 use crate::portal::track::{self, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -300,7 +300,7 @@ pub async fn review_request(
     responses((status = 200, description = "`{slots}`: the published reception days from today, each with its leader, unit, place, times and `places_left`")))]
 pub async fn reception_schedule(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
     let today = state.config.today().to_string();
-    match state.store.public_slots(&today, 200).await {
+    match state.public_slots(&today, 200).await {
         Ok(slots) => {
             let en = lang == crate::i18n::Lang::En;
             let slots: Vec<_> = slots.iter().map(|s| public_slot(s, en)).collect();
@@ -348,7 +348,7 @@ async fn tracked_appointment(
     addr: SocketAddr,
     ref_no: &str,
     q: &CodeQuery,
-) -> Result<store::Appointment, Response> {
+) -> Result<app::model::Appointment, Response> {
     limit::hit(&instance(state), Bucket::Track, addr.ip()).map_err(limited_json)?;
     match reception::find(state, ref_no, q.code.as_deref().unwrap_or("")).await {
         Ok(Some(a)) => Ok(a),
@@ -392,9 +392,9 @@ pub async fn accept_offer(
         Ok(a) => a,
         Err(r) => return r,
     };
-    match state.store.accept_offer(a.id).await {
+    match state.accept_offer(a.id).await {
         Ok(a) => Json(public_appointment(&a, lang == crate::i18n::Lang::En)).into_response(),
-        Err(store::StoreError::Conflict { .. }) => refused(Refusal::Closed("no_offer")),
+        Err(app::AppError::Conflict { .. }) => refused(Refusal::Closed("no_offer")),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -1,15 +1,15 @@
 //! The routing table: category × region → the unit usually responsible.
 
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::{AuditNote, RoutingRule};
+use app::AppError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use domain::Role;
 use serde::Deserialize;
-use store::{AuditNote, RoutingRule, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RuleInput {
@@ -30,7 +30,7 @@ pub async fn save_rule(
     who: &crate::auth::Principal,
     input: &RuleInput,
 ) -> ApiResult<()> {
-    if !matches!(who.role(), Some(Role::Admin | Role::Supervisor)) {
+    if !who.can(domain::Permission::ManageRouting) {
         return Err(ApiError::Forbidden);
     }
     let category = input.category.trim();
@@ -42,13 +42,12 @@ pub async fn save_rule(
         return Err(ApiError::field("region_prefix", "invalid_region"));
     }
     let unit = match state
-        .store
         .unit_by_code(&input.unit.trim().to_ascii_uppercase())
         .await
     {
         Ok(u) if u.retired => return Err(ApiError::field("unit", "unit_retired")),
         Ok(u) if who.scope().contains(&u.path) => u,
-        Ok(_) | Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
+        Ok(_) | Err(AppError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
         Err(e) => return Err(e.into()),
     };
     let actor = who.actor();
@@ -59,7 +58,6 @@ pub async fn save_rule(
         detail: crate::api::admin::change_detail(&[("unit", "".into(), unit.code.clone().into())]),
     };
     Ok(state
-        .store
         .set_routing_rule_audited(category, prefix, &unit, &note)
         .await?)
 }
@@ -92,7 +90,7 @@ pub async fn retire_rule(
     who: &crate::auth::Principal,
     input: &RuleRetire,
 ) -> ApiResult<RoutingRule> {
-    if !matches!(who.role(), Some(Role::Admin | Role::Supervisor)) {
+    if !who.can(domain::Permission::ManageRouting) {
         return Err(ApiError::Forbidden);
     }
     let (category, prefix) = (input.category.trim(), input.region_prefix.trim());
@@ -108,7 +106,6 @@ pub async fn retire_rule(
         detail: String::new(),
     };
     Ok(state
-        .store
         .retire_routing_rule(category, prefix, input.retired, &note)
         .await?)
 }
@@ -128,7 +125,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(_who): ApiUser,
 ) -> ApiResult<Json<Vec<RoutingRule>>> {
-    Ok(Json(state.store.routing_rules().await?))
+    Ok(Json(state.routing_rules().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/routing-rules", tag = "admin", request_body = RuleInput,

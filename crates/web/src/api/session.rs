@@ -1,10 +1,10 @@
 //! `POST /api/v1/session` logs in and sets the session cookie; `DELETE` logs out.
 
-use crate::app::AppState;
 use crate::auth::{
     authenticate, random_token, set_cookie, sha256_hex, ApiUser, LoginError, SESSION_COOKIE,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,7 +23,6 @@ pub async fn start_session(state: &AppState, user_id: i64) -> ApiResult<(String,
     let token = random_token();
     let csrf = random_token();
     state
-        .store
         .create_session(&sha256_hex(&token), user_id, &csrf)
         .await?;
     let cookie = set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies);
@@ -67,7 +66,7 @@ pub async fn login(
     responses((status = 204, description = "Logged out")))]
 pub async fn logout(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Response> {
     if let Some((hash, _)) = &who.session {
-        state.store.end_session(hash).await?;
+        state.end_session(hash).await?;
     }
     let cookie = set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())

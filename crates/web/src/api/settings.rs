@@ -5,15 +5,16 @@
 //! the same checked functions.
 
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::{ApiUser, Principal};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::{NoticeTemplate, Unit, UnitTemplate};
+use app::AppError;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use domain::{may_change_settings, FieldErrors, Permission, SettingScope};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::{NoticeTemplate, StoreError, Unit, UnitTemplate};
 
 /// The longest contact detail, title and body an admin may set.
 pub const MAX_SETTING_CHARS: usize = 300;
@@ -45,7 +46,7 @@ pub async fn set_portal_checked(
     let mut clean = BTreeMap::new();
     for (k, v) in values {
         let v = v.trim();
-        if !store::PORTAL_SETTING_KEYS.contains(&k.as_str()) {
+        if !app::model::PORTAL_SETTING_KEYS.contains(&k.as_str()) {
             errors.insert(k.clone(), "unknown_setting".into());
         } else if v.chars().count() > MAX_SETTING_CHARS {
             errors.insert(k.clone(), "too_long".into());
@@ -58,10 +59,7 @@ pub async fn set_portal_checked(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(state
-        .store
-        .set_portal_settings(&clean, &who.actor())
-        .await?)
+    Ok(state.set_portal_settings(&clean, &who.actor()).await?)
 }
 
 /// The unit whose templates the admin means: its own unit, or a unit by code that must be
@@ -73,13 +71,13 @@ pub async fn template_unit(
 ) -> ApiResult<Unit> {
     let role = who.role().ok_or(ApiError::Forbidden)?;
     let unit = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        None => state.store.unit(who.user.unit_id).await?,
+        None => state.unit(who.user.unit_id).await?,
         Some(code) if code.chars().any(char::is_control) => {
             return Err(ApiError::field("unit", "unknown_unit"))
         }
-        Some(code) => match state.store.unit_by_code(code).await {
+        Some(code) => match state.unit_by_code(code).await {
             Ok(u) => u,
-            Err(StoreError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
+            Err(AppError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
             Err(e) => return Err(e.into()),
         },
     };
@@ -125,7 +123,6 @@ pub async fn set_template_checked(
         return Err(ApiError::Validation(errors));
     }
     state
-        .store
         .set_notice_template(&unit, kind, lang, &tpl, &who.actor())
         .await?;
     Ok(unit)
@@ -138,9 +135,9 @@ pub async fn get_portal(
     State(state): State<AppState>,
     ApiUser(_who): ApiUser,
 ) -> ApiResult<Json<BTreeMap<String, String>>> {
-    let set = state.store.portal_settings().await?;
+    let set = state.portal_settings().await?;
     Ok(Json(
-        store::PORTAL_SETTING_KEYS
+        app::model::PORTAL_SETTING_KEYS
             .iter()
             .map(|k| (k.to_string(), set.get(*k).cloned().unwrap_or_default()))
             .collect(),
@@ -177,7 +174,7 @@ pub async fn list_templates(
 ) -> ApiResult<Json<Vec<UnitTemplate>>> {
     who.require(Permission::Administer)?;
     let unit = template_unit(&state, &who, q.unit.as_deref()).await?;
-    Ok(Json(state.store.notice_templates_for(&unit).await?))
+    Ok(Json(state.notice_templates_for(&unit).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -211,10 +208,7 @@ pub async fn put_template(
     };
     let unit =
         set_template_checked(&state, &who, input.unit.as_deref(), &kind, &lang, &tpl).await?;
-    let (template, source) = state
-        .store
-        .notice_template_from(&unit.path, &kind, &lang)
-        .await?;
+    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
     Ok(Json(UnitTemplate {
         kind,
         lang,
@@ -239,10 +233,7 @@ pub async fn delete_template(
         body: String::new(),
     };
     let unit = set_template_checked(&state, &who, q.unit.as_deref(), &kind, &lang, &empty).await?;
-    let (template, source) = state
-        .store
-        .notice_template_from(&unit.path, &kind, &lang)
-        .await?;
+    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
     Ok(Json(UnitTemplate {
         kind,
         lang,

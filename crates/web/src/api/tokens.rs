@@ -2,14 +2,14 @@
 
 use super::extract::ApiPath;
 use super::JsonBody;
-use crate::app::AppState;
 use crate::auth::{random_token, sha256_hex, ApiUser, TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use app::model::ApiToken;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use store::ApiToken;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
@@ -25,7 +25,6 @@ pub async fn issue(state: &AppState, user_id: i64, name: &str) -> ApiResult<(Str
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
     let token = state
-        .store
         .create_token(user_id, name, &sha256_hex(&secret), &prefix)
         .await?;
     Ok((secret, token))
@@ -36,7 +35,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
 ) -> ApiResult<Json<Vec<ApiToken>>> {
-    Ok(Json(state.store.tokens(who.user.id).await?))
+    Ok(Json(state.tokens(who.user.id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "meta", request_body = NewToken,
@@ -64,6 +63,6 @@ pub async fn revoke(
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state.store.revoke_token(who.user.id, id).await?;
+    state.revoke_token(who.user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

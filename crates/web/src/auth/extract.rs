@@ -1,15 +1,15 @@
 //! Who is asking: a session cookie (pages and API) or a bearer token (API only).
 
 use super::{client_ip, cookie, same_secret, sha256_hex, SESSION_COOKIE, TOKEN_PREFIX};
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
+use app::model::{Actor, Scope, User};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Permission, Role};
 use std::convert::Infallible;
-use store::{Actor, Scope, User};
 
 /// An authenticated user, and how they came in.
 #[derive(Debug, Clone)]
@@ -21,8 +21,13 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The user as the use cases know them: role and scope, nothing of HTTP.
+    pub fn caller(&self) -> app::Caller {
+        app::Caller::of(&self.user, &self.ip)
+    }
+
     pub fn role(&self) -> Option<Role> {
-        Role::parse(&self.user.role)
+        Some(self.user.role)
     }
 
     pub fn can(&self, p: Permission) -> bool {
@@ -61,7 +66,7 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<Option<Principa
     let hash = sha256_hex(&token);
     let idle = state.config.session_idle_minutes * 60_000;
     let absolute = state.config.session_absolute_hours * 3_600_000;
-    let Some(s) = state.store.session(&hash, idle, absolute).await? else {
+    let Some(s) = state.session(&hash, idle, absolute).await? else {
         return Ok(None);
     };
     Ok(Some(Principal {
@@ -86,7 +91,6 @@ async fn from_bearer(parts: &Parts, state: &AppState) -> Result<Option<Principal
         return Err(ApiError::Unauthorized);
     }
     let user = state
-        .store
         .user_by_token(&sha256_hex(token))
         .await?
         .ok_or(ApiError::Unauthorized)?;

@@ -7,10 +7,11 @@
 //! tells which usernames exist.
 
 use super::password;
-use crate::app::AppState;
 use crate::portal::limit::{self, Bucket, Limited};
+use crate::state::AppState;
+use app::model::{Actor, AuditSubject, User};
+use app::AppError;
 use std::net::IpAddr;
-use store::{Actor, AuditSubject, StoreError, User};
 
 #[derive(Debug)]
 pub enum LoginError {
@@ -18,11 +19,11 @@ pub enum LoginError {
     Invalid,
     /// Too many failed logins from this address; nothing was checked.
     Throttled(Limited),
-    Store(StoreError),
+    Store(AppError),
 }
 
-impl From<StoreError> for LoginError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for LoginError {
+    fn from(e: AppError) -> Self {
         LoginError::Store(e)
     }
 }
@@ -66,9 +67,9 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
         && !username.is_empty()
         && username.chars().count() <= MAX_USERNAME_CHARS
     {
-        match state.store.user_by_name(username).await {
+        match state.user_by_name(username).await {
             Ok(u) => Some(u),
-            Err(StoreError::NotFound) => None,
+            Err(AppError::NotFound) => None,
             Err(e) => return Err(e.into()),
         }
     } else {
@@ -85,7 +86,6 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
             ip: ip.to_string(),
         };
         state
-            .store
             .audit(&actor, "login_failed", &name, "unknown user")
             .await?;
         return Err(LoginError::Invalid);
@@ -101,7 +101,6 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
     let verified = password::verify_async(pw.to_string(), user.password_hash.clone()).await;
     if user.locked_until.is_some_and(|u| u > now) {
         state
-            .store
             .audit_about(
                 &actor,
                 "login_failed",
@@ -114,7 +113,6 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
     }
     if !user.active {
         state
-            .store
             .audit_about(
                 &actor,
                 "login_failed",
@@ -128,7 +126,6 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
     if !verified {
         let until = now + state.config.lockout_minutes * 60_000;
         state
-            .store
             .failed_login(
                 &user,
                 state.config.lockout_failures,
@@ -139,9 +136,8 @@ async fn check(state: &AppState, username: &str, pw: &str, ip: &str) -> Result<U
             .await?;
         return Err(LoginError::Invalid);
     }
-    state.store.record_successful_login(user.id).await?;
+    state.record_successful_login(user.id).await?;
     state
-        .store
         .audit_about(&actor, "login", &user.username, "", about)
         .await?;
     Ok(user)

@@ -3,13 +3,13 @@
 
 mod extract;
 mod login;
-pub mod password;
+pub use app::password;
+pub use app::random_token;
 
 pub use extract::{ApiUser, MaybeStaff, PageUser, Principal, CSRF_HEADER};
 pub use login::{authenticate, LoginError};
 
 use axum::http::HeaderMap;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "hearken_session";
@@ -26,13 +26,6 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
-}
-
-/// 32 random bytes as hex.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 pub fn sha256_hex(s: &str) -> String {

@@ -8,10 +8,10 @@ use super::track::{Notice, PublicCase};
 use crate::dates::document_date_str;
 use crate::i18n::Tr;
 use crate::views::render;
+use app::model::Appointment;
 use askama::Template;
 use axum::response::Response;
 use serde::Deserialize;
-use store::Appointment;
 
 /// One notice as the page shows it.
 pub struct NoticeRow {
@@ -319,7 +319,7 @@ mod tests {
                 "case_no",
             ],
         );
-        add("portal-setting", store::PORTAL_SETTING_KEYS);
+        add("portal-setting", app::model::PORTAL_SETTING_KEYS);
         add("portal-weekday", &["1", "2", "3", "4", "5", "6", "7"]);
         let types: Vec<&str> = domain::CaseType::ALL.iter().map(|c| c.as_str()).collect();
         add("portal-type", &types);

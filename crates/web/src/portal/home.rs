@@ -3,9 +3,9 @@
 
 use super::reception::{slot_rows, SlotRow};
 use super::{message_page, period};
-use crate::app::AppState;
 use crate::auth::MaybeStaff;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use crate::views::{render, tr};
 use askama::Template;
 use axum::extract::State;
@@ -113,11 +113,8 @@ pub fn flow(t: &Tr, r: &RuleSet) -> Vec<FlowStep> {
 }
 
 /// The office's name and contact details, as an admin published them.
-pub async fn office(
-    state: &AppState,
-    t: &Tr,
-) -> Result<(String, Vec<ChannelRow>), store::StoreError> {
-    let s = state.store.portal_settings().await?;
+pub async fn office(state: &AppState, t: &Tr) -> Result<(String, Vec<ChannelRow>), app::AppError> {
+    let s = state.portal_settings().await?;
     let get = |k: &str| {
         s.get(k)
             .map(|v| v.trim().to_string())
@@ -125,7 +122,7 @@ pub async fn office(
     };
     let office = match get("office_name") {
         Some(name) => name,
-        None => match state.store.root_unit().await? {
+        None => match state.root_unit().await? {
             Some(u) if t.is_en() && !u.name_en.is_empty() => u.name_en,
             Some(u) => u.name,
             None => t.t("portal-site-name"),
@@ -166,8 +163,8 @@ pub async fn page(
     let loaded = async {
         let (office, channels) = office(&state, &t).await?;
         let today = state.config.today().to_string();
-        let slots = state.store.public_slots(&today, 5).await?;
-        Ok::<_, store::StoreError>((office, channels, slots))
+        let slots = state.public_slots(&today, 5).await?;
+        Ok::<_, app::AppError>((office, channels, slots))
     }
     .await;
     let (office, channels, slots) = match loaded {

@@ -1,8 +1,8 @@
 //! What a receipt says about tracking the case: where (the portal's /track page), with
 //! what (the case number and the query code), and the office's phone if published.
 
-use crate::app::AppState;
 use crate::i18n::Tr;
+use crate::state::AppState;
 use axum::http::{header, HeaderMap};
 
 /// The portal's tracking page, as the browser reached this server.
@@ -38,7 +38,6 @@ pub async fn how_to_track(
         &[("url", &url), ("case_no", case_no), ("code", query_code)],
     );
     let phone = state
-        .store
         .portal_settings()
         .await
         .ok()

@@ -18,9 +18,9 @@ pub mod submit;
 pub mod track;
 mod track_pages;
 
-use crate::app::AppState;
 use crate::auth::{cookie, random_token, same_secret, set_cookie};
 use crate::i18n::Tr;
+use crate::state::AppState;
 use crate::views::render;
 use askama::Template;
 use axum::extract::DefaultBodyLimit;

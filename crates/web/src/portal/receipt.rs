@@ -2,15 +2,15 @@
 //! the next step and its deadline; printable, and downloadable as text.
 
 use super::{period, private, tracked};
-use crate::app::AppState;
 use crate::i18n::{ReqLang, Tr};
 use crate::lifecycle_view::life_of;
+use crate::state::AppState;
 use crate::views::{category_label, render, tr};
+use app::model::Scope;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use store::Scope;
 
 /// What a receipt shows.
 pub struct ReceiptData {
@@ -32,7 +32,7 @@ async fn receipt_data(state: &AppState, t: &Tr, headers: &HeaderMap) -> Option<R
     let id = super::track::find_case(state, &number, &code)
         .await
         .ok()??;
-    let c = state.store.case(&Scope::new("/"), id).await.ok()?;
+    let c = state.case(&Scope::new("/"), id).await.ok()?;
     let cats = state.categories().await.ok()?;
     let life = life_of(&c);
     let due = life

@@ -2,14 +2,14 @@
 //! the published slots, a request with its reference and code, and what the petitioner
 //! may see of it (never the contact details, which only staff read).
 
-use crate::app::AppState;
 use crate::auth::{same_secret, sha256_hex};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Tr;
+use crate::state::AppState;
+use app::model::{Appointment, NewAppointment, ReceptionSlot};
 use chrono::{Datelike, NaiveDate};
 use domain::{CaseNo, FieldErrors, PhoneNumber, QueryCode};
 use serde::{Deserialize, Serialize};
-use store::{Appointment, NewAppointment, ReceptionSlot};
 
 /// A slot as a page lists it.
 pub struct SlotRow {
@@ -168,13 +168,13 @@ pub async fn request(
             errors.insert("slot_id".into(), "required".into());
             None
         }
-        Some(id) => match state.store.slot(id).await {
+        Some(id) => match state.slot(id).await {
             Ok(s)
                 if !s.cancelled && !s.is_full() && s.day.as_str() >= today.to_string().as_str() =>
             {
                 Some(s)
             }
-            Ok(_) | Err(store::StoreError::NotFound) => {
+            Ok(_) | Err(app::AppError::NotFound) => {
                 errors.insert("slot_id".into(), "slot_unavailable".into());
                 None
             }
@@ -218,7 +218,6 @@ pub async fn request(
     };
     let code = QueryCode::generate(&mut rand::thread_rng());
     let appointment = state
-        .store
         .request_appointment(
             &NewAppointment {
                 slot_id: slot.id,
@@ -243,7 +242,6 @@ pub async fn find(state: &AppState, ref_no: &str, code: &str) -> ApiResult<Optio
         return Ok(None);
     }
     let found = state
-        .store
         .appointment_by_ref(&ref_no.trim().to_ascii_uppercase())
         .await?;
     Ok(found.filter(|a| same_secret(&a.code_hash, &sha256_hex(code.as_str()))))

@@ -7,9 +7,9 @@ use super::{
     csrf_token, csrf_valid, instance, limited_page, message_page, private, track_cookie, tracked,
     with_cookie,
 };
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use crate::views::{render, tr};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
@@ -58,7 +58,7 @@ async fn show(
     errors: FieldErrors,
 ) -> Response {
     let today = state.config.today().to_string();
-    let slots = match state.store.public_slots(&today, 100).await {
+    let slots = match state.public_slots(&today, 100).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "reception page");

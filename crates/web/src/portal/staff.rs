@@ -4,21 +4,23 @@
 //! details. Supervisors and leaders publish and answer; everyone in scope reads.
 
 use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use crate::views::{csrf_ok, csrf_refused, error_page, local_time, refusal_page, render, tr, Nav};
+use app::model::{
+    Appointment, AppointmentAnswer, FieldVisit, NewFieldVisit, NewSlot, ReceptionSlot,
+};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, NaiveTime};
-use domain::{CaseNo, Permission, Role};
+use chrono::NaiveDate;
+use domain::{CaseNo, Permission};
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::{Appointment, AppointmentAnswer, FieldVisit, NewFieldVisit, NewSlot, ReceptionSlot};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Supervisors and leaders publish slots, answer requests and log field visits.
 fn may_manage(who: &Principal) -> bool {
-    matches!(who.role(), Some(Role::Supervisor | Role::Leader))
+    who.can(domain::Permission::ManageOwnership)
 }
 
 #[derive(Template)]
@@ -72,11 +74,11 @@ pub async fn page(
     let today = state.config.today();
     let from = (today - chrono::Duration::days(30)).to_string();
     let loaded = async {
-        let slots = state.store.slots_in(&scope, &from).await?;
-        let appointments = state.store.appointments_in(&scope, 200).await?;
-        let visits = state.store.field_visits_in(&scope, 50).await?;
-        let settings = state.store.portal_settings().await?;
-        Ok::<_, store::StoreError>((slots, appointments, visits, settings))
+        let slots = state.slots_in(&scope, &from).await?;
+        let appointments = state.appointments_in(&scope, 200).await?;
+        let visits = state.field_visits_in(&scope, 50).await?;
+        let settings = state.portal_settings().await?;
+        Ok::<_, app::AppError>((slots, appointments, visits, settings))
     }
     .await;
     let (slots, appointments, visits, settings) = match loaded {
@@ -89,7 +91,6 @@ pub async fn page(
         .any(|a| !a.contact_name.is_empty() || !a.contact_phone.is_empty())
     {
         if let Err(e) = state
-            .store
             .audit(&who.actor(), "read_personal_data", "appointments", "page")
             .await
         {
@@ -118,7 +119,7 @@ pub async fn page(
             })
             .collect(),
         visits,
-        settings: store::PORTAL_SETTING_KEYS
+        settings: app::model::PORTAL_SETTING_KEYS
             .iter()
             .map(|k| (k.to_string(), settings.get(*k).cloned().unwrap_or_default()))
             .collect(),
@@ -149,10 +150,6 @@ fn text(f: &HashMap<String, String>, k: &str) -> String {
     f.get(k).map(|v| v.trim().to_string()).unwrap_or_default()
 }
 
-fn time_ok(s: &str) -> bool {
-    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
-}
-
 pub async fn add_slot(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -172,26 +169,9 @@ pub async fn add_slot(
         place: text(&f, "place"),
         capacity: text(&f, "capacity").parse().unwrap_or(10),
     };
-    let day_ok =
-        NaiveDate::parse_from_str(&slot.day, "%Y-%m-%d").is_ok_and(|d| d >= state.config.today());
-    if slot.leader_name.is_empty() || slot.place.is_empty() {
-        return back(Err("required"));
-    }
-    if !day_ok {
-        return back(Err("invalid_date"));
-    }
-    if !time_ok(&slot.start_time) || !time_ok(&slot.end_time) || slot.end_time <= slot.start_time {
-        return back(Err("invalid_time"));
-    }
-    if !(1..=500).contains(&slot.capacity) {
-        return back(Err("invalid_capacity"));
-    }
-    let unit = match state.store.unit(who.user.unit_id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(&t, Some(&who), &e.into()),
-    };
-    match state.store.create_slot(&unit, &slot, &who.actor()).await {
-        Ok(_) => back(Ok(())),
+    match state.publish_slot(&who.caller(), &slot).await {
+        Ok(()) => back(Ok(())),
+        Err(app::AppError::BadRequest(code)) => back(Err(code)),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }
 }
@@ -207,7 +187,7 @@ pub async fn cancel_slot(
     if let Some(r) = guard(&t, &who, &text(&f, "csrf"), may_manage(&who)) {
         return r;
     }
-    match state.store.cancel_slot(&who.scope(), id).await {
+    match state.cancel_slot(&who.scope(), id).await {
         Ok(()) => back(Ok(())),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }
@@ -233,7 +213,7 @@ pub async fn answer(
             let Ok(slot_id) = text(&f, "slot").parse::<i64>() else {
                 return back(Err("required"));
             };
-            match state.store.slot(slot_id).await {
+            match state.slot(slot_id).await {
                 Ok(s) if !s.cancelled && who.scope().contains(&s.unit_path) => {
                     AppointmentAnswer::Offer { slot_id, message }
                 }
@@ -243,7 +223,6 @@ pub async fn answer(
         _ => return back(Err("required")),
     };
     match state
-        .store
         .answer_appointment(&who.scope(), id, &answer, &who.actor())
         .await
     {
@@ -284,18 +263,17 @@ pub async fn add_visit(
         let Some(no) = CaseNo::parse(no) else {
             return back(Err("invalid_case_no"));
         };
-        match state.store.case_id_by_no(&scope, no.as_str()).await {
+        match state.case_id_by_no(&scope, no.as_str()).await {
             Ok(id) if !case_ids.contains(&id) => case_ids.push(id),
             Ok(_) => {}
             Err(_) => return back(Err("unknown_case")),
         }
     }
-    let unit = match state.store.unit(who.user.unit_id).await {
+    let unit = match state.unit(who.user.unit_id).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
     match state
-        .store
         .log_field_visit(&unit, &visit, &case_ids, &who.actor())
         .await
     {
@@ -318,7 +296,7 @@ pub async fn settings(
     if !is_root_admin(&who) {
         return refusal_page(&t, &who, "sec-scope-portal-root-only");
     }
-    let values = store::PORTAL_SETTING_KEYS
+    let values = app::model::PORTAL_SETTING_KEYS
         .iter()
         .map(|k| {
             let v: String = text(&f, k)

@@ -9,11 +9,11 @@ use super::{
     MAX_FILES,
 };
 use crate::api::cases::{check_uploads, Upload};
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{ReqLang, Tr};
-use crate::registration::{store_in, validate};
+use crate::state::AppState;
 use crate::views::{category_options, render, tr, Opt};
+use app::model::{Actor, RegisterResult};
 use askama::Template;
 use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -22,7 +22,6 @@ use domain::registration::NewPetitioner;
 use domain::{CaseType, FieldErrors, NewCase, RegionCode};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use store::{Actor, RegisterResult};
 
 /// A petition as a citizen (or an app) sends it. Contact details are optional where the
 /// law allows anonymity (suggestions and accusations).
@@ -112,12 +111,11 @@ pub fn portal_actor() -> Actor {
 /// The unit an online petition from `region` lands in: the intake office configured for
 /// the most specific matching region prefix, else the jurisdiction's intake office, else
 /// (nothing configured yet) the root unit.
-pub async fn intake_unit(state: &AppState, region: &str) -> ApiResult<store::Unit> {
-    if let Some(u) = state.store.intake_unit_for(region).await? {
+pub async fn intake_unit(state: &AppState, region: &str) -> ApiResult<app::model::Unit> {
+    if let Some(u) = state.intake_unit_for(region).await? {
         return Ok(u);
     }
     state
-        .store
         .root_unit()
         .await?
         .ok_or_else(|| ApiError::Internal("no root unit".into()))
@@ -136,14 +134,18 @@ pub async fn register_public(
         return Err(ApiError::field("attachments", "too_many_files"));
     }
     check_uploads(state, files)?;
-    let reg = match validate(state, &p.to_new_case()).await {
+    let reg = match state
+        .validate_registration(&p.to_new_case())
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(r) => r,
         Err(ApiError::Validation(f)) => return Err(ApiError::Validation(flat_errors(f))),
         Err(e) => return Err(e),
     };
     let unit = intake_unit(state, reg.region.as_str()).await?;
     let actor = portal_actor();
-    store_in(state, &reg, &unit, &actor, files).await
+    Ok(state.register_in(&reg, &unit, &actor, files).await?)
 }
 
 /// The form's fields in the order it shows them.
@@ -189,7 +191,7 @@ async fn show(
     bad_file: Option<String>,
     had_files: bool,
 ) -> Response {
-    let (cats, units) = match (state.categories().await, state.store.units_under("/").await) {
+    let (cats, units) = match (state.categories().await, state.units_under("/").await) {
         (Ok(c), Ok(u)) => (c, u),
         (Err(e), _) | (_, Err(e)) => {
             tracing::error!(error = %e, "portal submit form");

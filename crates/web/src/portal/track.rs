@@ -4,16 +4,16 @@
 //! notes, staff names or anyone's personal data.
 
 use super::reception;
-use crate::api::actions::petitioner_act;
-use crate::app::AppState;
 use crate::auth::same_secret;
 use crate::error::{ApiError, ApiResult};
-use crate::lifecycle_view::{life_of, status_of_due};
+use crate::lifecycle_view::life_of;
+use crate::state::AppState;
+use app::model::{Appointment, CaseEvent, Scope};
 use chrono::NaiveDate;
-use domain::lifecycle::{Action, Command, Life, Rating, RouteMode};
-use domain::{CaseNo, Event, QueryCode, Stage};
+pub use domain::lifecycle::ReviewState;
+use domain::lifecycle::{Action, Command, RouteMode};
+use domain::{CaseNo, Event, QueryCode};
 use serde::Serialize;
-use store::{Appointment, CaseEvent, Scope};
 
 /// What a number and a code found.
 pub enum Found {
@@ -36,7 +36,7 @@ pub async fn find_case(state: &AppState, case_no: &str, code: &str) -> ApiResult
     let (Some(no), Some(code)) = (CaseNo::parse(case_no), QueryCode::parse(code)) else {
         return Ok(None);
     };
-    let key = state.store.tracking_key(no.as_str()).await?;
+    let key = state.tracking_key(no.as_str()).await?;
     Ok(key
         .filter(|k| same_secret(&k.query_code, code.as_str()))
         .map(|k| k.id))
@@ -85,19 +85,6 @@ pub struct Notice {
     pub rating: Option<String>,
 }
 
-/// Whether the petitioner may ask for a review (or re-review) now, and if not, why.
-#[derive(Debug, Serialize)]
-pub struct ReviewState {
-    /// `request_review` or `request_rereview` when a request is open now.
-    pub available: Option<&'static str>,
-    /// The last day to ask, when a window is open or has just closed.
-    pub due: Option<NaiveDate>,
-    /// Why no request is open: `not_replied`, `review_window_expired`,
-    /// `review_in_progress`, `rereview_window_expired`, `rereview_in_progress`,
-    /// `concluded`, `directed`, `declined`, `closed`, `voided`.
-    pub closed_reason: Option<&'static str>,
-}
-
 /// A case as its petitioner sees it.
 #[derive(Debug, Serialize)]
 pub struct PublicCase {
@@ -125,42 +112,10 @@ fn deadline_status(state: &AppState, d: &domain::lifecycle::Deadline) -> &'stati
         (Some(met), Some(due)) if met <= due => "met",
         (Some(_), Some(_)) => "met_late",
         (None, None) => "none",
-        (None, Some(due)) => match status_of_due(state, Some(due)) {
+        (None, Some(due)) => match state.due_status_of(Some(due)).as_str() {
             "ok" => "open",
             other => other,
         },
-    }
-}
-
-pub fn review_state(life: &Life, today: NaiveDate) -> ReviewState {
-    let allowed = life.allowed_actions(today);
-    let (available, closed) = match life.stage {
-        Stage::ReviewWindow if allowed.contains(&Action::RequestReview) => {
-            (Some("request_review"), None)
-        }
-        Stage::RereviewWindow if allowed.contains(&Action::RequestRereview) => {
-            (Some("request_rereview"), None)
-        }
-        Stage::ReviewWindow => (None, Some("review_window_expired")),
-        Stage::RereviewWindow => (None, Some("rereview_window_expired")),
-        Stage::Routing | Stage::Acceptance | Stage::Handling | Stage::ReplyDelivery => {
-            (None, Some("not_replied"))
-        }
-        Stage::Review | Stage::ReviewDelivery => (None, Some("review_in_progress")),
-        Stage::Rereview | Stage::RereviewDelivery => (None, Some("rereview_in_progress")),
-        Stage::Concluded => (None, Some("concluded")),
-        Stage::Directed => (None, Some("directed")),
-        Stage::Declined => (None, Some("declined")),
-        Stage::Closed => (None, Some("closed")),
-        Stage::Voided => (None, Some("voided")),
-    };
-    let due = matches!(life.stage, Stage::ReviewWindow | Stage::RereviewWindow)
-        .then(|| life.due())
-        .flatten();
-    ReviewState {
-        available,
-        due,
-        closed_reason: closed,
     }
 }
 
@@ -256,7 +211,7 @@ async fn notices(state: &AppState, events: &[CaseEvent], en: bool) -> Vec<Notice
 }
 
 async fn unit_name(state: &AppState, code: Option<String>, en: bool) -> Option<String> {
-    let u = state.store.unit_by_code(&code?).await.ok()?;
+    let u = state.unit_by_code(&code?).await.ok()?;
     Some(if en && !u.name_en.is_empty() {
         u.name_en
     } else {
@@ -267,9 +222,9 @@ async fn unit_name(state: &AppState, code: Option<String>, en: bool) -> Option<S
 /// The case with id `id` as its petitioner sees it, in English or Chinese names.
 pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<PublicCase> {
     let root = Scope::new("/");
-    let c = state.store.case(&root, id).await?;
-    let events = state.store.case_events(&root, id).await?;
-    let unit = state.store.unit(c.summary.unit_id).await?;
+    let c = state.case(&root, id).await?;
+    let events = state.case_events(&root, id).await?;
+    let unit = state.unit(c.summary.unit_id).await?;
     let life = life_of(&c);
     let today = state.config.today();
     let cats = state.categories().await?;
@@ -297,7 +252,7 @@ pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<Publi
             unit.name
         },
         due_date: life.due(),
-        due_status: crate::lifecycle_view::due_status(state, &life),
+        due_status: state.due_status(&life).as_str(),
         deadlines: life
             .deadlines
             .iter()
@@ -312,7 +267,7 @@ pub async fn public_case(state: &AppState, id: i64, en: bool) -> ApiResult<Publi
         notices: notices(state, &events, en).await,
         rating: life.rating.map(|r| r.as_str().to_string()),
         can_rate: life.allowed_actions(today).contains(&Action::Rate),
-        review: review_state(&life, today),
+        review: life.review_state(today),
     })
 }
 
@@ -328,38 +283,24 @@ impl From<ApiError> for Refusal {
     }
 }
 
-impl From<store::StoreError> for Refusal {
-    fn from(e: store::StoreError) -> Self {
+impl From<app::AppError> for Refusal {
+    fn from(e: app::AppError) -> Self {
         Refusal::Api(e.into())
     }
 }
 
-/// Rates the handling of case `id`.
-pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
-    let Some(rating) = Rating::parse(rating.trim()) else {
-        return Err(Refusal::Api(ApiError::field(
-            "rating",
-            if rating.trim().is_empty() {
-                "required"
-            } else {
-                "invalid_rating"
-            },
-        )));
-    };
-    let c = state.store.case(&Scope::new("/"), id).await?;
-    let life = life_of(&c);
-    if !life
-        .allowed_actions(state.config.today())
-        .contains(&Action::Rate)
-    {
-        return Err(Refusal::Closed(if life.rating.is_some() {
-            "already_rated"
-        } else {
-            "not_delivered"
-        }));
+impl From<app::petitioner::Refusal> for Refusal {
+    fn from(r: app::petitioner::Refusal) -> Self {
+        match r {
+            app::petitioner::Refusal::Invalid(e) => Refusal::Api(e.into()),
+            app::petitioner::Refusal::Closed(why) => Refusal::Closed(why),
+        }
     }
-    petitioner_act(state, id, &Command::Rate { rating }).await?;
-    Ok(())
+}
+
+/// Rates the handling of case `id` (the use case is [`app::App::petitioner_rate`]).
+pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
+    Ok(state.petitioner_rate(id, rating).await?)
 }
 
 /// Asks for a review, or a re-review, of case `id`: whichever its stage allows.
@@ -368,16 +309,5 @@ pub async fn request_review(
     id: i64,
     reason: &str,
 ) -> Result<&'static str, Refusal> {
-    let c = state.store.case(&Scope::new("/"), id).await?;
-    let life = life_of(&c);
-    let review = review_state(&life, state.config.today());
-    let reason = reason.trim().to_string();
-    let cmd = match review.available {
-        Some("request_review") => Command::RequestReview { reason },
-        Some(_) => Command::RequestRereview { reason },
-        None => return Err(Refusal::Closed(review.closed_reason.unwrap_or("closed"))),
-    };
-    let action = cmd.action().as_str();
-    petitioner_act(state, id, &cmd).await?;
-    Ok(action)
+    Ok(state.petitioner_request_review(id, reason).await?)
 }

@@ -9,8 +9,8 @@ use super::{
     clear_track_cookie, csrf_token, csrf_valid, instance, limited_page, track_cookie, tracked,
     with_cookie,
 };
-use crate::app::AppState;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use crate::views::{render, tr};
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
@@ -254,7 +254,7 @@ pub async fn accept_offer(
         Ok(Found::Case(_)) => return Redirect::to("/track/view").into_response(),
         Err(r) => return r,
     };
-    match state.store.accept_offer(a.id).await {
+    match state.accept_offer(a.id).await {
         Ok(_) => back_with("notice", "offer_accepted"),
         Err(_) => back_with("error", "offer_gone"),
     }

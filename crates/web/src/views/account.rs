@@ -3,10 +3,10 @@
 
 use super::{csrf_ok, csrf_refused, render, tr, Nav};
 use crate::api::account::{change_own_password, PasswordChange};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

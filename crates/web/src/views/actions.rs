@@ -3,17 +3,17 @@
 
 use super::{csrf_ok, csrf_refused, error_page, tr, Opt};
 use crate::api::actions::{act, command, Fields};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
+use app::model::Unit;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::lifecycle::{
-    may_act, Action, Command, Life, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode,
+    may_take, Action, Command, Life, NoteKind, Outcome, Rating, ReviewOutcome, RouteMode,
 };
-use store::Unit;
 
 pub struct FormField {
     pub name: &'static str,
@@ -207,17 +207,7 @@ pub fn forms(
     let above = who.user.unit_path != case_unit.path;
     life.allowed_actions(state.config.today())
         .into_iter()
-        .filter(|a| may_act(role, *a))
-        .filter(|a| above || !matches!(a, Action::ReviewDecision | Action::RereviewDecision))
-        // A review opinion's draft is signed off above the handling unit too.
-        .filter(|a| {
-            above
-                || !matches!(a, Action::Approve | Action::Return)
-                || matches!(
-                    life.awaiting_sign_off(),
-                    Some(domain::lifecycle::Command::Reply { .. })
-                )
-        })
+        .filter(|a| may_take(role, *a, above, life.awaiting_sign_off()))
         .map(|a| {
             let mut fields = fields_for(t, a, units);
             if a == Action::Route {
@@ -258,9 +248,12 @@ pub async fn submit(
     let Some(action) = Action::parse(&action) else {
         return error_page(&t, Some(&who), &ApiError::NotFound);
     };
-    let result = match command(action, &fields) {
-        Ok(cmd) => act(&state, &who, id, &cmd).await.map(|_| ()),
-        Err(e) => Err(e),
+    let result: Result<(), ApiError> = match command(action, &fields) {
+        Ok(cmd) => act(&state, &who.caller(), id, &cmd)
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from),
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),

@@ -6,10 +6,10 @@ use crate::api::admin::{
     create_unit_checked, create_user_checked, reset_password_checked, update_user_checked,
     UnitInput, UserInput, UserUpdate,
 };
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,7 +52,7 @@ async fn units_page(
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(who), &ApiError::Forbidden);
     }
-    let units = match state.store.units_under(&who.user.unit_path).await {
+    let units = match state.units_under(&who.user.unit_path).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };

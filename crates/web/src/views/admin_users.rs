@@ -4,10 +4,12 @@
 use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
 use crate::api::admin::{update_unit_checked, UnitNames};
 use crate::api::routing::{retire_rule as retire_checked, RuleRetire};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
+use app::model::{Unit, User};
+use app::AppError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,7 +18,6 @@ use axum::Form;
 use domain::{FieldErrors, Permission, Role};
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::{StoreError, Unit, User};
 
 const PAGE: i64 = 50;
 
@@ -95,10 +96,9 @@ pub async fn users_page(
     let page_no = q.page.max(0);
     let (found, units) = match (
         state
-            .store
             .users_page(&who.user.unit_path, &q.q, page_no * PAGE, PAGE)
             .await,
-        state.store.units_under(&who.user.unit_path).await,
+        state.units_under(&who.user.unit_path).await,
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),
@@ -178,12 +178,12 @@ pub async fn show_user(
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(who), &ApiError::Forbidden);
     }
-    let u = match state.store.user(id).await {
+    let u = match state.user(id).await {
         Ok(u) if who.scope().contains(&u.unit_path) => u,
-        Ok(_) | Err(StoreError::NotFound) => return error_page(&t, Some(who), &ApiError::NotFound),
+        Ok(_) | Err(AppError::NotFound) => return error_page(&t, Some(who), &ApiError::NotFound),
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
-    let units = match state.store.units_under(&who.user.unit_path).await {
+    let units = match state.units_under(&who.user.unit_path).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -251,9 +251,9 @@ async fn show_unit(
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(who), &ApiError::Forbidden);
     }
-    let unit = match state.store.unit_by_code(code).await {
+    let unit = match state.unit_by_code(code).await {
         Ok(u) if who.scope().contains(&u.path) => u,
-        Ok(_) | Err(StoreError::NotFound) => return error_page(&t, Some(who), &ApiError::NotFound),
+        Ok(_) | Err(AppError::NotFound) => return error_page(&t, Some(who), &ApiError::NotFound),
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let (name, name_en) = typed.unwrap_or_else(|| (unit.name.clone(), unit.name_en.clone()));

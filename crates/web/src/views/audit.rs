@@ -1,10 +1,10 @@
 //! The audit log, for admins and auditors.
 
 use super::{error_page, local_time, render, tr, Nav};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -53,7 +53,6 @@ pub async fn page(
     }
     let action = q.action.unwrap_or_default();
     let entries = match state
-        .store
         .audit_entries(
             &who.scope(),
             Some(action.as_str()).filter(|a| !a.is_empty()),
@@ -130,14 +129,14 @@ pub async fn page(
 /// Who each actor is, by display name and unit: one read per distinct actor on the page.
 async fn actor_names(
     state: &AppState,
-    entries: &[store::AuditEntry],
+    entries: &[app::model::AuditEntry],
 ) -> HashMap<i64, (String, String)> {
     let mut names = HashMap::new();
     for id in entries.iter().filter_map(|e| e.actor_id) {
         if names.contains_key(&id) {
             continue;
         }
-        if let Ok(u) = state.store.user(id).await {
+        if let Ok(u) = state.user(id).await {
             names.insert(
                 id,
                 (format!("{}（{}）", u.display_name, u.username), u.unit_name),

@@ -7,17 +7,17 @@ use crate::api::cases::{
     attachment_response, check_uploads, correct_checked, read_case_audited, store_uploads,
     CorrectionInput,
 };
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
+use app::model::CaseRecord;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::Permission;
 use serde::Deserialize;
-use store::CaseRecord;
 
 /// One piece of a previewed paragraph: text, or the unit the supervisor picks.
 pub struct Seg {
@@ -85,7 +85,7 @@ async fn route_preview(
     state: &AppState,
     t: &Tr,
     c: &CaseRecord,
-    holder: &store::Unit,
+    holder: &app::model::Unit,
     suggested: Option<&str>,
 ) -> Vec<Preview> {
     const UNIT: char = '\u{1}';
@@ -110,7 +110,7 @@ async fn route_preview(
         ("transfer", "route-preview-transfer"),
         ("legal_channel", "route-preview-legal"),
     ] {
-        let Ok(tpl) = state.store.notice_template(&holder.path, kind, lang).await else {
+        let Ok(tpl) = state.notice_template(&holder.path, kind, lang).await else {
             continue;
         };
         let (title, paragraphs) = crate::notices::render(&tpl, &v);
@@ -184,19 +184,18 @@ async fn show_page(
     };
     let (cats, events) = match (
         state.categories().await,
-        state.store.case_events(&who.scope(), id).await,
+        state.case_events(&who.scope(), id).await,
     ) {
         (Ok(c), Ok(e)) => (c, e),
         (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),
     };
-    let units = match state.store.units_under(&who.user.unit_path).await {
+    let units = match state.units_under(&who.user.unit_path).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let life = crate::lifecycle_view::life_of(&c);
     let suggestion = if life.stage == domain::Stage::Routing {
         state
-            .store
             .suggest_unit(&c.summary.category, &c.summary.region)
             .await
             .ok()
@@ -204,7 +203,7 @@ async fn show_page(
     } else {
         None
     };
-    let case_unit = match state.store.unit(c.summary.unit_id).await {
+    let case_unit = match state.unit(c.summary.unit_id).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -239,7 +238,7 @@ async fn show_page(
         due_on: show(life.due()),
         route_preview,
         stage: life.stage.as_str().to_string(),
-        due_status: crate::lifecycle_view::due_status(state, &life),
+        due_status: state.due_status(&life).as_str(),
         deadlines: life
             .deadlines
             .iter()
@@ -255,24 +254,19 @@ async fn show_page(
             .await
             .unwrap_or_default(),
         owner: state
-            .store
             .case_owner(&who.scope(), id)
             .await
             .ok()
             .flatten()
             .map(|u| u.display_name)
             .unwrap_or_default(),
-        can_manage: matches!(
-            who.role(),
-            Some(domain::Role::Supervisor | domain::Role::Leader)
-        ),
+        can_manage: who.can(domain::Permission::ManageOwnership),
         leaders: state
-            .store
             .users_under(&who.user.unit_path)
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|u| u.role == "leader" && u.active)
+            .filter(|u| u.role == domain::Role::Leader && u.active)
             .map(|u| Opt {
                 code: u.username,
                 label: format!("{} ({})", u.display_name, u.unit_name),

@@ -2,10 +2,10 @@
 //! handler if one has worked it there, the action the case waits for, and a drafted
 //! reply or opinion awaiting a leader's sign-off (or sent back with comments).
 
-use crate::app::AppState;
 use crate::i18n::Tr;
+use crate::state::AppState;
+use app::model::{CaseEvent, CaseRecord};
 use domain::lifecycle::{Command, Life};
-use store::{CaseEvent, CaseRecord};
 
 pub struct Holder {
     pub unit: String,
@@ -40,8 +40,8 @@ async fn current_handler(state: &AppState, events: &[CaseEvent], unit_id: i64) -
             continue;
         }
         let Some(id) = e.actor_id else { continue };
-        if let Ok(u) = state.store.user(id).await {
-            if u.unit_id == unit_id && u.role == "handler" {
+        if let Ok(u) = state.user(id).await {
+            if u.unit_id == unit_id && u.role == domain::Role::Handler {
                 return u.display_name;
             }
         }
@@ -61,7 +61,7 @@ pub async fn holder(
         unit: format!("{} ({})", c.summary.unit_name, c.summary.unit_code),
         handler: current_handler(state, events, c.summary.unit_id).await,
         waiting: t.code("waiting", waiting.as_str()),
-        overdue: crate::lifecycle_view::due_status(state, life) == "overdue",
+        overdue: state.due_status(life) == domain::DueStatus::Overdue,
     })
 }
 

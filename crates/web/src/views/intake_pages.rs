@@ -2,10 +2,10 @@
 
 use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
 use crate::api::intake::{is_root_admin, save_intake, IntakeInput};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,8 +37,8 @@ async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -
         Err(e) => return error_page(&t, Some(who), &e),
     }
     let (offices, units) = match (
-        state.store.intake_offices().await,
-        state.store.units_under(&who.user.unit_path).await,
+        state.intake_offices().await,
+        state.units_under(&who.user.unit_path).await,
     ) {
         (Ok(o), Ok(u)) => (o, u),
         (Err(e), _) | (_, Err(e)) => return error_page(&t, Some(who), &e.into()),

@@ -2,12 +2,12 @@
 
 use super::{render, safe_next, tr, Nav};
 use crate::api::session::{login_error, start_session};
-use crate::app::AppState;
 use crate::auth::{
     self, authenticate, cookie, same_secret, LoginError, PageUser, LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
 };
 use crate::i18n::{Lang, ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -141,7 +141,7 @@ pub async fn logout(
         return super::csrf_refused(&t, &who);
     }
     if let Some((hash, _)) = &who.session {
-        if let Err(e) = state.store.end_session(hash).await {
+        if let Err(e) = state.end_session(hash).await {
             return super::error_page(&t, Some(&who), &e.into());
         }
     }

@@ -20,10 +20,11 @@ mod routing_pages;
 mod timeline;
 mod tokens;
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+use app::model::{Category, Unit};
 use askama::Template;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -31,7 +32,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use domain::Permission;
-use store::{Category, Unit};
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let uploads = Router::new()
@@ -122,6 +122,8 @@ pub struct Nav {
     pub unit_name: String,
     pub csrf: String,
     pub is_admin: bool,
+    /// May keep the routing table (admins and supervisors).
+    pub can_route: bool,
     pub can_audit: bool,
     pub can_register: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
@@ -134,40 +136,18 @@ pub struct Nav {
     pub minimal: bool,
 }
 
-/// Years that deadlines opened today can reach but that have no published holiday
-/// schedule: this year and the one 90 days on.
-pub fn missing_calendar_years(config: &crate::WebConfig) -> Vec<i32> {
-    use chrono::Datelike;
-    let today = config.today();
-    let mut years = vec![today.year(), (today + chrono::Duration::days(90)).year()];
-    years.dedup();
-    years
-        .into_iter()
-        .filter(|y| !config.calendar.has_year(*y))
-        .collect()
-}
-
 impl Nav {
     /// The header, with the warnings an admin must see on every page.
     pub async fn with_warnings(state: &AppState, t: &Tr, p: &Principal) -> Option<Nav> {
-        let missing = missing_calendar_years(&state.config);
+        let missing = state.config.missing_calendar_years();
         let mut nav = Nav::of(p)?;
-        nav.unread = state
-            .store
-            .unread_notifications(p.user.id)
-            .await
-            .unwrap_or(0);
+        nav.unread = state.unread_notifications(p.user.id).await.unwrap_or(0);
         if p.can(Permission::Administer) && !missing.is_empty() {
             let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
             nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
         }
         // Online petitions land in the root unit until an intake office is set.
-        if p.can(Permission::Administer)
-            && state
-                .store
-                .intake_offices()
-                .await
-                .is_ok_and(|o| o.is_empty())
+        if p.can(Permission::Administer) && state.intake_offices().await.is_ok_and(|o| o.is_empty())
         {
             let w = t.t("intake-unset");
             nav.calendar_warning = Some(match nav.calendar_warning.take() {
@@ -183,10 +163,11 @@ impl Nav {
             calendar_warning: None,
             unread: 0,
             display_name: p.user.display_name.clone(),
-            role: p.user.role.clone(),
+            role: p.user.role.as_str().to_string(),
             unit_name: p.user.unit_name.clone(),
             csrf: p.csrf().to_string(),
             is_admin: p.can(Permission::Administer),
+            can_route: p.can(Permission::ManageRouting),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),

@@ -6,11 +6,12 @@ use super::{
 };
 use crate::api::cases::read_case_audited;
 use crate::api::settings::{set_template_checked, template_unit};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::notices::{notices_for, Notice};
+use crate::state::AppState;
+use app::model::{NoticeTemplate, TemplateSource, Unit};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,7 +20,6 @@ use axum::Form;
 use domain::Permission;
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::{NoticeTemplate, TemplateSource, Unit};
 
 #[derive(Template)]
 #[template(path = "notice.html")]
@@ -41,7 +41,7 @@ pub async fn print(
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(&who), &e),
     };
-    let events = match state.store.case_events(&who.scope(), id).await {
+    let events = match state.case_events(&who.scope(), id).await {
         Ok(e) => e,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
@@ -105,9 +105,9 @@ pub async fn templates(
         Err(e) => return error_page(&t, Some(&who), &e),
     };
     let loaded = async {
-        let units = state.store.units_under(&who.user.unit_path).await?;
-        let templates = state.store.notice_templates_for(&unit).await?;
-        Ok::<_, store::StoreError>((units, templates))
+        let units = state.units_under(&who.user.unit_path).await?;
+        let templates = state.notice_templates_for(&unit).await?;
+        Ok::<_, app::AppError>((units, templates))
     }
     .await;
     let (units, templates) = match loaded {

@@ -1,9 +1,9 @@
 //! The user's notifications page.
 
 use super::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,7 +34,7 @@ pub async fn page(
     PageUser(who): PageUser,
 ) -> Response {
     let t = tr(&state, lang);
-    let items = match state.store.notifications(who.user.id, 200).await {
+    let items = match state.notifications(who.user.id, 200).await {
         Ok(n) => n,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
@@ -77,7 +77,7 @@ pub async fn read_all(
     if !csrf_ok(&who, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return csrf_refused(&t, &who);
     }
-    match state.store.read_notifications(who.user.id).await {
+    match state.read_notifications(who.user.id).await {
         Ok(()) => Redirect::to("/staff/notifications").into_response(),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }

@@ -2,10 +2,10 @@
 
 use super::{csrf_ok, csrf_refused, error_page, tr};
 use crate::api::ownership::{notify, record};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;

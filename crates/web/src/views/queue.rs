@@ -2,9 +2,9 @@
 
 use super::{category_label, category_options, error_page, render, tr, unit_options, Nav, Opt};
 use crate::api::cases::ListQuery;
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -66,7 +66,7 @@ pub fn grouped(n: i64) -> String {
 }
 
 /// The result count as the queue shows it.
-pub fn count_label(t: &Tr, c: store::CaseCount) -> String {
+pub fn count_label(t: &Tr, c: app::model::CaseCount) -> String {
     let n = grouped(c.total);
     if c.exact {
         t.t1("pq-count", "n", &n)
@@ -122,7 +122,7 @@ pub async fn page(
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
-    let units = match state.store.units_under(&who.user.unit_path).await {
+    let units = match state.units_under(&who.user.unit_path).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
@@ -130,11 +130,8 @@ pub async fn page(
     let mut count = None;
     let (rows, next) = match (q.filter(&state).await, q.cursor()) {
         (Ok(filter), Ok(cursor)) => match (
-            state
-                .store
-                .list_cases(&who.scope(), &filter, cursor, 50)
-                .await,
-            state.store.count_cases(&who.scope(), &filter).await,
+            state.list_cases(&who.scope(), &filter, cursor, 50).await,
+            state.count_cases(&who.scope(), &filter).await,
         ) {
             (Ok(page), Ok(n)) => {
                 count = Some(n);
@@ -161,12 +158,13 @@ pub async fn page(
             id: c.id,
             case_no: c.case_no,
             received_on: c.received_on,
-            due_status: crate::lifecycle_view::status_of_due(
-                &state,
-                c.due_on
-                    .as_deref()
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-            ),
+            due_status: state
+                .due_status_of(
+                    c.due_on
+                        .as_deref()
+                        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                )
+                .as_str(),
             due_on: c.due_on.unwrap_or_default(),
             unit_name: c.unit_name,
             channel: c.channel,

@@ -4,10 +4,10 @@
 //! see them everywhere, with the code as detail.
 
 use super::Opt;
-use crate::app::AppState;
+use crate::state::AppState;
+use app::model::Unit;
 use domain::RegionCode;
 use std::collections::HashMap;
-use store::Unit;
 
 /// One named region.
 #[derive(Debug, Clone)]
@@ -122,7 +122,7 @@ impl Regions {
     }
 
     pub async fn load(state: &AppState) -> Regions {
-        match state.store.units_under("/").await {
+        match state.units_under("/").await {
             Ok(units) => Regions::from_units(&units),
             Err(e) => {
                 tracing::warn!(error = %e, "regions: units");

@@ -4,11 +4,10 @@ use super::{
     category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt,
 };
 use crate::api::cases::check_uploads;
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
-use crate::registration::register;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -81,7 +80,7 @@ async fn show(
         Ok(c) => c,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
-    let units = match state.store.units_under(&who.user.unit_path).await {
+    let units = match state.units_under(&who.user.unit_path).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -255,7 +254,11 @@ pub async fn submit(
         };
     }
     let input = to_input(&f);
-    match register(&state, &who, &input, &files).await {
+    match state
+        .register(&who.caller(), &input, &files)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok((result, _)) => {
             Redirect::to(&format!("/staff/cases/{}/receipt", result.id)).into_response()
         }

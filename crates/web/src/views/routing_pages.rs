@@ -5,15 +5,14 @@ use super::{
     Nav, Opt,
 };
 use crate::api::routing::{save_rule, RuleInput};
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::Role;
 use std::collections::HashMap;
 
 pub struct RuleRow {
@@ -39,13 +38,13 @@ struct RoutingPage {
 }
 
 async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -> Response {
-    if !matches!(who.role(), Some(Role::Admin | Role::Supervisor)) {
+    if !who.can(domain::Permission::ManageRouting) {
         return error_page(&t, Some(who), &ApiError::Forbidden);
     }
     let (rules, cats, units) = match (
-        state.store.routing_rules().await,
+        state.routing_rules().await,
         state.categories().await,
-        state.store.units_under(&who.user.unit_path).await,
+        state.units_under(&who.user.unit_path).await,
     ) {
         (Ok(r), Ok(c), Ok(u)) => (r, c, u),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {

@@ -1,13 +1,13 @@
 //! The case page's timeline: each event in plain words — what was written, the unit a
 //! case went to, the reasons, dates and outcomes — with people's display names and units.
 
-use crate::app::AppState;
 use crate::dates::document_date;
 use crate::i18n::Tr;
+use crate::state::AppState;
+use app::model::CaseEvent;
 use domain::event::Event;
 use domain::lifecycle::{Command, RouteMode};
 use std::collections::HashMap;
-use store::CaseEvent;
 
 pub struct TimelineRow {
     pub at: String,
@@ -29,7 +29,7 @@ pub async fn rows(state: &AppState, t: &Tr, events: &[CaseEvent]) -> Vec<Timelin
             Some(id) => match people.get(&id) {
                 Some(name) => name.clone(),
                 None => {
-                    let name = match state.store.user(id).await {
+                    let name = match state.user(id).await {
                         Ok(u) => t.targs(
                             "timeline-person",
                             &[("name", &u.display_name), ("unit", &u.unit_name)],
@@ -95,7 +95,7 @@ fn date_str(t: &Tr, s: &str) -> String {
 }
 
 async fn unit_label(state: &AppState, t: &Tr, code: &str) -> String {
-    match state.store.unit_by_code(code).await {
+    match state.unit_by_code(code).await {
         Ok(u) if t.is_en() && !u.name_en.is_empty() => u.name_en,
         Ok(u) => u.name,
         Err(_) => code.to_string(),
@@ -149,6 +149,20 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
             t,
             "timeline-attendance-recorded",
             &[("count", &users.len().to_string())],
+        )),
+        Event::FieldVisitLinked {
+            day,
+            place,
+            leader_name,
+            ..
+        } => out.push(line(
+            t,
+            "timeline-field-visit",
+            &[
+                ("name", leader_name),
+                ("day", &date_str(t, day)),
+                ("place", place),
+            ],
         )),
         Event::DueSoon { due_on } | Event::Overdue { due_on } => {
             out.push(line(t, "timeline-due", &[("due", &date_str(t, due_on))]))

@@ -2,10 +2,10 @@
 
 use super::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
 use crate::api::tokens::issue;
-use crate::app::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +38,7 @@ async fn show(
     secret: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let tokens = match state.store.tokens(who.user.id).await {
+    let tokens = match state.tokens(who.user.id).await {
         Ok(t) => t,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -116,7 +116,7 @@ pub async fn revoke(
     if !csrf_ok(&who, &f.csrf) {
         return csrf_refused(&t, &who);
     }
-    match state.store.revoke_token(who.user.id, id).await {
+    match state.revoke_token(who.user.id, id).await {
         Ok(()) => Redirect::to("/staff/tokens").into_response(),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }

@@ -2,9 +2,9 @@
 //! stage, due date, every stage's deadline, whether it is due soon or overdue, and the
 //! actions allowed now.
 
-use crate::app::AppState;
+use crate::App;
 use domain::lifecycle::{Action, Deadline, Life};
-use domain::Stage;
+use domain::{DueStatus, Stage};
 use serde::Serialize;
 use store::CaseRecord;
 
@@ -15,7 +15,7 @@ pub struct CaseView {
     /// The current stage's deadline.
     pub due_date: Option<chrono::NaiveDate>,
     /// `ok`, `due_soon`, `overdue`, or `none` when the stage has no deadline.
-    pub due_status: &'static str,
+    pub due_status: DueStatus,
     pub deadlines: Vec<Deadline>,
     pub handling_unit: Option<String>,
     pub objection_due: Option<chrono::NaiveDate>,
@@ -52,32 +52,29 @@ pub fn life_of(record: &CaseRecord) -> Life {
     life
 }
 
-pub fn due_status(state: &AppState, life: &Life) -> &'static str {
-    status_of_due(state, life.due())
-}
+impl App {
+    /// The due status of the case's current stage.
+    pub fn due_status(&self, life: &Life) -> DueStatus {
+        self.due_status_of(life.due())
+    }
 
-/// `ok`, `due_soon` (at most three working days left), `overdue`, or `none`.
-pub fn status_of_due(state: &AppState, due: Option<chrono::NaiveDate>) -> &'static str {
-    let today = state.config.today();
-    match due {
-        None => "none",
-        Some(d) if d < today => "overdue",
-        Some(d) => {
-            let (left, _) = state.config.calendar.working_days_between(today, d);
-            if left <= state.config.due_soon_working_days {
-                "due_soon"
-            } else {
-                "ok"
-            }
-        }
+    /// `ok`, `due_soon` (at most the due-soon window of working days left), `overdue`,
+    /// or `none`.
+    pub fn due_status_of(&self, due: Option<chrono::NaiveDate>) -> DueStatus {
+        DueStatus::of(
+            due,
+            self.config.today(),
+            &self.config.calendar,
+            self.config.due_soon_working_days,
+        )
     }
 }
 
-pub fn view(state: &AppState, record: CaseRecord) -> CaseView {
+pub fn view(state: &App, record: CaseRecord) -> CaseView {
     let life = life_of(&record);
     CaseView {
         due_date: life.due(),
-        due_status: due_status(state, &life),
+        due_status: state.due_status(&life),
         allowed_actions: life.allowed_actions(state.config.today()),
         handling_unit: life.handling_unit.clone(),
         objection_due: life.objection_due,
@@ -93,7 +90,7 @@ pub fn view(state: &AppState, record: CaseRecord) -> CaseView {
 }
 
 /// The view with routing help: the suggested unit while the case waits for routing.
-pub async fn view_with_help(state: &AppState, record: CaseRecord) -> CaseView {
+pub async fn view_with_help(state: &App, record: CaseRecord) -> CaseView {
     let mut v = view(state, record);
     if v.record.summary.stage == Stage::Routing.as_str() {
         let s = &v.record.summary;

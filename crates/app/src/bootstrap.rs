@@ -48,14 +48,14 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
         root
     };
     let password = one_time_password();
-    let hash = crate::auth::password::hash_async(password.clone())
+    let hash = crate::password::hash_async(password.clone())
         .await
         .map_err(StoreError::Data)?;
     let created = store
         .create_user(&NewUser {
             username: "admin".into(),
             display_name: "系统管理员".into(),
-            role: "admin".into(),
+            role: domain::Role::Admin,
             unit_id: root.id,
             password_hash: hash,
         })

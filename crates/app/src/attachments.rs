@@ -16,12 +16,18 @@
 //! decides about and removes a file, so it never removes a file that a transaction in this
 //! process is about to reference.
 
-use crate::error::ApiError;
+use crate::error::AppError;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use store::NewAttachment;
 use tokio::sync::RwLock;
+
+/// A file taken from a request, not yet stored.
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
 
 static GATE: LazyLock<RwLock<()>> = LazyLock::new(|| RwLock::new(()));
 
@@ -234,11 +240,11 @@ pub async fn save(
     filename: &str,
     bytes: &[u8],
     max: usize,
-) -> Result<NewAttachment, ApiError> {
+) -> Result<NewAttachment, AppError> {
     if bytes.len() > max {
-        return Err(ApiError::upload("file_too_large", filename));
+        return Err(AppError::upload("file_too_large", filename));
     }
-    let (kind, stored_name) = check(filename, bytes).map_err(|c| ApiError::upload(c, filename))?;
+    let (kind, stored_name) = check(filename, bytes).map_err(|c| AppError::upload(c, filename))?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let path = path_for(dir, &sha256);
     if tokio::fs::metadata(&path).await.is_ok() {
@@ -255,23 +261,13 @@ pub async fn save(
     } else {
         let parent = path
             .parent()
-            .ok_or_else(|| ApiError::Internal("attachment path".into()))?;
-        tokio::fs::create_dir_all(parent)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let tmp = parent.join(format!(".{sha256}.{}", crate::auth::random_token()));
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let f = tokio::fs::File::open(&tmp)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        f.sync_all()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .ok_or_else(|| AppError::Internal("attachment path".into()))?;
+        tokio::fs::create_dir_all(parent).await?;
+        let tmp = parent.join(format!(".{sha256}.{}", crate::random_token()));
+        tokio::fs::write(&tmp, bytes).await?;
+        let f = tokio::fs::File::open(&tmp).await?;
+        f.sync_all().await?;
+        tokio::fs::rename(&tmp, &path).await?;
     }
     Ok(NewAttachment {
         sha256,
@@ -285,9 +281,9 @@ pub async fn save(
 /// keep holding it until the rows are committed.
 pub async fn save_all(
     dir: &Path,
-    files: &[crate::api::cases::Upload],
+    files: &[Upload],
     max: usize,
-) -> Result<Vec<NewAttachment>, ApiError> {
+) -> Result<Vec<NewAttachment>, AppError> {
     let mut saved = Vec::with_capacity(files.len());
     for f in files {
         saved.push(save(dir, &f.filename, &f.bytes, max).await?);

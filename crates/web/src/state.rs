@@ -1,57 +1,40 @@
-//! The application state and the router.
+//! The web state (the application, the HTTP settings, translations) and the router.
 
 use crate::config::WebConfig;
 use crate::i18n::I18n;
 use crate::{api, middleware, portal, views};
+use app::App;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use store::{Category, Store};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// The use cases. `AppState` dereferences to it, so handlers call `state.register(…)`.
+    pub app: App,
     pub config: Arc<WebConfig>,
     pub i18n: Arc<I18n>,
     /// A hash to verify against when the user does not exist, so both paths take as long.
     pub dummy_hash: String,
-    categories: Arc<Mutex<Option<CachedCategories>>>,
 }
 
-/// The category tree and when it was read.
-type CachedCategories = (Instant, Arc<Vec<Category>>);
-
-/// How long the category tree is cached; another instance's change shows up within this.
-const CATEGORY_TTL: Duration = Duration::from_secs(10);
-
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Result<AppState, String> {
+    pub fn new(app: App, config: WebConfig) -> Result<AppState, String> {
         Ok(AppState {
-            store,
+            app,
             config: Arc::new(config),
             i18n: I18n::load()?,
             dummy_hash: crate::auth::password::hash("no such user, no such password")?,
-            categories: Arc::default(),
         })
     }
+}
 
-    /// The category tree, from a short-lived cache (every registration checks it).
-    pub async fn categories(&self) -> Result<Arc<Vec<Category>>, store::StoreError> {
-        if let Ok(guard) = self.categories.lock() {
-            if let Some((at, cats)) = guard.as_ref() {
-                if at.elapsed() < CATEGORY_TTL {
-                    return Ok(cats.clone());
-                }
-            }
-        }
-        let fresh = Arc::new(self.store.categories().await?);
-        if let Ok(mut guard) = self.categories.lock() {
-            *guard = Some((Instant::now(), fresh.clone()));
-        }
-        Ok(fresh)
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
     }
 }
 
@@ -78,12 +61,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    match state.store.ping().await {
+    match state.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(
-                serde_json::json!({ "status": "ready", "database": state.store.backend().name() }),
-            ),
+            Json(serde_json::json!({ "status": "ready", "database": state.database_name() })),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

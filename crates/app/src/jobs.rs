@@ -2,8 +2,9 @@
 //! who must act. Several instances may run it; a lease in the database lets exactly one
 //! run it per period.
 
-use crate::app::AppState;
-use crate::lifecycle_view::status_of_due;
+use crate::App;
+use domain::DueStatus;
+use domain::Role;
 use std::time::Duration;
 use store::{Actor, StoreError};
 
@@ -16,11 +17,7 @@ const PAGE: i64 = 500;
 
 /// Runs the scan if this instance wins the lease for this period. Returns how many cases
 /// it marked, or `None` when another run holds or already did this period's work.
-pub async fn tick(
-    state: &AppState,
-    owner: &str,
-    every: Duration,
-) -> Result<Option<usize>, StoreError> {
+pub async fn tick(state: &App, owner: &str, every: Duration) -> Result<Option<usize>, StoreError> {
     let every_ms = every.as_millis().min(i64::MAX as u128) as i64;
     let lease_ms = every_ms.clamp(60_000, 3_600_000);
     if !state
@@ -35,7 +32,7 @@ pub async fn tick(
     result.map(Some)
 }
 
-async fn scan(state: &AppState) -> Result<usize, StoreError> {
+async fn scan(state: &App) -> Result<usize, StoreError> {
     let today = state.config.today();
     let horizon = (today + chrono::Duration::days(HORIZON_DAYS)).to_string();
     let actor = Actor {
@@ -61,8 +58,10 @@ async fn scan(state: &AppState) -> Result<usize, StoreError> {
         let mut marks = vec![];
         for c in page {
             let due = chrono::NaiveDate::parse_from_str(&c.due_on, "%Y-%m-%d").ok();
-            let flag = status_of_due(state, due);
-            if !matches!(flag, "due_soon" | "overdue") || c.due_flag == flag {
+            let flag = state.due_status_of(due);
+            if !matches!(flag, DueStatus::DueSoon | DueStatus::Overdue)
+                || c.due_flag == flag.as_str()
+            {
                 continue;
             }
             // The unit that has the case acts: its handlers and leaders are told.
@@ -71,13 +70,13 @@ async fn scan(state: &AppState) -> Result<usize, StoreError> {
                 None => {
                     let u = state
                         .store
-                        .unit_staff(c.unit_id, &["handler", "leader"])
+                        .unit_staff(c.unit_id, &[Role::Handler, Role::Leader])
                         .await?;
                     staff.insert(c.unit_id, u.clone());
                     u
                 }
             };
-            marks.push((c, flag, users));
+            marks.push((c, flag.as_str(), users));
         }
         // One transaction (one sync to disk) per page.
         marked += state.store.mark_due(&marks, &actor).await?;
@@ -87,11 +86,11 @@ async fn scan(state: &AppState) -> Result<usize, StoreError> {
 
 /// Runs the jobs in the background for as long as the server runs: the deadline scan
 /// every `every`, and the attachment sweep at start and hourly.
-pub fn spawn(state: AppState, every: Duration) {
+pub fn spawn(state: App, every: Duration) {
     crate::attachment_sweep::spawn(state.store.clone(), state.config.attachments_dir.clone());
     let owner = format!(
         "instance-{}",
-        crate::auth::random_token().get(..12).unwrap_or("x")
+        crate::random_token().get(..12).unwrap_or("x")
     );
     let poll = every
         .min(Duration::from_secs(60))

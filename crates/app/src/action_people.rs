@@ -1,10 +1,9 @@
-//! Who an action concerns besides its actor: who may sign off a draft, and who is told
-//! in the app when a case reaches their unit or a draft needs them.
+//! Who an action concerns besides its actor: who is told in the app when a case reaches
+//! their unit or a draft needs them.
 
-use crate::app::AppState;
-use crate::auth::Principal;
-use crate::error::{ApiError, ApiResult};
-use domain::lifecycle::{Action, Command, Event, Life, RouteMode};
+use crate::App;
+use domain::lifecycle::{Action, Command, Event, RouteMode};
+use domain::Role;
 use store::{Actor, CaseRecord, StoreError, Unit};
 
 /// Notification kinds written with an action.
@@ -12,29 +11,9 @@ pub const ROUTED_IN: &str = "routed_in";
 pub const SIGN_OFF_REQUESTED: &str = "sign_off_requested";
 pub const DRAFT_RETURNED: &str = "draft_returned";
 
-/// A review or re-review opinion is signed off by a leader of a unit above the one that
-/// handled the case, like the opinion itself; a reply by a leader whose scope holds the
-/// case (its own unit or one above).
-pub async fn check_sign_off(
-    state: &AppState,
-    who: &Principal,
-    record: &CaseRecord,
-    life: &Life,
-) -> ApiResult<()> {
-    if let Some(Command::ReviewDecision { .. } | Command::RereviewDecision { .. }) =
-        life.awaiting_sign_off()
-    {
-        let case_unit = state.store.unit(record.summary.unit_id).await?;
-        if case_unit.path == who.user.unit_path {
-            return Err(ApiError::Forbidden);
-        }
-    }
-    Ok(())
-}
-
 /// The staff to tell about `event`, with the notification's kind and detail.
 pub async fn recipients(
-    state: &AppState,
+    state: &App,
     record: &CaseRecord,
     event: &Event,
     actor: &Actor,
@@ -49,7 +28,11 @@ pub async fn recipients(
             ..
         } => {
             if let Some(u) = move_to {
-                for id in state.store.unit_staff(u.id, &["handler", "leader"]).await? {
+                for id in state
+                    .store
+                    .unit_staff(u.id, &[Role::Handler, Role::Leader])
+                    .await?
+                {
                     out.push((id, ROUTED_IN, record.summary.unit_name.clone()));
                 }
             }
@@ -60,7 +43,7 @@ pub async fn recipients(
                 (Action::Reply, _) | (_, None) => record.summary.unit_id,
                 (_, Some(id)) => state.store.user(id).await?.unit_id,
             };
-            for id in state.store.unit_staff(unit_id, &["leader"]).await? {
+            for id in state.store.unit_staff(unit_id, &[Role::Leader]).await? {
                 out.push((id, SIGN_OFF_REQUESTED, c.action().as_str().to_string()));
             }
         }

@@ -1,0 +1,53 @@
+//! Store calls about `notice templates` that the adapters use as they are.
+
+use crate::{App, AppResult};
+#[allow(unused_imports)]
+use store::*;
+
+impl App {
+    /// The template for `kind` in `lang` (`zh` or `en`) for a notice issued by the unit at
+    /// `unit_path`: the nearest edit up the tree, else the default.
+    pub async fn notice_template(
+        &self,
+        unit_path: &str,
+        kind: &str,
+        lang: &str,
+    ) -> AppResult<NoticeTemplate> {
+        Ok(self.store.notice_template(unit_path, kind, lang).await?)
+    }
+
+    /// [`Store::notice_template`], with where it comes from.
+    pub async fn notice_template_from(
+        &self,
+        unit_path: &str,
+        kind: &str,
+        lang: &str,
+    ) -> AppResult<(NoticeTemplate, TemplateSource)> {
+        Ok(self
+            .store
+            .notice_template_from(unit_path, kind, lang)
+            .await?)
+    }
+
+    /// Every template as `unit` sees it, by kind then language.
+    pub async fn notice_templates_for(&self, unit: &Unit) -> AppResult<Vec<UnitTemplate>> {
+        Ok(self.store.notice_templates_for(unit).await?)
+    }
+
+    /// Sets `unit`'s template for its subtree; an empty body removes the unit's edit, so
+    /// the parent's (or the default) applies again. The audit row is written in the same
+    /// transaction. `NotFound` for a kind or language that does not ship.
+    pub async fn set_notice_template(
+        &self,
+        unit: &Unit,
+        kind: &str,
+        lang: &str,
+        t: &NoticeTemplate,
+        actor: &Actor,
+    ) -> AppResult<()> {
+        Ok(self
+            .store
+            .set_notice_template(unit, kind, lang, t, actor)
+            .await?)
+    }
+}

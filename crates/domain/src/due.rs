@@ -1,0 +1,51 @@
+//! Whether a case's deadline is far, near or past.
+
+use crate::calendar::Calendar;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Whether a deadline is far, near or past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueStatus {
+    /// No deadline applies.
+    None,
+    Ok,
+    /// At most the due-soon window of working days left.
+    DueSoon,
+    Overdue,
+}
+
+impl DueStatus {
+    /// The status of a deadline `due` on `today`: overdue once past, due soon with at most
+    /// `window` working days left.
+    pub fn of(due: Option<NaiveDate>, today: NaiveDate, calendar: &Calendar, window: u32) -> Self {
+        match due {
+            None => DueStatus::None,
+            Some(d) if d < today => DueStatus::Overdue,
+            Some(d) => {
+                let (left, _) = calendar.working_days_between(today, d);
+                if left <= window {
+                    DueStatus::DueSoon
+                } else {
+                    DueStatus::Ok
+                }
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueStatus::None => "none",
+            DueStatus::Ok => "ok",
+            DueStatus::DueSoon => "due_soon",
+            DueStatus::Overdue => "overdue",
+        }
+    }
+}
+
+impl std::fmt::Display for DueStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

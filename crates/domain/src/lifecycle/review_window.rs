@@ -1,0 +1,56 @@
+//! The petitioner's review and re-review windows: whether a request is open now, until
+//! when, and if not, why.
+
+use super::{Action, Life};
+use crate::Stage;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Whether the petitioner may ask for a review (or re-review) now, and if not, why.
+#[derive(Debug, Serialize)]
+pub struct ReviewState {
+    /// `request_review` or `request_rereview` when a request is open now.
+    pub available: Option<&'static str>,
+    /// The last day to ask, when a window is open or has just closed.
+    pub due: Option<NaiveDate>,
+    /// Why no request is open: `not_replied`, `review_window_expired`,
+    /// `review_in_progress`, `rereview_window_expired`, `rereview_in_progress`,
+    /// `concluded`, `directed`, `declined`, `closed`, `voided`.
+    pub closed_reason: Option<&'static str>,
+}
+
+impl Life {
+    /// Whether the petitioner may ask for a review (or re-review) today, and if not, why.
+    pub fn review_state(&self, today: NaiveDate) -> ReviewState {
+        let life = self;
+        let allowed = life.allowed_actions(today);
+        let (available, closed) = match life.stage {
+            Stage::ReviewWindow if allowed.contains(&Action::RequestReview) => {
+                (Some("request_review"), None)
+            }
+            Stage::RereviewWindow if allowed.contains(&Action::RequestRereview) => {
+                (Some("request_rereview"), None)
+            }
+            Stage::ReviewWindow => (None, Some("review_window_expired")),
+            Stage::RereviewWindow => (None, Some("rereview_window_expired")),
+            Stage::Routing | Stage::Acceptance | Stage::Handling | Stage::ReplyDelivery => {
+                (None, Some("not_replied"))
+            }
+            Stage::Review | Stage::ReviewDelivery => (None, Some("review_in_progress")),
+            Stage::Rereview | Stage::RereviewDelivery => (None, Some("rereview_in_progress")),
+            Stage::Concluded => (None, Some("concluded")),
+            Stage::Directed => (None, Some("directed")),
+            Stage::Declined => (None, Some("declined")),
+            Stage::Closed => (None, Some("closed")),
+            Stage::Voided => (None, Some("voided")),
+        };
+        let due = matches!(life.stage, Stage::ReviewWindow | Stage::RereviewWindow)
+            .then(|| life.due())
+            .flatten();
+        ReviewState {
+            available,
+            due,
+            closed_reason: closed,
+        }
+    }
+}
