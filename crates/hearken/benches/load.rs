@@ -5,10 +5,12 @@
 //! HEARKEN_BENCH_DATA=bench-data cargo bench -p hearken --bench load
 //! ```
 //!
-//! It measures (1) the queue page's server time at several page depths, (2) registrations
+//! It measures (1) the queue page's server time at several page depths, and the count at
+//! its cap over the whole province, (2) registrations
 //! per second through the API with 16 concurrent clients, on SQLite (and on PostgreSQL when
 //! `HEARKEN_BENCH_PG` names a server), and (3) the idle server's resident memory.
 //! Every loop is bounded in count and time, and all traffic stays on 127.0.0.1.
+//! `HEARKEN_BENCH_ONLY_REGISTRATIONS=1` measures the registrations alone.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -132,14 +134,79 @@ async fn queue(data: &std::path::Path) {
     );
 }
 
+/// The queue's result count at the cap: the whole province's open cases (far more than
+/// 10,000), every case, and a partial case number, each a first page of 50 with its count.
+async fn counts(data: &std::path::Path) {
+    let store = Store::open_sqlite(data).await.expect("open bench data");
+    let base = serve(store.clone(), data).await;
+    let client = session_client(&store, "prov.admin").await;
+    println!("queue count (whole province, first page of 50 with its count):");
+    println!(
+        "  {:<28} {:>8} {:>10} {:>10} {:>10}",
+        "query", "total", "median ms", "p95 ms", "max ms"
+    );
+    for (label, query) in [
+        ("state=open", "state=open"),
+        ("every state", "state="),
+        ("state=open, labor.wages", "state=open&category=labor.wages"),
+        ("case_no=000053", "state=&case_no=000053"),
+    ] {
+        let url = format!("{base}/api/v1/cases?{query}&limit=50");
+        let mut times = vec![];
+        let mut total = String::new();
+        for _ in 0..60 {
+            let t = Instant::now();
+            let page: serde_json::Value = client
+                .get(&url)
+                .send()
+                .await
+                .expect("page")
+                .json()
+                .await
+                .expect("json");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            total = format!(
+                "{}{}",
+                page["total"],
+                if page["total_exact"] == false {
+                    "+"
+                } else {
+                    ""
+                }
+            );
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "  {:<28} {:>8} {:>10.2} {:>10.2} {:>10.2}",
+            label,
+            total,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(f64::NAN)
+        );
+    }
+}
+
 async fn registrations(label: &str, store: Store, data: &std::path::Path) {
     store.migrate().await.expect("migrate");
     store.seed_categories().await.expect("seed");
     app::bootstrap::first_start(&store)
         .await
         .expect("first start");
+    // A clerk of the root unit registers: `admin` must first change the one-time password.
+    let root = store.root_unit().await.expect("root").expect("a root unit");
+    store
+        .create_user(&store::NewUser {
+            username: "bench.clerk".into(),
+            display_name: "bench".into(),
+            role: domain::Role::Clerk,
+            unit_id: root.id,
+            password_hash: String::new(),
+        })
+        .await
+        .expect("bench clerk");
     let base = serve(store.clone(), data).await;
-    let client = session_client(&store, "admin").await;
+    let client = session_client(&store, "bench.clerk").await;
     let clients = 16;
     let run_for = Duration::from_secs(10);
     let start = Instant::now();
@@ -218,10 +285,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    if data.join("hearken.db").exists() {
+    if data.join("hearken.db").exists()
+        && std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_none()
+    {
         rt.block_on(queue(&data));
+        rt.block_on(counts(&data));
         idle_rss(&data);
-    } else {
+    } else if std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_none() {
         println!("no demo data at {} (make it with `hearken demo --cases 1000000 --data {0}`); skipping the queue and memory figures", data.display());
     }
     let fresh = std::env::temp_dir().join(format!("hearken-bench-{}", std::process::id()));

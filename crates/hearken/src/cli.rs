@@ -146,4 +146,7 @@ pub struct DemoArgs {
     /// Seed for the random generator: the same seed gives the same data.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// The periods the due dates are counted by: cn-2022, cn-2005 or hotline-12345.
+    #[arg(long, env = "HEARKEN_RULE_SET", default_value = "cn-2022")]
+    pub rule_set: String,
 }

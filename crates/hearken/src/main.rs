@@ -57,7 +57,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Command::Demo(args) => {
             let store = bootstrap::open_ready(&g).await?;
-            demo::run(&store, args.cases, args.seed, true).await?;
+            let calendar = calendar::load(&g.data)?;
+            let rules = demo::rule_set(&args.rule_set)?;
+            demo::run(&store, args.cases, args.seed, true, &calendar, &rules).await?;
             Ok(())
         }
     }

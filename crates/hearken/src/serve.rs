@@ -12,7 +12,9 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     let password = bootstrap::first_start(&store).await?;
     if args.demo {
         if store.case_count().await? == 0 {
-            crate::demo::run(&store, 2000, 2026, false).await?;
+            let calendar = crate::calendar::load(&g.data)?;
+            let rules = crate::demo::rule_set(&args.rule_set)?;
+            crate::demo::run(&store, 2000, 2026, false, &calendar, &rules).await?;
         } else {
             println!("demo: the database already holds cases; no demo data added");
         }

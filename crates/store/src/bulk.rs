@@ -1,7 +1,7 @@
 //! Bulk loading, for `hearken demo`: many cases per statement and per transaction.
 //! Ordinary registration goes through [`Store::register_case`] instead.
 
-use crate::{Actor, Backend, Result, Store};
+use crate::{Backend, Result, Store};
 use sqlx::Row;
 
 /// A petitioner of a bulk-loaded case.
@@ -13,11 +13,25 @@ pub struct BulkPetitioner {
     pub representative: bool,
 }
 
-/// A fully formed case to load.
+/// One stored event of a bulk-loaded case: its kind and payload as
+/// [`domain::Event`] writes them, when it happened and who did it.
+#[derive(Debug, Clone)]
+pub struct BulkEvent {
+    pub kind: String,
+    pub payload: String,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+}
+
+/// A fully formed case to load: what was registered, its history, and the projection
+/// of that history (state, stage, due date, lifecycle, holding unit) that the `cases` row
+/// stores, as ordinary registration and actions would have left it.
 #[derive(Debug, Clone)]
 pub struct BulkCase {
     pub case_no: String,
     pub query_code: String,
+    /// The unit that holds the case now.
     pub unit_id: i64,
     pub unit_path: String,
     pub channel: String,
@@ -29,20 +43,29 @@ pub struct BulkCase {
     pub respondent: String,
     pub content: String,
     pub demands: String,
+    pub state: String,
+    pub stage: String,
     pub due_on: Option<String>,
+    /// `domain::lifecycle::Life` as JSON.
+    pub lifecycle: String,
     pub received_on: String,
     pub registered_at: i64,
     pub registered_by: Option<i64>,
+    pub updated_at: i64,
+    /// 1 at registration, plus one per action.
+    pub version: i64,
     pub petitioners: Vec<BulkPetitioner>,
-    /// When set, the case was closed then: its state is `closed` and a `closed` event
-    /// follows the registration.
-    pub closed_at: Option<i64>,
+    /// The registration first, then every step, in order.
+    pub events: Vec<BulkEvent>,
 }
 
-const CASE_COLS: usize = 22;
+const CASE_COLS: usize = 24;
 const ROWS_PER_STATEMENT: usize = 300;
 
-fn placeholders(rows: usize, cols: usize) -> String {
+/// `(…),(…)` placeholders for `rows` rows of `cols` values. SQLite gets anonymous `?`
+/// parameters: it looks each numbered `$N` up by name in a list, which makes binding a
+/// statement of thousands of `$N` quadratic (it dominated the load before this).
+fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -53,8 +76,13 @@ fn placeholders(rows: usize, cols: usize) -> String {
             if c > 0 {
                 s.push(',');
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            match backend {
+                Backend::Sqlite => s.push('?'),
+                Backend::Postgres => {
+                    s.push('$');
+                    s.push_str(&(r * cols + c + 1).to_string());
+                }
+            }
         }
         s.push(')');
     }
@@ -63,7 +91,7 @@ fn placeholders(rows: usize, cols: usize) -> String {
 
 impl Store {
     /// Loads a batch of cases in one transaction, with their petitioners and events.
-    pub async fn bulk_insert_cases(&self, batch: &[BulkCase], actor: &Actor) -> Result<()> {
+    pub async fn bulk_insert_cases(&self, batch: &[BulkCase]) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let max: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM cases")
             .fetch_one(&mut *tx)
@@ -79,12 +107,11 @@ impl Store {
             let sql = format!(
                 "INSERT INTO cases (id, case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
                    headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-                   registered_at, registered_by, updated_at, due_sort) VALUES {}",
-                placeholders(chunk.len(), CASE_COLS)
+                   registered_at, registered_by, updated_at, due_sort, lifecycle, version) VALUES {}",
+                placeholders(self.backend, chunk.len(), CASE_COLS)
             );
             let mut q = sqlx::query(&sql);
             for (id, c) in chunk {
-                let closed = c.closed_at.is_some();
                 q = q
                     .bind(*id)
                     .bind(&c.case_no)
@@ -100,17 +127,16 @@ impl Store {
                     .bind(&c.respondent)
                     .bind(&c.content)
                     .bind(&c.demands)
-                    .bind(if closed { "closed" } else { "open" })
-                    .bind(if closed { "closed" } else { "routing" })
-                    .bind(if closed { None } else { c.due_on.clone() })
+                    .bind(&c.state)
+                    .bind(&c.stage)
+                    .bind(c.due_on.clone())
                     .bind(&c.received_on)
                     .bind(c.registered_at)
                     .bind(c.registered_by)
-                    .bind(c.closed_at.unwrap_or(c.registered_at))
-                    .bind(match (closed, &c.due_on) {
-                        (false, Some(d)) => d.clone(),
-                        _ => crate::NO_DUE.to_string(),
-                    });
+                    .bind(c.updated_at)
+                    .bind(c.due_on.as_deref().unwrap_or(crate::NO_DUE))
+                    .bind(&c.lifecycle)
+                    .bind(c.version);
             }
             q.execute(&mut *tx).await?;
         }
@@ -127,7 +153,7 @@ impl Store {
         for chunk in petitioners.chunks(ROWS_PER_STATEMENT * 2) {
             let sql = format!(
                 "INSERT INTO case_petitioners (case_id, position, name, phone, address, representative) VALUES {}",
-                placeholders(chunk.len(), 6)
+                placeholders(self.backend, chunk.len(), 6)
             );
             let mut q = sqlx::query(&sql);
             for (id, pos, p) in chunk {
@@ -142,31 +168,24 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
 
-        let mut events: Vec<(i64, &str, i64, String)> = Vec::with_capacity(with_ids.len() * 2);
-        for (id, c) in &with_ids {
-            let payload = serde_json::json!({
-                "case_no": c.case_no, "channel": c.channel, "type": c.case_type, "category": c.category,
-                "region": c.region, "headcount": c.headcount, "anonymous": c.anonymous, "received_on": c.received_on,
-            });
-            events.push((*id, "registered", c.registered_at, payload.to_string()));
-            if let Some(at) = c.closed_at {
-                events.push((*id, "closed", at, r#"{"reason":"demo"}"#.to_string()));
-            }
-        }
+        let events: Vec<(i64, &BulkEvent)> = with_ids
+            .iter()
+            .flat_map(|(id, c)| c.events.iter().map(move |e| (*id, e)))
+            .collect();
         for chunk in events.chunks(ROWS_PER_STATEMENT * 2) {
             let sql = format!(
                 "INSERT INTO case_events (case_id, kind, actor_id, actor_name, at, payload) VALUES {}",
-                placeholders(chunk.len(), 6)
+                placeholders(self.backend, chunk.len(), 6)
             );
             let mut q = sqlx::query(&sql);
-            for (id, kind, at, payload) in chunk {
+            for (id, e) in chunk {
                 q = q
                     .bind(*id)
-                    .bind(*kind)
-                    .bind(actor.id)
-                    .bind(&actor.name)
-                    .bind(*at)
-                    .bind(payload);
+                    .bind(&e.kind)
+                    .bind(e.actor_id)
+                    .bind(&e.actor_name)
+                    .bind(e.at)
+                    .bind(&e.payload);
             }
             q.execute(&mut *tx).await?;
         }

@@ -1,24 +1,30 @@
 //! `hearken demo`: realistic demonstration data. A unit tree, users of every role, and
 //! petitions across every channel, type, category and region over two years.
 
+mod cases;
 mod corpus;
 mod corpus_data;
+mod history;
 mod places;
+mod staff;
 
 use anyhow::Context;
-use chrono::{Datelike, Duration, FixedOffset, TimeZone, Utc};
+use chrono::{FixedOffset, Utc};
+use domain::calendar::{Calendar, RuleSet};
+use domain::Role;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::collections::HashMap;
-use store::bulk::{BulkCase, BulkPetitioner};
+use store::bulk::BulkCase;
 use store::{Actor, NewUnit, NewUser, Store, StoreError, Unit};
 
 /// The password of every demo account (demo data only; never for real use).
 pub const DEMO_PASSWORD: &str = "Hearken-demo-2026";
+/// Cases per transaction.
 const BATCH: usize = 1000;
 
 /// A unit cases can be registered in, with what the text generator needs.
+#[derive(Clone)]
 struct Place {
     unit: Unit,
     region: String,
@@ -53,7 +59,7 @@ async fn user(
     store: &Store,
     username: &str,
     display: &str,
-    role: &str,
+    role: Role,
     unit: &Unit,
     hash: &str,
 ) -> anyhow::Result<()> {
@@ -64,8 +70,7 @@ async fn user(
                 .create_user(&NewUser {
                     username: username.into(),
                     display_name: display.into(),
-                    role: domain::Role::parse(role)
-                        .ok_or_else(|| anyhow::anyhow!("unknown role '{role}'"))?,
+                    role,
                     unit_id: unit.id,
                     password_hash: hash.into(),
                 })
@@ -76,8 +81,9 @@ async fn user(
     }
 }
 
-/// Builds the unit tree and the demo users; returns the places cases are registered in.
-async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Place>, Vec<i64>)> {
+/// Builds the unit tree and the demo users; returns the places cases are registered in
+/// and the provincial unit everything hangs below.
+async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
     let root = match store.root_unit().await? {
         Some(r) => r,
         None => {
@@ -109,16 +115,15 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
         store.set_intake_office("", &province, &demo).await?;
     }
     for (u, role, name) in [
-        ("prov.admin", "admin", "省局管理员"),
-        ("prov.supervisor", "supervisor", "省局督办员"),
-        ("prov.leader", "leader", "省局领导"),
-        ("prov.duty", "duty", "省局值班员"),
-        ("prov.auditor", "auditor", "省局审计员"),
+        ("prov.admin", Role::Admin, "省局管理员"),
+        ("prov.supervisor", Role::Supervisor, "省局督办员"),
+        ("prov.leader", Role::Leader, "省局领导"),
+        ("prov.duty", Role::Duty, "省局值班员"),
+        ("prov.auditor", Role::Auditor, "省局审计员"),
     ] {
         user(store, u, name, role, &province, &hash).await?;
     }
     let mut out = vec![];
-    let mut staff = vec![];
     let (mut t_i, mut v_i) = (0usize, 0usize);
     for city in places::CITIES {
         let c = unit(
@@ -134,7 +139,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             store,
             &format!("{}.supervisor", city.pinyin),
             &format!("{}督办员", city.name),
-            "supervisor",
+            Role::Supervisor,
             &c,
             &hash,
         )
@@ -143,7 +148,7 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             store,
             &format!("{}.clerk", city.pinyin),
             &format!("{}登记员", city.name),
-            "clerk",
+            Role::Clerk,
             &c,
             &hash,
         )
@@ -165,15 +170,15 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             )
             .await?;
             for (role, label) in [
-                ("clerk", "登记员"),
-                ("handler", "承办人"),
-                ("leader", "领导"),
-                ("supervisor", "督办员"),
-                ("duty", "值班员"),
+                (Role::Clerk, "登记员"),
+                (Role::Handler, "承办人"),
+                (Role::Leader, "领导"),
+                (Role::Supervisor, "督办员"),
+                (Role::Duty, "值班员"),
             ] {
                 user(
                     store,
-                    &format!("{}.{role}", county.pinyin),
+                    &format!("{}.{}", county.pinyin, role.as_str()),
                     &format!("{}{label}", county.name),
                     role,
                     &k,
@@ -200,10 +205,15 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
                 .await?;
                 // Each department has a handler and a leader who signs replies off,
                 // e.g. xihu.rs.handler and xihu.rs.leader.
-                for (role, label) in [("handler", "承办人"), ("leader", "领导")] {
+                for (role, label) in [(Role::Handler, "承办人"), (Role::Leader, "领导")] {
                     user(
                         store,
-                        &format!("{}.{}.{role}", county.pinyin, suffix.to_ascii_lowercase()),
+                        &format!(
+                            "{}.{}.{}",
+                            county.pinyin,
+                            suffix.to_ascii_lowercase(),
+                            role.as_str()
+                        ),
                         &format!("{}{dname}{label}", county.name),
                         role,
                         &d,
@@ -260,100 +270,52 @@ async fn build_tree(store: &Store, rng: &mut StdRng) -> anyhow::Result<(Vec<Plac
             }
         }
     }
-    for u in store.users_under(&province.path).await? {
-        if u.role == domain::Role::Clerk {
-            staff.push(u.id);
-        }
-    }
-    let _ = rng.gen::<u8>();
-    Ok((out, staff))
+    Ok((out, province))
 }
 
-fn weighted<'a, T, R: Rng>(rng: &mut R, items: &'a [(T, u32)]) -> &'a T {
-    let total: u32 = items.iter().map(|(_, w)| w).sum();
-    let mut x = rng.gen_range(0..total.max(1));
-    for (item, w) in items {
-        if x < *w {
-            return item;
-        }
-        x -= w;
-    }
-    &items[0].0
+/// A shipped rule set by name, or an error that lists the names.
+pub fn rule_set(name: &str) -> anyhow::Result<RuleSet> {
+    RuleSet::shipped(name).with_context(|| {
+        format!(
+            "unknown rule set '{name}'; use one of: {}",
+            RuleSet::names().join(", ")
+        )
+    })
 }
 
-const CHANNELS: &[(&str, u32)] = &[
-    ("online", 30),
-    ("visit", 25),
-    ("phone", 20),
-    ("letter", 13),
-    ("email", 3),
-    ("fax", 1),
-    ("transferred", 5),
-    ("assigned", 3),
-];
-const TYPES: &[(&str, u32)] = &[("claim", 75), ("accusation", 12), ("suggestion", 13)];
-const CATEGORIES: &[(&str, u32)] = &[
-    ("labor.wages", 14),
-    ("labor.social_insurance", 6),
-    ("labor.pension", 5),
-    ("labor.contract", 4),
-    ("land.requisition", 6),
-    ("land.contract", 3),
-    ("land.homestead", 3),
-    ("housing.expropriation", 5),
-    ("housing.property", 7),
-    ("housing.delivery", 5),
-    ("housing.security", 3),
-    ("market.food", 4),
-    ("market.drug", 2),
-    ("market.consumer", 4),
-    ("law.conduct", 4),
-    ("law.litigation", 3),
-    ("environment.pollution", 4),
-    ("environment.noise", 4),
-    ("rural.subsidy", 2),
-    ("rural.collective", 3),
-    ("health.medical", 3),
-    ("education.enrolment", 3),
-    ("education.fees", 1),
-    ("civil.assistance", 3),
-    ("civil.veterans", 2),
-    ("transport", 2),
-    ("discipline", 2),
-    ("other", 2),
-];
+/// The office's time zone (Beijing time).
+fn office_tz() -> anyhow::Result<FixedOffset> {
+    FixedOffset::east_opt(8 * 3600).context("time zone")
+}
 
-/// Loads `n` demo petitions (and the tree and users, if missing). Shows a progress bar
-/// when `verbose` or when there is much to do.
-pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Result<()> {
+/// Loads `n` demo petitions (and the tree and users, if missing), with due dates on
+/// `calendar` under `rules`. Shows a progress bar when `verbose` or when there is much
+/// to do, and prints one summary line.
+pub async fn run(
+    store: &Store,
+    n: u64,
+    seed: u64,
+    verbose: bool,
+    calendar: &Calendar,
+    rules: &RuleSet,
+) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let (places, clerks) = build_tree(store, &mut rng).await?;
-    let weights: Vec<(usize, u32)> = places
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i, p.weight))
-        .collect();
+    let (places, province) = build_tree(store).await?;
     if store.case_count().await? > 0 {
         anyhow::bail!("the database already holds cases; demo data goes into an empty database");
     }
-    let tz = FixedOffset::east_opt(8 * 3600).context("time zone")?;
-    let now = Utc::now().timestamp_millis();
-    let today = Utc::now().with_timezone(&tz).date_naive();
-    // Registration times over two years, in office hours, oldest first so case numbers
-    // rise with time.
-    let mut times: Vec<i64> = Vec::with_capacity(n as usize);
-    for _ in 0..n {
-        let day = today - Duration::days(rng.gen_range(0..730));
-        let secs = rng.gen_range(8 * 3600 + 1800..17 * 3600 + 1800);
-        let at = day.and_hms_opt(0, 0, 0).context("midnight")? + Duration::seconds(secs);
-        let ms = tz
-            .from_local_datetime(&at)
-            .single()
-            .context("local time")?
-            .timestamp_millis();
-        times.push(ms.min(now));
-    }
-    times.sort_unstable();
+    let staff = staff::Staff::new(
+        store.units_under(&province.path).await?,
+        store.users_under(&province.path).await?,
+    );
+    let tz = office_tz()?;
+    let now = Utc::now();
+    let clock = history::Clock {
+        tz,
+        today: now.with_timezone(&tz).date_naive(),
+        now_ms: now.timestamp_millis(),
+    };
+    let times = cases::registration_times(&mut rng, n, &clock)?;
 
     let bar = ProgressBar::new(n);
     if !verbose && n < 10_000 {
@@ -365,108 +327,41 @@ pub async fn run(store: &Store, n: u64, seed: u64, verbose: bool) -> anyhow::Res
             .progress_chars("=> "),
     );
     bar.set_message("demo");
-    let actor = Actor {
-        id: clerks.first().copied(),
-        name: "demo".into(),
-        ip: String::new(),
-    };
-    let mut counters: HashMap<(usize, i32), i64> = HashMap::new();
-    let mut batch = Vec::with_capacity(BATCH);
-    for ts in times {
-        let pi = *weighted(&mut rng, &weights);
-        let place = &places[pi];
-        let local = tz.timestamp_millis_opt(ts).single().context("timestamp")?;
-        let year = local.year();
-        let seq = counters.entry((pi, year)).or_insert(0);
-        *seq += 1;
-        let channel = *weighted(&mut rng, CHANNELS);
-        let case_type = *weighted(&mut rng, TYPES);
-        let category = *weighted(&mut rng, CATEGORIES);
-        let text = corpus::petition_text(&mut rng, category, case_type, &place.place_name);
-        let anonymous = case_type != "claim" && rng.gen_bool(0.3);
-        let received = local.date_naive()
-            - Duration::days(if channel == "letter" {
-                rng.gen_range(1..4)
-            } else {
-                0
-            });
-        let group = !anonymous && rng.gen_bool(0.03);
-        let headcount = if anonymous {
-            1
-        } else if group {
-            rng.gen_range(5..61)
-        } else if rng.gen_bool(0.07) {
-            rng.gen_range(2..5)
-        } else {
-            1
-        };
-        let named = if anonymous {
-            0
-        } else {
-            headcount.min(if group { 6 } else { 4 })
-        };
-        let petitioners = (0..named)
-            .map(|i| BulkPetitioner {
-                name: corpus::person_name(&mut rng),
-                phone: rng.gen_bool(0.9).then(|| corpus::phone(&mut rng)),
-                address: rng
-                    .gen_bool(0.7)
-                    .then(|| corpus::address(&mut rng, &place.place_name)),
-                representative: group && i < 5,
-            })
-            .collect();
-        let age_days = (now - ts) / 86_400_000;
-        let closed_p = if age_days > 90 {
-            0.95
-        } else if age_days > 30 {
-            0.5
-        } else {
-            0.0
-        };
-        let closed_at = rng
-            .gen_bool(closed_p)
-            .then(|| ts + rng.gen_range(5..80) * 86_400_000);
-        batch.push(BulkCase {
-            case_no: format!("{}-{year}-{:06}", place.unit.code, seq),
-            query_code: domain::QueryCode::generate(&mut rng).to_string(),
-            unit_id: place.unit.id,
-            unit_path: place.unit.path.clone(),
-            channel: channel.into(),
-            case_type: case_type.into(),
-            category: category.into(),
-            region: place.region.clone(),
-            headcount: i64::from(headcount),
-            anonymous,
-            respondent: text.respondent,
-            content: text.content,
-            demands: text.demands,
-            due_on: Some((received + Duration::days(15)).to_string()),
-            received_on: received.to_string(),
-            registered_at: ts,
-            registered_by: clerks.get(pi % clerks.len().max(1)).copied(),
-            petitioners,
-            closed_at,
-        });
-        if batch.len() == BATCH {
-            store.bulk_insert_cases(&batch, &actor).await?;
-            bar.inc(batch.len() as u64);
-            batch.clear();
-        }
-    }
-    if !batch.is_empty() {
-        store.bulk_insert_cases(&batch, &actor).await?;
+
+    // Cases are made on a thread of their own while the previous batch is written.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<BulkCase>>(4);
+    let mut maker = cases::Maker::new(
+        places.clone(),
+        staff,
+        calendar.clone(),
+        rules.clone(),
+        clock,
+    );
+    let seed2 = rng.gen::<u64>();
+    let made = std::thread::spawn(move || maker.make_all(seed2, times, BATCH, &tx).map(|()| maker));
+    while let Some(batch) = rx.recv().await {
+        store.bulk_insert_cases(&batch).await?;
         bar.inc(batch.len() as u64);
     }
-    for ((pi, year), last) in counters {
+    let maker = made
+        .join()
+        .map_err(|_| anyhow::anyhow!("the demo case maker stopped"))??;
+    for ((pi, year), last) in maker.counters() {
         store
-            .set_case_counter(places[pi].unit.id, year, last)
+            .set_case_counter(places[*pi].unit.id, *year, *last)
             .await?;
     }
     bar.finish_and_clear();
     store.finish_bulk().await?;
+    let s = maker.summary();
     println!(
-        "demo: {n} cases in {} units; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor (routes online petitions), prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.rs.handler, xihu.rs.leader, …",
-        places.len()
+        "demo: {n} cases in {} units ({} open, {} of them overdue; {} closed; {} events), {} rules; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor (routes online petitions), prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.rs.handler, xihu.rs.leader, …",
+        places.len(),
+        s.open,
+        s.overdue,
+        s.closed,
+        s.events,
+        rules.name,
     );
     Ok(())
 }
