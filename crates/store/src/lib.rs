@@ -23,6 +23,7 @@ mod public;
 mod reception;
 mod register_batch;
 mod routing;
+mod search_source;
 mod sessions;
 mod tokens;
 mod units;
@@ -49,6 +50,7 @@ pub use reception::{
     ReceptionSlot,
 };
 pub use routing::RoutingRule;
+pub use search_source::CaseText;
 
 use sqlx::AnyPool;
 

@@ -18,6 +18,8 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// A hash to verify against when the user does not exist, so both paths take as long.
     pub dummy_hash: String,
+    /// This instance's search index, kept up by `search_indexer`.
+    pub search: Arc<search::SearchIndex>,
     categories: Arc<Mutex<Option<CachedCategories>>>,
 }
 
@@ -29,11 +31,14 @@ const CATEGORY_TTL: Duration = Duration::from_secs(10);
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Result<AppState, String> {
+        let search = search::SearchIndex::open_or_create(&config.search_dir)
+            .map_err(|e| format!("search index in {}: {e}", config.search_dir.display()))?;
         Ok(AppState {
             store,
             config: Arc::new(config),
             i18n: I18n::load()?,
             dummy_hash: crate::auth::password::hash("no such user, no such password")?,
+            search: Arc::new(search),
             categories: Arc::default(),
         })
     }

@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct WebConfig {
     /// Where attachments are kept (`<data>/attachments`).
     pub attachments_dir: PathBuf,
+    /// This instance's search index (`<data>/search`).
+    pub search_dir: PathBuf,
     /// Minutes of inactivity after which a session ends.
     pub session_idle_minutes: i64,
     /// Hours after which a session ends however active it is.
@@ -37,6 +39,7 @@ impl WebConfig {
     pub fn new(data_dir: &std::path::Path) -> Self {
         WebConfig {
             attachments_dir: data_dir.join("attachments"),
+            search_dir: data_dir.join("search"),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,

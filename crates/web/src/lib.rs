@@ -17,6 +17,7 @@ pub mod middleware;
 pub mod notices;
 pub mod portal;
 pub mod registration;
+pub mod search_indexer;
 pub mod text_guard;
 pub mod views;
 
