@@ -36,6 +36,7 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     let state = AppState::new(store.clone(), config).map_err(anyhow::Error::msg)?;
+    web::search_indexer::spawn(store.clone(), state.search.clone());
     web::jobs::spawn(
         state.clone(),
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),
