@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct Config {
     /// Where attachments are kept (`<data>/attachments`).
     pub attachments_dir: PathBuf,
+    /// This instance's search index (`<data>/search`).
+    pub search_dir: PathBuf,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
     /// The office's time zone; deadlines are dates there. China has no DST, so an offset
@@ -26,6 +28,7 @@ impl Config {
     pub fn new(data_dir: &std::path::Path) -> Self {
         Config {
             attachments_dir: data_dir.join("attachments"),
+            search_dir: data_dir.join("search"),
             max_upload_bytes: 20 * 1024 * 1024,
             time_zone: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix()),
             calendar: Arc::new(Calendar::shipped()),

@@ -20,6 +20,7 @@ pub mod password;
 pub mod petitioner;
 mod reception;
 pub mod registration;
+pub mod search_indexer;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;
@@ -73,6 +74,14 @@ impl App {
             *guard = Some((Instant::now(), fresh.clone()));
         }
         Ok(fresh)
+    }
+
+    /// Keeps `index` up with the event feed, in the background (see [`search_indexer`]).
+    pub fn spawn_search_indexer(
+        &self,
+        index: Arc<search::SearchIndex>,
+    ) -> tokio::task::JoinHandle<()> {
+        search_indexer::spawn(self.store.clone(), index)
     }
 
     /// The database's name, for the readiness check.

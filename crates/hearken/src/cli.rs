@@ -58,6 +58,9 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Rebuild this instance's search index (`<data>/search`) from the database, with a
+    /// progress bar. Stop `serve` on this data folder first.
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,6 +4,7 @@ mod bootstrap;
 mod calendar;
 mod cli;
 mod demo;
+mod reindex;
 mod serve;
 mod users;
 
@@ -55,6 +56,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             CalendarCommand::Workday { date } => calendar::workday(&g.data, &date),
             CalendarCommand::Years => calendar::years(&g.data),
         },
+        Command::Reindex => reindex::run(&g).await,
         Command::Demo(args) => {
             let store = bootstrap::open_ready(&g).await?;
             let calendar = calendar::load(&g.data)?;

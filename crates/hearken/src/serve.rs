@@ -44,6 +44,7 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),
     );
     let state = AppState::new(app, config).map_err(anyhow::Error::msg)?;
+    state.app.spawn_search_indexer(state.search.clone());
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await

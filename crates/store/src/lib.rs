@@ -23,6 +23,7 @@ mod public;
 mod reception;
 mod register_batch;
 mod routing;
+mod search_source;
 mod sessions;
 mod stats;
 mod tokens;
@@ -50,6 +51,7 @@ pub use reception::{
     ReceptionSlot,
 };
 pub use routing::RoutingRule;
+pub use search_source::CaseText;
 pub use stats::{VolumeBy, VolumeRow};
 
 use sqlx::AnyPool;

@@ -6,6 +6,7 @@
 //! elsewhere the PostgreSQL half of a test is skipped with a message.
 
 pub mod http;
+pub mod instance;
 
 use rand::Rng;
 use std::net::SocketAddr;
@@ -91,6 +92,8 @@ pub struct TestApp {
     pub config: web::WebConfig,
     /// The served application's state, for driving background jobs from tests.
     pub state: web::AppState,
+    /// The search indexer's task, to stop it as a shutdown would.
+    pub indexer: tokio::task::AbortHandle,
 }
 
 impl TestApp {
@@ -131,6 +134,10 @@ impl TestApp {
             config.clone(),
         )
         .expect("state");
+        let indexer = state
+            .app
+            .spawn_search_indexer(state.search.clone())
+            .abort_handle();
         let app = web::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -147,6 +154,7 @@ impl TestApp {
             db,
             config,
             state,
+            indexer,
         })
     }
 

@@ -16,6 +16,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/pilot-notices.zh-CN.ftl"),
     include_str!("../i18n/pilot-queue.zh-CN.ftl"),
     include_str!("../i18n/pilot-flow.zh-CN.ftl"),
+    include_str!("../i18n/search.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -25,6 +26,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/pilot-notices.en.ftl"),
     include_str!("../i18n/pilot-queue.en.ftl"),
     include_str!("../i18n/pilot-flow.en.ftl"),
+    include_str!("../i18n/search.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

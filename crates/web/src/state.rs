@@ -18,15 +18,21 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// A hash to verify against when the user does not exist, so both paths take as long.
     pub dummy_hash: String,
+    /// This instance's search index, kept up by `app::search_indexer`.
+    pub search: Arc<search::SearchIndex>,
 }
 
 impl AppState {
     pub fn new(app: App, config: WebConfig) -> Result<AppState, String> {
+        let dir = &config.core.search_dir;
+        let search = search::SearchIndex::open_or_create(dir)
+            .map_err(|e| format!("search index in {}: {e}", dir.display()))?;
         Ok(AppState {
             app,
             config: Arc::new(config),
             i18n: I18n::load()?,
             dummy_hash: crate::auth::password::hash("no such user, no such password")?,
+            search: Arc::new(search),
         })
     }
 }

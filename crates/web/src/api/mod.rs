@@ -17,6 +17,7 @@ pub mod ownership;
 pub mod public;
 pub mod routing;
 pub mod schemas;
+pub mod search;
 pub mod session;
 pub mod settings;
 pub mod tokens;
@@ -83,6 +84,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         ))
         .routes(routes!(ownership::notify_attendance))
         .routes(routes!(cases::download_attachment))
+        .routes(routes!(search::search))
+        .routes(routes!(search::similar))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

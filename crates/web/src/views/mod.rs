@@ -17,6 +17,7 @@ mod queue;
 pub mod regions;
 mod register;
 mod routing_pages;
+mod search_page;
 mod timeline;
 mod tokens;
 
@@ -49,6 +50,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_language))
         .route("/staff/cases", get(queue::page))
+        .route("/staff/search", get(search_page::page))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))

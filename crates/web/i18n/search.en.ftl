@@ -1,0 +1,15 @@
+search-box-label = Search cases
+search-box-placeholder = Content, place, name or case number
+search-box-submit = Search
+search-title = Search cases
+search-hint = Type words (all must appear), "an exact phrase", -a word to exclude, or part of a case number. A single Chinese character works too.
+search-sort-relevance = By relevance
+search-sort-date = By registration date
+search-results-none = No cases match.
+search-building = The search index is being built ({ $percent }% done). Please try again shortly.
+search-more = More results
+search-similar-title = Earlier petitions that may be on the same matter
+search-similar-hint = Cases in your scope with similar content, with the place and the respondent taken into account. Matters are compared, never petitioners.
+search-similar-check = Look for earlier petitions on the same matter
+search-similar-none = No similar earlier petitions found.
+search-similar-score = similarity { $score }

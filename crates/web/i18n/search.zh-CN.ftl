@@ -1,0 +1,15 @@
+search-box-label = 搜索案件
+search-box-placeholder = 内容、地名、人名或案件编号
+search-box-submit = 搜索
+search-title = 搜索案件
+search-hint = 输入词语（须全部出现）、"带引号的整句"、-排除的词，或案件编号的一部分。一个汉字也可以搜。
+search-sort-relevance = 按相关度
+search-sort-date = 按登记时间
+search-results-none = 没有找到符合条件的案件。
+search-building = 搜索索引正在建立（已完成 { $percent }%），请稍后再试。
+search-more = 更多结果
+search-similar-title = 可能是同一事项的往期信访
+search-similar-hint = 根据内容相似度，并参考发生地和被反映对象，列出本单位范围内可能是同一事项的案件。只按事项比对，不涉及信访人。
+search-similar-check = 查找同一事项的往期信访
+search-similar-none = 没有找到相似的往期信访。
+search-similar-score = 相似度 { $score }

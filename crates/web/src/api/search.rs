@@ -1,0 +1,271 @@
+//! Full-text search over the cases in the caller's scope, and related-case suggestions
+//! for a petition being registered. Both read this instance's index (`crates/search`),
+//! which the event feed keeps current; while it is being built they answer `503
+//! index_building` with its progress, never a partial result.
+
+use super::extract::ApiQuery;
+use super::JsonBody;
+use crate::auth::{ApiUser, Principal};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::Permission;
+use search::{Filters, SearchError, SearchRequest, SimilarRequest, Sort};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// Words (all must be found), `"an exact phrase"`, `-excluded`, a case number or a
+    /// part of one. One Chinese character is enough.
+    pub q: Option<String>,
+    pub state: Option<String>,
+    /// A category code; its subcategories match too.
+    pub category: Option<String>,
+    /// A region code; the regions under it match too.
+    pub region: Option<String>,
+    pub channel: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub case_type: Option<String>,
+    /// Received on or after (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Received on or before (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// `relevance` (default) or `date` (newest registration first).
+    pub sort: Option<String>,
+    /// 1–100, 20 by default.
+    pub limit: Option<usize>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub id: i64,
+    pub case_no: String,
+    /// HTML: the case's text around the first match, escaped, with matches in `<mark>`.
+    /// Petitioners' names are never shown here.
+    pub snippet: String,
+    /// Relevance; 0 when sorted by date.
+    pub score: f32,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<SearchHit>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SimilarInput {
+    /// The new petition's content.
+    pub content: String,
+    /// Its region code, if known.
+    pub region: Option<String>,
+    /// The unit or person complained about, if known.
+    pub respondent: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SimilarCase {
+    pub id: i64,
+    pub case_no: String,
+    /// 0–1.2: how much of the text the two share, plus 0.1 each for the same region and
+    /// the same respondent.
+    pub score: f32,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SimilarPage {
+    /// Best first; only cases in your scope.
+    pub items: Vec<SimilarCase>,
+}
+
+/// `503`: the index is being built.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IndexBuildingBody {
+    /// `index_building`
+    pub error: String,
+    pub message: String,
+    /// Percent of the event feed read so far.
+    pub progress: u8,
+}
+
+/// A search that cannot answer: an ordinary API error, or the index still building.
+pub enum SearchFailure {
+    Api(ApiError),
+    Building(u8),
+}
+
+impl From<ApiError> for SearchFailure {
+    fn from(e: ApiError) -> Self {
+        SearchFailure::Api(e)
+    }
+}
+
+impl From<SearchError> for SearchFailure {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Building { percent } => SearchFailure::Building(percent),
+            SearchError::EmptyQuery => ApiError::field("q", "required").into(),
+            SearchError::BadCursor => ApiError::field("cursor", "invalid_cursor").into(),
+            SearchError::BadDate(_) => ApiError::field("from", "invalid_date").into(),
+            other => ApiError::Internal(other.to_string()).into(),
+        }
+    }
+}
+
+impl IntoResponse for SearchFailure {
+    fn into_response(self) -> Response {
+        match self {
+            SearchFailure::Api(e) => e.into_response(),
+            SearchFailure::Building(progress) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "2")],
+                Json(IndexBuildingBody {
+                    error: "index_building".into(),
+                    message: format!(
+                        "The search index is being built ({progress}%). Try again shortly."
+                    ),
+                    progress,
+                }),
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// The caller's request as the index takes it: their scope always, names only for
+/// roles that may read petitioners' personal data.
+pub fn search_request(who: &Principal, q: SearchQuery) -> Result<SearchRequest, SearchFailure> {
+    let sort = match q.sort.as_deref().map(str::trim).unwrap_or("") {
+        "" | "relevance" => Sort::Relevance,
+        "date" => Sort::Date,
+        _ => return Err(ApiError::field("sort", "invalid").into()),
+    };
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::field("limit", "out_of_range").into());
+    }
+    for (name, d) in [("from", &q.from), ("to", &q.to)] {
+        if let Some(d) = d.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(ApiError::field(name, "invalid_date").into());
+            }
+        }
+    }
+    Ok(SearchRequest {
+        q: q.q.unwrap_or_default(),
+        filters: Filters {
+            scope: Some(who.user.unit_path.clone()),
+            state: q.state,
+            category: q.category,
+            region: q.region,
+            channel: q.channel,
+            case_type: q.case_type,
+            from: q.from,
+            to: q.to,
+            include_names: who.can(Permission::ReadCases),
+        },
+        sort,
+        limit,
+        cursor: q.cursor.filter(|c| !c.trim().is_empty()),
+    })
+}
+
+/// Runs a search on the blocking pool.
+pub async fn run_search(
+    state: &AppState,
+    req: SearchRequest,
+) -> Result<search::Page, SearchFailure> {
+    let index = state.search.clone();
+    tokio::task::spawn_blocking(move || index.search(&req))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(SearchFailure::from)
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "cases", params(SearchQuery),
+    description = "Full-text search of the cases in your scope: content, demands, respondent, case number, \
+                   replies and notes, and petitioners' names for roles that may read personal data. \
+                   Chinese is matched character by character, so one or two characters, a name or a part of \
+                   a case number are found. Filters work as on the queue.",
+    responses((status = 200, description = "A page of matching cases", body = SearchPage),
+              (status = 422, description = "No query, or a bad filter, sort, limit or cursor", body = crate::error::ErrorBody),
+              (status = 503, description = "The index is being built", body = IndexBuildingBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<SearchPage>, SearchFailure> {
+    who.require(Permission::ReadCases)?;
+    let req = search_request(&who, q)?;
+    let page = run_search(&state, req).await?;
+    Ok(Json(SearchPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|h| SearchHit {
+                id: h.id,
+                case_no: h.case_no,
+                snippet: h.snippet,
+                score: h.score,
+            })
+            .collect(),
+        next: page.next,
+    }))
+}
+
+/// Related cases for a petition's text, in the caller's scope.
+pub async fn find_similar(
+    state: &AppState,
+    who: &Principal,
+    input: SimilarInput,
+) -> Result<Vec<search::Similar>, SearchFailure> {
+    let index = state.search.clone();
+    let req = SimilarRequest {
+        content: input.content,
+        region: input.region,
+        respondent: input.respondent,
+        scope: Some(who.user.unit_path.clone()),
+        exclude_id: None,
+        limit: 5,
+    };
+    tokio::task::spawn_blocking(move || index.similar(&req))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(SearchFailure::from)
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/similar", tag = "cases", request_body = SimilarInput,
+    description = "Earlier petitions in your scope that are likely on the same matter as a petition being \
+                   registered, best first: ranked by how much text they share, with the same region and \
+                   respondent counting too. Matters are matched, never people.",
+    responses((status = 200, description = "Ranked candidates (at most 5)", body = SimilarPage),
+              (status = 422, description = "No content", body = crate::error::ErrorBody),
+              (status = 503, description = "The index is being built", body = IndexBuildingBody)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    JsonBody(input): JsonBody<SimilarInput>,
+) -> Result<Json<SimilarPage>, SearchFailure> {
+    who.require(Permission::ReadCases)?;
+    if input.content.trim().is_empty() {
+        return Err(ApiError::field("content", "required").into());
+    }
+    let items = find_similar(&state, &who, input).await?;
+    Ok(Json(SimilarPage {
+        items: items
+            .into_iter()
+            .map(|s| SimilarCase {
+                id: s.id,
+                case_no: s.case_no,
+                score: s.score,
+            })
+            .collect(),
+    }))
+}
