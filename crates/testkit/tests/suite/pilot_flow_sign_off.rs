@@ -3,7 +3,7 @@
 //! only then do the petitioner's /track and the notices show it. A rule set without
 //! sign-off issues replies at once.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::Client;

@@ -1,9 +1,8 @@
 //! Two `serve` instances on one PostgreSQL database: both migrate at start (under the
 //! advisory lock), exactly one creates the admin account, and each sees the other's work.
 
-mod common;
 
-use common::{login, start};
+use crate::common::{login, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_share_one_postgres_database() {

@@ -3,8 +3,7 @@
 //! and asks for a review; wrong numbers and wrong codes answer alike; the rate limits.
 //! The honeypot, attachments, the HTML form and reception are in `api_public_portal.rs`.
 
-#[path = "common/portal.rs"]
-mod portal;
+use crate::portal;
 
 use portal::*;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! unit that holds it; the case page shows what happened in words — on SQLite and on
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{act, ok, today};
 use reqwest::Client;

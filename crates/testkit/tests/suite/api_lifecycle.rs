@@ -1,7 +1,7 @@
 //! The statutory lifecycle through the API: every stage from routing to re-review, the
 //! deadlines, and the role, scope and stage checks, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{json, Value};

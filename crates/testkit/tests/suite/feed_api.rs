@@ -1,7 +1,7 @@
 //! `GET /api/v1/events`: the event feed over HTTP, scoped to the caller's subtree, paged
 //! with `next`, for admins and auditors only.
 
-mod common;
+use crate::common;
 
 use reqwest::Client;
 use serde_json::{json, Value};

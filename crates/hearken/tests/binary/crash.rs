@@ -2,9 +2,8 @@
 //! load, then restarted on the same data. Every registration that was answered 201 must
 //! be there, whole: the case, its petitioner and its `registered` event.
 
-mod common;
 
-use common::{login, start};
+use crate::common::{login, start};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

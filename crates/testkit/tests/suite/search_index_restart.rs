@@ -2,7 +2,7 @@
 //! committed (no rebuild); a deleted index is rebuilt, and until it is ready search says
 //! so (`503 index_building`) instead of answering from a partial index.
 
-mod common;
+use crate::common;
 
 use reqwest::Client;
 use serde_json::{json, Value};

@@ -1,8 +1,7 @@
 //! The public portal, on SQLite and on PostgreSQL: the honeypot, anonymity and
 //! attachments; the HTML form and its receipt; leaders' reception with an appointment.
 
-#[path = "common/portal.rs"]
-mod portal;
+use crate::portal;
 
 use portal::*;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! receiving unit's handlers and leaders in the app; the case shows who holds it and
 //! which action it waits for, also when it is overdue; receipts say how to track it.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::Client;

@@ -2,7 +2,7 @@
 //! part of its text, its case number or its petitioner's name; never by staff of
 //! another unit; phrases and exclusions work; the same matter ranks first.
 
-mod common;
+use crate::common;
 
 use reqwest::Client;
 use serde_json::{json, Value};

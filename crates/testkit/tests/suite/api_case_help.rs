@@ -1,7 +1,7 @@
 //! Around the lifecycle, through the API: owner leaders, group-visit attendance and the
 //! routing table, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -1,0 +1,9 @@
+//! Tests that drive the `hearken` binary itself: the CLI, crash recovery, the demo's rules
+//! and several instances on one database. One test binary, linked once.
+
+mod common;
+
+mod cli;
+mod crash;
+mod demo_rules;
+mod instances;
