@@ -6,6 +6,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { request } from 'playwright-core';
 import {
   startServer,
@@ -15,7 +16,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
-import { STEP_TIMEOUT, clickAndWait, newPage, login, text, ADMIN_PASSWORD } from '../lib/pages.mjs';
+import { NAV_TIMEOUT, STEP_TIMEOUT, clickAndWait, newPage, login, text, ADMIN_PASSWORD } from '../lib/pages.mjs';
 
 const PASSWORD = 'Pilot-pass-2026';
 const WIDE = { width: 1366, height: 900 };
@@ -172,6 +173,25 @@ for (const backend of ['sqlite', 'postgres']) {
       await page.selectOption('[data-testid=region-filter]', '3301');
       await clickAndWait(page, page.locator('form.filters button[type=submit]'));
       assert.equal(await text(page.locator('[data-testid=queue-count]')), '共 7 件');
+
+      // Exporting the filtered list: a job page that shows progress, then the file.
+      await clickAndWait(page, page.locator('[data-testid=export-csv]'));
+      assert.match(page.url(), /\/staff\/exports\/\d+$/);
+      const download = page.locator('[data-testid=export-download]');
+      await download.waitFor({ timeout: NAV_TIMEOUT });
+      assert.match(await text(page.locator('[data-testid=export-current]')), /导出完成，共导出案件数：\s*7/);
+      const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+      const csv = (await readFile(await file.path(), 'utf8')).replace(/^\uFEFF/, '');
+      const csvLines = csv.trim().split(/\r?\n/);
+      assert.equal(csvLines.length, 8, `a heading and the 7 cases: ${csv}`);
+      assert.ok(csvLines[0].startsWith("案件编号,"), csvLines[0]);
+      assert.ok(cases.every((c) => csv.includes(c.case_no)), 'every case of the list is in the file');
+      assert.ok(!csv.includes('信访人'), 'no personal columns unless asked for');
+      await shoot(page, `export-1366-${backend}.png`);
+      await page.setViewportSize(PHONE);
+      assert.ok((await overflow(page)).scroll <= 360, 'the export page fits a phone');
+      await shoot(page, `export-360-${backend}.png`);
+      await page.setViewportSize(WIDE);
 
       // On a phone the page is no wider than the screen.
       await page.setViewportSize(PHONE);

@@ -11,6 +11,8 @@ pub struct Config {
     pub attachments_dir: PathBuf,
     /// This instance's search index (`<data>/search`).
     pub search_dir: PathBuf,
+    /// Finished exports of this instance (`<data>/exports`).
+    pub exports_dir: PathBuf,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
     /// The office's time zone; deadlines are dates there. China has no DST, so an offset
@@ -29,6 +31,7 @@ impl Config {
         Config {
             attachments_dir: data_dir.join("attachments"),
             search_dir: data_dir.join("search"),
+            exports_dir: data_dir.join("exports"),
             max_upload_bytes: 20 * 1024 * 1024,
             time_zone: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix()),
             calendar: Arc::new(Calendar::shipped()),

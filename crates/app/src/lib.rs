@@ -13,6 +13,7 @@ pub mod bootstrap;
 mod caller;
 mod config;
 mod error;
+pub mod exports;
 pub mod jobs;
 pub mod lifecycle;
 pub mod model;

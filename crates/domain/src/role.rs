@@ -47,6 +47,10 @@ pub enum Permission {
     ManageOwnership,
     /// Keep the routing table.
     ManageRouting,
+    /// Take petitioners' names and phones out of Hearken in an export. Roles that work
+    /// cases, supervise or audit may; the duty desk and administrators export without
+    /// them.
+    ExportPersonalData,
 }
 
 impl Role {
@@ -69,6 +73,9 @@ impl Role {
             ReadFeed => matches!(self, Admin | Auditor),
             ManageOwnership => matches!(self, Supervisor | Leader),
             ManageRouting => matches!(self, Admin | Supervisor),
+            ExportPersonalData => {
+                matches!(self, Clerk | Handler | Leader | Supervisor | Auditor)
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ mod cases;
 mod categories;
 mod connect;
 mod error;
+mod exports;
 mod feed;
 mod intake;
 mod jobs;
@@ -39,6 +40,7 @@ pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COU
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use error::StoreError;
+pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
 pub use intake::IntakeOffice;
 pub use models::*;

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod admin;
 pub mod cases;
 mod contract;
+pub mod exports;
 pub mod extract;
 pub mod feed;
 pub mod intake;
@@ -86,6 +87,9 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::download_attachment))
         .routes(routes!(search::search))
         .routes(routes!(search::similar))
+        .routes(routes!(exports::create, exports::list))
+        .routes(routes!(exports::get))
+        .routes(routes!(exports::download))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

@@ -8,12 +8,13 @@ mod admin_users;
 mod audit;
 mod case;
 mod case_holder;
+mod exports_page;
 mod intake_pages;
 mod login;
 mod notice_pages;
 mod notifications;
 mod ownership_pages;
-mod queue;
+pub mod queue;
 pub mod regions;
 mod register;
 mod routing_pages;
@@ -51,6 +52,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/lang/{code}", get(login::switch_language))
         .route("/staff/cases", get(queue::page))
         .route("/staff/search", get(search_page::page))
+        .route(
+            "/staff/exports",
+            get(exports_page::list).post(exports_page::create),
+        )
+        .route("/staff/exports/{id}", get(exports_page::show))
+        .route("/staff/exports/{id}/file", get(exports_page::download))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))

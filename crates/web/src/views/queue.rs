@@ -46,6 +46,10 @@ struct QueuePage {
     count: String,
     notice: Option<String>,
     error: Option<String>,
+    csrf: String,
+    /// The current filters, as hidden fields of the export form.
+    export_fields: Vec<(&'static str, String)>,
+    may_export_personal: bool,
 }
 
 /// A number with thousands separators: 10,000.
@@ -75,8 +79,9 @@ pub fn count_label(t: &Tr, c: app::model::CaseCount) -> String {
     }
 }
 
-fn query_string(q: &ListQuery, cursor: &str) -> String {
-    let pairs = [
+/// The queue's filters by name, those that are set.
+fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
+    [
         ("state", &q.state),
         ("channel", &q.channel),
         ("type", &q.case_type),
@@ -87,17 +92,28 @@ fn query_string(q: &ListQuery, cursor: &str) -> String {
         ("to", &q.to),
         ("case_no", &q.case_no),
         ("sort", &q.sort),
-    ];
-    let mut s: Vec<String> = pairs
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect()
+}
+
+/// The queue's filters as a query string (`state=open&category=03`), without the cursor.
+pub fn filter_query(q: &ListQuery) -> String {
+    filter_pairs(q)
         .iter()
-        .filter_map(|(k, v)| {
-            v.as_ref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", super::urlencode(v)))
-        })
-        .collect();
-    s.push(format!("cursor={cursor}"));
-    s.join("&")
+        .map(|(k, v)| format!("{k}={}", super::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn query_string(q: &ListQuery, cursor: &str) -> String {
+    let filters = filter_query(q);
+    if filters.is_empty() {
+        format!("cursor={cursor}")
+    } else {
+        format!("{filters}&cursor={cursor}")
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -201,6 +217,11 @@ pub async fn page(
         notice: flags
             .password_changed
             .map(|_| t.t("pq-account-password-changed")),
+        csrf: who.csrf().to_string(),
+        export_fields: filter_pairs(&q),
+        may_export_personal: who
+            .role()
+            .is_some_and(|r| r.can(domain::Permission::ExportPersonalData)),
         q,
         error,
         t,
