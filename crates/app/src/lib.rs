@@ -15,6 +15,7 @@ mod config;
 mod error;
 pub mod jobs;
 pub mod lifecycle;
+pub mod links;
 pub mod model;
 pub mod password;
 pub mod petitioner;

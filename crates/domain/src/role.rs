@@ -47,6 +47,8 @@ pub enum Permission {
     ManageOwnership,
     /// Keep the routing table.
     ManageRouting,
+    /// Link cases on one matter (duplicate, same matter, earlier stage), and remove a link.
+    LinkCases,
 }
 
 impl Role {
@@ -69,6 +71,7 @@ impl Role {
             ReadFeed => matches!(self, Admin | Auditor),
             ManageOwnership => matches!(self, Supervisor | Leader),
             ManageRouting => matches!(self, Admin | Supervisor),
+            LinkCases => matches!(self, Clerk | Handler | Leader | Supervisor),
         }
     }
 }

@@ -18,6 +18,7 @@ mod api_session;
 mod feed_api;
 mod feed_attachments;
 mod feed_store;
+mod linking_api;
 mod pilot_flow_intake;
 mod pilot_flow_notify;
 mod pilot_flow_sign_off;

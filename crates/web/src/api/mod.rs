@@ -10,6 +10,7 @@ pub mod extract;
 pub mod feed;
 pub mod intake;
 mod json;
+pub mod links;
 mod meta;
 pub mod notices;
 pub mod notifications;
@@ -86,6 +87,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::download_attachment))
         .routes(routes!(search::search))
         .routes(routes!(search::similar))
+        .routes(routes!(links::link))
+        .routes(routes!(links::unlink))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))
