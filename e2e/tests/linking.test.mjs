@@ -152,6 +152,7 @@ for (const backend of ['sqlite', 'postgres']) {
         await page.fill('input[name=p0_phone]', '13900000000');
         await page.fill('#respondent', '星河建筑');
         await page.fill('#content', AGAIN);
+        await page.fill('#demands', '请求督促支付拖欠的工资。');
         await page.locator('#content').blur();
         try {
           await warning.waitFor({ state: 'visible', timeout: 3000 });
@@ -173,10 +174,12 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.ok(o <= 360, `the form is ${o} px wide at 360`);
       await warning.scrollIntoViewIfNeeded();
       await shoot(page, `linking-register-360-${backend}.png`);
+      await page.locator('[data-testid=similar-cases]').screenshot({ path: await artifactPath(`linking-register-360-related-${backend}.png`) });
       await page.setViewportSize(WIDE);
 
       const resp = await clickAndWait(page, page.getByRole('button', { name: '登记并出具回执' }));
-      assert.equal(resp.status(), 200);
+      if (resp.status() !== 200) await shoot(page, `linking-register-refused-${backend}.png`);
+      assert.equal(resp.status(), 200, await page.locator('.field-error').allInnerTexts().then((t) => t.join(' ')));
       const m = new URL(page.url()).pathname.match(/^\/staff\/cases\/(\d+)\/receipt$/);
       assert.ok(m, `landed on the receipt, not ${page.url()}`);
       const newId = m[1];
@@ -204,6 +207,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.ok(o <= 360, `the case page is ${o} px wide at 360`);
       await page.locator('[data-testid=links]').scrollIntoViewIfNeeded();
       await shoot(page, `linking-case-360-${backend}.png`);
+      await page.locator('[data-testid=links]').screenshot({ path: await artifactPath(`linking-case-360-links-${backend}.png`) });
     });
   });
 }
