@@ -347,3 +347,78 @@ both_backends!(
         assert_eq!(o["stage"], "routing");
     }
 );
+
+/// The CSRF token a staff page carries in its forms.
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[at..].split('"').next().unwrap_or("").to_string()
+}
+
+both_backends!(linking_from_the_case_page_by_number, |kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let p = common::people(&app).await;
+    let a = id_of(&register(&app, &p.clerk, &case_with(json!({"region":"330106"}))).await);
+    let earlier = register(&app, &p.clerk, &case_with(json!({"region":"330106"}))).await;
+    let b = id_of(&earlier);
+    let b_no = earlier["case_no"].as_str().expect("no").to_lowercase();
+    let csrf = csrf_of(&page(&app, &p.clerk, a).await);
+    let form = |pairs: &[(&str, &str)]| {
+        let mut f: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+        f.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        f
+    };
+    // A number nobody has comes back on the page, named.
+    let res = p
+        .clerk
+        .post(app.url(&format!("/staff/cases/{a}/links")))
+        .form(&form(&[
+            ("other_no", "330106-2026-999999"),
+            ("kind", "earlier_stage"),
+        ]))
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("信访编号不存在"));
+    // The number typed in lower case is found; the earlier case is linked.
+    let res = p
+        .clerk
+        .post(app.url(&format!("/staff/cases/{a}/links")))
+        .form(&form(&[("other_no", &b_no), ("kind", "earlier_stage")]))
+        .send()
+        .await
+        .expect("form");
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(
+        case(&app, &p.clerk, a).await["links"][0]["reading"],
+        "earlier_stage"
+    );
+    assert!(page(&app, &p.clerk, b).await.contains("后续阶段："));
+    // And removed from the other case's page.
+    let res = p
+        .clerk
+        .post(app.url(&format!("/staff/cases/{b}/links/{a}/remove")))
+        .form(&form(&[]))
+        .send()
+        .await
+        .expect("form");
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(case(&app, &p.clerk, a).await["links"], json!([]));
+});
