@@ -16,6 +16,7 @@ mod error;
 pub mod exports;
 pub mod jobs;
 pub mod lifecycle;
+pub mod links;
 pub mod model;
 pub mod password;
 pub mod petitioner;

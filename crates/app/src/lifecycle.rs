@@ -31,22 +31,31 @@ pub struct CaseView {
     /// The drafted reply or opinion awaiting a leader's sign-off, or sent back with
     /// `returned` comments.
     pub draft: Option<domain::lifecycle::Draft>,
+    /// The cases linked to this one on the same matter (filled by [`view_with_help`]).
+    pub links: Vec<store::LinkRow>,
 }
 
 /// The case's lifecycle; rows from before the lifecycle existed get one from their columns.
 pub fn life_of(record: &CaseRecord) -> Life {
-    if let Ok(life) = serde_json::from_str::<Life>(&record.lifecycle) {
+    let s = &record.summary;
+    life_from(
+        &record.lifecycle,
+        &s.stage,
+        &s.received_on,
+        s.due_on.as_deref(),
+    )
+}
+
+/// The lifecycle stored as `lifecycle`; for rows from before the lifecycle existed, one
+/// made from their stage, date of receipt and due date.
+pub fn life_from(lifecycle: &str, stage: &str, received_on: &str, due_on: Option<&str>) -> Life {
+    if let Ok(life) = serde_json::from_str::<Life>(lifecycle) {
         return life;
     }
-    let s = &record.summary;
-    let received =
-        chrono::NaiveDate::parse_from_str(&s.received_on, "%Y-%m-%d").unwrap_or_default();
-    let due = s
-        .due_on
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let received = chrono::NaiveDate::parse_from_str(received_on, "%Y-%m-%d").unwrap_or_default();
+    let due = due_on.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let mut life = Life::registered(received, due.map(|d| (d, false)));
-    if let Some(stage) = Stage::parse(&s.stage) {
+    if let Some(stage) = Stage::parse(stage) {
         life.stage = stage;
     }
     life
@@ -85,6 +94,7 @@ pub fn view(state: &App, record: CaseRecord) -> CaseView {
         draft: life.draft.clone(),
         deadlines: life.deadlines,
         suggested_unit: None,
+        links: vec![],
         record,
     }
 }
@@ -92,6 +102,15 @@ pub fn view(state: &App, record: CaseRecord) -> CaseView {
 /// The view with routing help: the suggested unit while the case waits for routing.
 pub async fn view_with_help(state: &App, record: CaseRecord) -> CaseView {
     let mut v = view(state, record);
+    // The record was read in the caller's scope; its links name cases anywhere.
+    let all = store::Scope::new("/");
+    v.links = match state.store.case_links(&all, v.record.summary.id).await {
+        Ok(links) => links,
+        Err(e) => {
+            tracing::error!(error = %e, case = v.record.summary.id, "reading the case's links");
+            vec![]
+        }
+    };
     if v.record.summary.stage == Stage::Routing.as_str() {
         let s = &v.record.summary;
         v.suggested_unit = state

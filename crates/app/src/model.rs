@@ -4,8 +4,8 @@ pub use store::{
     ActionRecord, Actor, ApiToken, Appointment, AppointmentAnswer, AttendanceRow, AuditEntry,
     AuditNote, AuditSubject, Backend, CaseCount, CaseEvent, CaseFilter, CasePatch, CaseRecord,
     CaseSummary, Category, Cursor, ExportJob, FeedItem, FeedPage, FeedPosition, FieldVisit,
-    IntakeOffice, NewAppointment, NewAttachment, NewFieldVisit, NewRegistration, NewSlot, NewUnit,
-    NewUser, NoticeTemplate, Notification, Order, Page, PetitionerRecord, ReceptionSlot,
+    IntakeOffice, LinkRow, NewAppointment, NewAttachment, NewFieldVisit, NewRegistration, NewSlot,
+    NewUnit, NewUser, NoticeTemplate, Notification, Order, Page, PetitionerRecord, ReceptionSlot,
     RegisterResult, RoutingRule, Scope, Session, TemplateSource, TrackingKey, Unit, UnitTemplate,
     User, UserPage, COUNT_CAP, NO_DUE, PORTAL_SETTING_KEYS,
 };

@@ -8,6 +8,7 @@
 
 use crate::case::{CaseType, Channel};
 use crate::lifecycle::{self, Action, Command, RouteMode};
+use crate::link::CaseLink;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -100,6 +101,10 @@ pub enum Event {
     Closed {
         reason: String,
     },
+    /// Linked to another case on the same matter; recorded on both cases.
+    Linked(CaseLink),
+    /// A link to another case removed; recorded on both cases.
+    Unlinked(CaseLink),
     /// A lifecycle step (its kind is the action's name): route, accept, reply, …
     Step(lifecycle::Event),
     /// A kind this build does not know, kept as stored.
@@ -175,6 +180,8 @@ impl Event {
             Event::DueSoon { .. } => "due_soon",
             Event::Overdue { .. } => "overdue",
             Event::Closed { .. } => "closed",
+            Event::Linked(_) => "case_linked",
+            Event::Unlinked(_) => "case_unlinked",
             Event::Step(s) => s.command.action().as_str(),
             Event::Other { kind, .. } => kind,
         }
@@ -222,6 +229,7 @@ impl Event {
             Event::Closed { reason } => to_value(&Reason {
                 reason: reason.clone(),
             }),
+            Event::Linked(l) | Event::Unlinked(l) => to_value(l),
             Event::Step(s) => to_value(s),
             Event::Other { payload, .. } => payload.clone(),
         }
@@ -261,6 +269,8 @@ impl Event {
             "due_soon" => de::<Due>(payload).map(|d| Event::DueSoon { due_on: d.due_on }),
             "overdue" => de::<Due>(payload).map(|d| Event::Overdue { due_on: d.due_on }),
             "closed" => de::<Reason>(payload).map(|r| Event::Closed { reason: r.reason }),
+            "case_linked" => de(payload).map(Event::Linked),
+            "case_unlinked" => de(payload).map(Event::Unlinked),
             _ => match Action::parse(kind) {
                 Some(action) => de::<lifecycle::Event>(payload)
                     .filter(|s| s.command.action() == action)
@@ -343,6 +353,14 @@ mod tests {
             ("due_soon", json!({"due_on":"2026-03-17"})),
             ("overdue", json!({"due_on":"2026-03-17"})),
             ("closed", json!({"reason":"归档"})),
+            (
+                "case_linked",
+                json!({"other":7,"other_no":"330106-2025-000012","kind":"earlier_stage","inverse":false}),
+            ),
+            (
+                "case_unlinked",
+                json!({"other":3,"other_no":"330106-2026-000040","kind":"duplicate_of","inverse":true}),
+            ),
             (
                 "route",
                 json!({"on":"2026-03-03","action":"route","mode":"transfer","unit":"330106","channel":null,

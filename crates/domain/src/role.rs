@@ -51,6 +51,8 @@ pub enum Permission {
     /// cases, supervise or audit may; the duty desk and administrators export without
     /// them.
     ExportPersonalData,
+    /// Link cases on one matter (duplicate, same matter, earlier stage), and remove a link.
+    LinkCases,
 }
 
 impl Role {
@@ -76,6 +78,7 @@ impl Role {
             ExportPersonalData => {
                 matches!(self, Clerk | Handler | Leader | Supervisor | Auditor)
             }
+            LinkCases => matches!(self, Clerk | Handler | Leader | Supervisor),
         }
     }
 }

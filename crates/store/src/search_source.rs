@@ -49,7 +49,7 @@ fn collect_notes(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-fn placeholders(from: usize, n: usize) -> String {
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

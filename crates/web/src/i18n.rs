@@ -18,6 +18,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/pilot-flow.zh-CN.ftl"),
     include_str!("../i18n/search.zh-CN.ftl"),
     include_str!("../i18n/exports.zh-CN.ftl"),
+    include_str!("../i18n/linking.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -29,6 +30,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/pilot-flow.en.ftl"),
     include_str!("../i18n/search.en.ftl"),
     include_str!("../i18n/exports.en.ftl"),
+    include_str!("../i18n/linking.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,15 @@
   var list = box.querySelector("ul");
   var empty = box.querySelector(".empty");
   var label = box.getAttribute("data-score-label") || "{score}";
+  var concludedLabel = box.getAttribute("data-concluded-label") || "";
+  var warning = box.querySelector(".concluded-warning");
+  var choice = box.querySelector("select.link-choice");
+  // What the clerk chose per suggestion survives a new list.
+  var chosen = {};
+  box.addEventListener("change", function (e) {
+    var n = e.target.getAttribute && e.target.getAttribute("name");
+    if (n && n.indexOf("link_") === 0) chosen[n] = e.target.value;
+  });
   var timer = null;
   var asked = "";
 
@@ -27,7 +36,35 @@
       s.textContent = " " + label.replace("{score}", Number(items[i].score).toFixed(2));
       li.appendChild(a);
       li.appendChild(s);
+      if (choice) {
+        // Linked once the petition is registered (see views/register.rs).
+        var sel = choice.cloneNode(true);
+        sel.hidden = false;
+        sel.name = "link_" + items[i].id;
+        sel.setAttribute("data-testid", "link-choice");
+        sel.value = chosen[sel.name] || "";
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(sel);
+      }
+      if (items[i].concluded) {
+        var c = document.createElement("strong");
+        c.className = "concluded";
+        c.setAttribute("data-testid", "similar-concluded");
+        c.textContent = " " + concludedLabel;
+        li.appendChild(c);
+      }
       list.appendChild(li);
+    }
+    // A new petition on a concluded matter: name the earlier case and the repeat rule
+    // (Art. 36), so the clerk can apply it at once.
+    var concluded = items.filter(function (it) { return it.concluded; });
+    if (warning) {
+      warning.hidden = concluded.length === 0;
+      if (concluded.length) {
+        var names = concluded.map(function (it) { return it.case_no; }).join("、");
+        warning.querySelector("p").textContent =
+          warning.getAttribute("data-template").replace("{case_no}", names);
+      }
     }
     empty.hidden = items.length > 0;
     box.hidden = false;

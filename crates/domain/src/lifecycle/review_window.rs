@@ -20,6 +20,37 @@ pub struct ReviewState {
 }
 
 impl Life {
+    /// Whether the matter is concluded as of `today`, so that a new petition on the same
+    /// facts and reasons is answered under the repeat rule (Art. 36) instead of being
+    /// handled again: the re-review ended the procedure (终结), or the case was answered
+    /// and the window to ask for a review (or re-review) has passed, whether or not the
+    /// case has been closed since. A case closed before it was answered (directed to a
+    /// legal channel, not accepted) or voided is not.
+    pub fn concluded(&self, today: NaiveDate) -> bool {
+        let window_passed = |stage: Stage| {
+            self.deadlines
+                .iter()
+                .rev()
+                .find(|d| d.stage == stage)
+                .is_some_and(|d| d.due.is_some_and(|due| today > due))
+        };
+        match self.stage {
+            Stage::Concluded => true,
+            Stage::ReviewWindow => window_passed(Stage::ReviewWindow),
+            Stage::RereviewWindow => window_passed(Stage::RereviewWindow),
+            Stage::Closed => {
+                let answered = self.deadlines.iter().rev().find(|d| {
+                    matches!(
+                        d.stage,
+                        Stage::ReviewWindow | Stage::RereviewWindow | Stage::Concluded
+                    )
+                });
+                answered.is_some_and(|d| d.stage == Stage::Concluded || window_passed(d.stage))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the petitioner may ask for a review (or re-review) today, and if not, why.
     pub fn review_state(&self, today: NaiveDate) -> ReviewState {
         let life = self;

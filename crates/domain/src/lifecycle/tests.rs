@@ -398,6 +398,9 @@ fn the_review_window_closes_after_thirty_days() {
     );
     let due = c.life.due().expect("window");
     let after = (due + chrono::Duration::days(1)).to_string();
+    // The matter counts as concluded (Art. 36) only once the window has passed.
+    assert!(!c.life.concluded(due), "the last day to ask is still open");
+    assert!(c.life.concluded(d(&after)));
     assert!(c
         .try_on(
             &after,
@@ -412,6 +415,42 @@ fn the_review_window_closes_after_thirty_days() {
             reason: "复查期限届满".into(),
         },
     );
+    assert!(
+        c.life.concluded(d(&after)),
+        "closed after the window: concluded"
+    );
+}
+
+#[test]
+fn a_case_closed_before_it_was_answered_is_not_concluded() {
+    let mut c = Case::new();
+    assert!(!c.life.concluded(d("2027-01-01")), "still being routed");
+    c.on("2026-03-03", route());
+    c.on("2026-03-04", Command::Accept);
+    c.on("2026-03-06", reply());
+    c.on(
+        "2026-03-09",
+        Command::Deliver {
+            received_on: d("2026-03-09"),
+        },
+    );
+    // Closed on the day the reply arrived: the window is still open until it passes.
+    c.on(
+        "2026-03-09",
+        Command::Close {
+            reason: "归档".into(),
+        },
+    );
+    assert!(!c.life.concluded(d("2026-03-10")));
+    assert!(c.life.concluded(d("2026-06-01")));
+    let mut v = Case::new();
+    v.on(
+        "2026-03-03",
+        Command::Void {
+            reason: "登记错误".into(),
+        },
+    );
+    assert!(!v.life.concluded(d("2027-01-01")));
 }
 
 fn any_command() -> impl Strategy<Value = Command> {

@@ -19,6 +19,7 @@ mod exports_api;
 mod feed_api;
 mod feed_attachments;
 mod feed_store;
+mod linking_api;
 mod pilot_flow_intake;
 mod pilot_flow_notify;
 mod pilot_flow_sign_off;

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod feed;
 pub mod intake;
 mod json;
+pub mod links;
 mod meta;
 pub mod notices;
 pub mod notifications;
@@ -90,6 +91,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(exports::create, exports::list))
         .routes(routes!(exports::get))
         .routes(routes!(exports::download))
+        .routes(routes!(links::link))
+        .routes(routes!(links::unlink))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

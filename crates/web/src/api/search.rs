@@ -77,6 +77,13 @@ pub struct SimilarCase {
     /// 0–1.2: how much of the text the two share, plus 0.1 each for the same region and
     /// the same respondent.
     pub score: f32,
+    /// The earlier case's state (`open`, `closed`, `voided`) and stage now.
+    pub state: String,
+    pub stage: String,
+    /// Its matter is concluded: the re-review ended it, or it was answered and the
+    /// window to ask for a review has passed. A new petition on the same facts and
+    /// reasons falls under the repeat rule (Art. 36).
+    pub concluded: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -220,11 +227,13 @@ pub async fn search(
     }))
 }
 
-/// Related cases for a petition's text, in the caller's scope.
+/// Related cases for a petition's text, in the caller's scope, but for case `exclude`
+/// (the one being looked at).
 pub async fn find_similar(
     state: &AppState,
     who: &Principal,
     input: SimilarInput,
+    exclude: Option<i64>,
 ) -> Result<Vec<search::Similar>, SearchFailure> {
     let index = state.search.clone();
     let req = SimilarRequest {
@@ -232,13 +241,42 @@ pub async fn find_similar(
         region: input.region,
         respondent: input.respondent,
         scope: Some(who.user.unit_path.clone()),
-        exclude_id: None,
+        exclude_id: exclude,
         limit: 5,
     };
     tokio::task::spawn_blocking(move || index.similar(&req))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(SearchFailure::from)
+}
+
+/// The candidates with where each stands now, and whether its matter is concluded.
+pub async fn with_states(
+    state: &AppState,
+    who: &Principal,
+    items: Vec<search::Similar>,
+) -> Result<Vec<SimilarCase>, SearchFailure> {
+    let ids: Vec<i64> = items.iter().map(|s| s.id).collect();
+    let mut states = state
+        .related_states(&who.scope(), &ids)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(items
+        .into_iter()
+        .filter_map(|s| {
+            // A case the index still has but the database no longer shows in scope
+            // (moved out since) is left out.
+            let st = states.remove(&s.id)?;
+            Some(SimilarCase {
+                id: s.id,
+                case_no: s.case_no,
+                score: s.score,
+                state: st.state,
+                stage: st.stage,
+                concluded: st.concluded,
+            })
+        })
+        .collect())
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/similar", tag = "cases", request_body = SimilarInput,
@@ -257,15 +295,8 @@ pub async fn similar(
     if input.content.trim().is_empty() {
         return Err(ApiError::field("content", "required").into());
     }
-    let items = find_similar(&state, &who, input).await?;
+    let items = find_similar(&state, &who, input, None).await?;
     Ok(Json(SimilarPage {
-        items: items
-            .into_iter()
-            .map(|s| SimilarCase {
-                id: s.id,
-                case_no: s.case_no,
-                score: s.score,
-            })
-            .collect(),
+        items: with_states(&state, &who, items).await?,
     }))
 }

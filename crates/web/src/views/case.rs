@@ -63,6 +63,7 @@ struct CasePage {
     region_name: String,
     holder: Option<super::case_holder::Holder>,
     draft: Option<super::case_holder::DraftBox>,
+    links: super::links::LinksBox,
 }
 
 pub struct DeadlineRow {
@@ -230,7 +231,9 @@ async fn show_page(
     let region_name = super::regions::Regions::load(state)
         .await
         .chain(&c.summary.region);
+    let links = super::links::links_box(state, &t, who, &c).await;
     let page = CasePage {
+        links,
         holder,
         draft,
         region_name,

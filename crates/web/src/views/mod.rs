@@ -10,6 +10,7 @@ mod case;
 mod case_holder;
 mod exports_page;
 mod intake_pages;
+mod links;
 mod login;
 mod notice_pages;
 mod notifications;
@@ -61,6 +62,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))
+        .route("/staff/cases/{id}/links", post(links::link))
+        .route(
+            "/staff/cases/{id}/links/{other}/remove",
+            post(links::unlink),
+        )
         .route("/staff/cases/{id}/actions/{action}", post(actions::submit))
         .route("/staff/cases/{id}/attachments/{aid}", get(case::download))
         .route(

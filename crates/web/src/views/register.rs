@@ -260,6 +260,7 @@ pub async fn submit(
         .map_err(ApiError::from)
     {
         Ok((result, _)) => {
+            link_chosen(&state, &who, result.id, &fields).await;
             Redirect::to(&format!("/staff/cases/{}/receipt", result.id)).into_response()
         }
         Err(ApiError::Validation(errors)) => {
@@ -267,5 +268,30 @@ pub async fn submit(
             show(&state, t, &who, f, errors, None, had_files).await
         }
         Err(e) => error_page(&t, Some(&who), &e),
+    }
+}
+
+/// Links the new case to the related cases the clerk chose on the form (`link_{id}` =
+/// kind). The case is registered whatever happens here; a link that cannot be made is
+/// logged, and the clerk can make it on the case page.
+async fn link_chosen(
+    state: &AppState,
+    who: &crate::auth::Principal,
+    id: i64,
+    fields: &HashMap<String, String>,
+) {
+    for (key, kind) in fields {
+        let Some(other) = key
+            .strip_prefix("link_")
+            .and_then(|o| o.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let Some(kind) = domain::LinkKind::parse(kind.trim()) else {
+            continue;
+        };
+        if let Err(e) = state.link_cases(&who.caller(), id, other, kind).await {
+            tracing::warn!(case = id, other, error = %e, "linking a related case after registering");
+        }
     }
 }

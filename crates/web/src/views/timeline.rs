@@ -168,6 +168,11 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
             out.push(line(t, "timeline-due", &[("due", &date_str(t, due_on))]))
         }
         Event::Closed { reason } => out.push(line(t, "timeline-reason", &[("reason", reason)])),
+        Event::Linked(l) | Event::Unlinked(l) => out.push(line(
+            t,
+            &format!("link-line-{}", l.reading().replace('_', "-")),
+            &[("case_no", &l.other_no)],
+        )),
         Event::Step(step) => {
             let due = date(t, step.due);
             if step.draft {

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS case_links_hi;
+DROP TABLE case_links;

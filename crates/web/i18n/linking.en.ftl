@@ -1,0 +1,34 @@
+# Linking cases on one matter (same matter, duplicate, earlier stage), and the flag for a
+# new petition on a concluded matter (Art. 36).
+link-title = Linked cases
+link-none = No cases linked yet.
+link-remove = Remove link
+link-add = Link another case
+link-other-no = The other case's number
+link-kind = Kind of link
+link-hint = Cases are linked by matter, never by petitioner. The link is recorded on both cases.
+link-submit = Link
+link-kind-duplicate-of = This case duplicates it
+link-kind-same-matter = Same matter
+link-kind-earlier-stage = It is an earlier stage of this case
+link-rel-duplicate-of = This case duplicates:
+link-rel-duplicated-by = Duplicated by:
+link-rel-same-matter = Same matter as:
+link-rel-earlier-stage = Earlier stage:
+link-rel-later-stage = Later stage:
+link-line-duplicate-of = This case duplicates { $case_no }
+link-line-duplicated-by = { $case_no } duplicates this case
+link-line-same-matter = Same matter as { $case_no }
+link-line-earlier-stage = { $case_no } is an earlier stage of this case
+link-line-later-stage = { $case_no } is a later stage of this case
+event-case-linked = Case linked
+event-case-unlinked = Link removed
+link-concluded-badge = Concluded
+link-concluded-warning = Note: the earlier case { $case_no } is concluded and its review window has passed. A new petition on the same facts and reasons is registered, linked to it, and not accepted under Art. 36 of the Regulation on Petitions.
+link-concluded-title = Possibly a repeat of a concluded matter
+link-after-register = Choose which of them to link once the petition is registered, or link them later on the case page.
+err-already-linked = These two cases are already linked.
+err-not-linked = These two cases are not linked.
+err-same-case = A case cannot be linked to itself.
+link-on-register = Link after registering as
+link-on-register-none = Do not link

@@ -1,0 +1,34 @@
+# Linking cases on one matter (same matter, duplicate, earlier stage), and the flag for a
+# new petition on a concluded matter (Art. 36).
+link-title = 关联案件
+link-none = 尚未关联其他案件。
+link-remove = 解除关联
+link-add = 关联其他案件
+link-other-no = 对方信访编号
+link-kind = 关联类型
+link-hint = 关联按事项，不按信访人。关联会记入双方案件的办理记录。
+link-submit = 关联
+link-kind-duplicate-of = 本件为其重复件
+link-kind-same-matter = 同一事项
+link-kind-earlier-stage = 对方为本件前一阶段
+link-rel-duplicate-of = 本件为以下案件的重复件：
+link-rel-duplicated-by = 以下案件为本件的重复件：
+link-rel-same-matter = 同一事项：
+link-rel-earlier-stage = 前一阶段：
+link-rel-later-stage = 后续阶段：
+link-line-duplicate-of = 本件为 { $case_no } 的重复件
+link-line-duplicated-by = { $case_no } 为本件的重复件
+link-line-same-matter = 与 { $case_no } 为同一事项
+link-line-earlier-stage = { $case_no } 为本件的前一阶段
+link-line-later-stage = { $case_no } 为本件的后续阶段
+event-case-linked = 关联案件
+event-case-unlinked = 解除关联
+link-concluded-badge = 已办结终结
+link-concluded-warning = 注意：往期案件 { $case_no } 已办结终结，复查（复核）期限已过。同一事实和理由的新信访应予登记、与其关联，并依《信访工作条例》第三十六条不予受理。
+link-concluded-title = 可能是已终结事项的重复信访
+link-after-register = 可选择登记后与哪些案件关联，也可以以后在案件页关联。
+err-already-linked = 这两件案件已经关联。
+err-not-linked = 这两件案件没有关联。
+err-same-case = 不能与本件自身关联。
+link-on-register = 登记后关联为
+link-on-register-none = 不关联
