@@ -8,4 +8,5 @@ pub use store::{
     NoticeTemplate, Notification, Order, Page, PetitionerRecord, ReceptionSlot, RegisterResult,
     RoutingRule, Scope, Session, TemplateSource, TrackingKey, Unit, UnitTemplate, User, UserPage,
     COUNT_CAP, NO_DUE, PORTAL_SETTING_KEYS,
+    AccountabilityRecord, BoardCell, OrderCase, SupervisionOrder,
 };

@@ -63,6 +63,7 @@ struct CasePage {
     region_name: String,
     holder: Option<super::case_holder::Holder>,
     draft: Option<super::case_holder::DraftBox>,
+    supervision: Option<super::supervision_orders::CaseSupervision>,
 }
 
 pub struct DeadlineRow {
@@ -230,7 +231,9 @@ async fn show_page(
     let region_name = super::regions::Regions::load(state)
         .await
         .chain(&c.summary.region);
+    let supervision = super::supervision_orders::case_box(state, &t, who, &c.summary).await;
     let page = CasePage {
+        supervision,
         holder,
         draft,
         region_name,
