@@ -158,7 +158,10 @@ impl App {
     }
 
     /// Records about officials of units in the caller's subtree, newest first.
-    pub async fn accountability_records(&self, who: &Caller) -> AppResult<Vec<AccountabilityRecord>> {
+    pub async fn accountability_records(
+        &self,
+        who: &Caller,
+    ) -> AppResult<Vec<AccountabilityRecord>> {
         if !may_read_accountability(who.role) {
             return Err(AppError::Forbidden);
         }

@@ -175,7 +175,12 @@ impl App {
         }
         let late = self
             .store
-            .list_cases(&scope, &self.board_filter(None, Some("overdue")), None, BOARD_CASES)
+            .list_cases(
+                &scope,
+                &self.board_filter(None, Some("overdue")),
+                None,
+                BOARD_CASES,
+            )
             .await?;
         let listed = CaseFilter {
             state: Some("open".into()),
@@ -215,7 +220,11 @@ impl App {
     }
 
     /// Issues a supervision order to a unit about one or more of its cases.
-    pub async fn issue_order(&self, who: &Caller, input: &OrderInput) -> AppResult<SupervisionOrder> {
+    pub async fn issue_order(
+        &self,
+        who: &Caller,
+        input: &OrderInput,
+    ) -> AppResult<SupervisionOrder> {
         if !matches!(who.role, Role::Supervisor | Role::Leader) {
             return Err(AppError::Forbidden);
         }
@@ -245,7 +254,12 @@ impl App {
         for id in &cases {
             held.push(self.store.case_summary(&scope, *id).await?);
         }
-        let to = match input.unit.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let to = match input
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             Some(code) => match self.store.unit_by_code(&code.to_ascii_uppercase()).await {
                 Ok(u) => u,
                 Err(StoreError::NotFound) => return Err(AppError::field("unit", "unknown_unit")),
@@ -274,7 +288,10 @@ impl App {
             requirements,
         };
         let notify = self.receiving_staff(&to).await?;
-        Ok(self.store.create_order(&order, &who.actor(), &notify).await?)
+        Ok(self
+            .store
+            .create_order(&order, &who.actor(), &notify)
+            .await?)
     }
 
     /// Everyone of the receiving unit who may answer an order is told of it.
@@ -306,7 +323,11 @@ impl App {
     }
 
     /// The orders about one case.
-    pub async fn orders_of_case(&self, who: &Caller, case_id: i64) -> AppResult<Vec<SupervisionOrder>> {
+    pub async fn orders_of_case(
+        &self,
+        who: &Caller,
+        case_id: i64,
+    ) -> AppResult<Vec<SupervisionOrder>> {
         Ok(self.store.orders_of_case(&who.scope(), case_id).await?)
     }
 
@@ -320,14 +341,18 @@ impl App {
     }
 
     /// The receiving unit answers an order in writing; the issuing unit is told.
-    pub async fn answer_order(&self, who: &Caller, id: i64, text: &str) -> AppResult<SupervisionOrder> {
+    pub async fn answer_order(
+        &self,
+        who: &Caller,
+        id: i64,
+        text: &str,
+    ) -> AppResult<SupervisionOrder> {
         let order = self.store.order(&who.scope(), id).await?;
         if !may_answer_order(who.role) || !answers_for(&who.unit_path, &order.to_unit_path) {
             return Err(AppError::Forbidden);
         }
         let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
-        transition(state, OrderState::Answered)
-            .map_err(|e| AppError::field("order", e.code()))?;
+        transition(state, OrderState::Answered).map_err(|e| AppError::field("order", e.code()))?;
         let mut errors = FieldErrors::new();
         let text = text_field(&mut errors, "text", text, true);
         if !errors.is_empty() {
@@ -337,7 +362,11 @@ impl App {
             .store
             .unit_staff(order.issuer_unit.id, &[Role::Supervisor, Role::Leader])
             .await?;
-        if !self.store.answer_order(&order, &text, &who.actor(), &notify).await? {
+        if !self
+            .store
+            .answer_order(&order, &text, &who.actor(), &notify)
+            .await?
+        {
             return Err(AppError::field("order", "order_not_open"));
         }
         Ok(self.store.order(&who.scope(), id).await?)
@@ -350,8 +379,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
-        transition(state, OrderState::Answered)
-            .map_err(|e| AppError::field("order", e.code()))?;
+        transition(state, OrderState::Answered).map_err(|e| AppError::field("order", e.code()))?;
         let to = self.store.unit(order.to_unit.id).await?;
         let notify = self.receiving_staff(&to).await?;
         let today = self.config.today();
@@ -393,7 +421,11 @@ impl App {
         {
             return Err(AppError::field(
                 "listed",
-                if listed { "already_listed" } else { "not_listed" },
+                if listed {
+                    "already_listed"
+                } else {
+                    "not_listed"
+                },
             ));
         }
         Ok(())
@@ -420,10 +452,18 @@ fn text_field(errors: &mut FieldErrors, name: &str, v: &str, required: bool) -> 
 /// every open order whose reply date is near or past, by `domain::supervision::
 /// reminder_due`, is reminded once. Returns how many, or `None` when another run holds
 /// or already did this period's work.
-pub async fn remind_tick(app: &App, owner: &str, every: Duration) -> Result<Option<usize>, StoreError> {
+pub async fn remind_tick(
+    app: &App,
+    owner: &str,
+    every: Duration,
+) -> Result<Option<usize>, StoreError> {
     let every_ms = every.as_millis().min(i64::MAX as u128) as i64;
     let lease_ms = every_ms.clamp(60_000, 3_600_000);
-    if !app.store.claim_job(REMINDER_JOB, owner, every_ms, lease_ms).await? {
+    if !app
+        .store
+        .claim_job(REMINDER_JOB, owner, every_ms, lease_ms)
+        .await?
+    {
         return Ok(None);
     }
     let result = remind_due(app).await;
@@ -443,12 +483,17 @@ async fn remind_due(app: &App) -> Result<usize, StoreError> {
     let mut sent = 0;
     let mut after = 0;
     loop {
-        let page = app.store.open_orders_due_by(&by.to_string(), after, 200).await?;
+        let page = app
+            .store
+            .open_orders_due_by(&by.to_string(), after, 200)
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for o in page {
-            let (Some(due), last) = (date(&o.due_on), o.last_reminded_on.as_deref().and_then(date))
-            else {
+            let (Some(due), last) = (
+                date(&o.due_on),
+                o.last_reminded_on.as_deref().and_then(date),
+            ) else {
                 continue;
             };
             if !reminder_due(OrderState::Issued, due, today, last) {
@@ -462,7 +507,11 @@ async fn remind_due(app: &App) -> Result<usize, StoreError> {
                     &[Role::Clerk, Role::Handler, Role::Leader, Role::Supervisor],
                 )
                 .await?;
-            if app.store.remind_order(&order, today, true, &actor, &staff).await? {
+            if app
+                .store
+                .remind_order(&order, today, true, &actor, &staff)
+                .await?
+            {
                 sent += 1;
             }
         }

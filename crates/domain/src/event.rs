@@ -328,18 +328,14 @@ impl Event {
             "overdue" => de::<Due>(payload).map(|d| Event::Overdue { due_on: d.due_on }),
             "closed" => de::<Reason>(payload).map(|r| Event::Closed { reason: r.reason }),
             "supervision_ordered" => de(payload).map(Event::SupervisionOrdered),
-            "supervision_answered" => {
-                de::<Answered>(payload).map(|a| Event::SupervisionAnswered {
-                    order: a.order,
-                    text: a.text,
-                })
-            }
-            "supervision_reminded" => {
-                de::<Reminded>(payload).map(|r| Event::SupervisionReminded {
-                    order: r.order,
-                    scheduled: r.scheduled,
-                })
-            }
+            "supervision_answered" => de::<Answered>(payload).map(|a| Event::SupervisionAnswered {
+                order: a.order,
+                text: a.text,
+            }),
+            "supervision_reminded" => de::<Reminded>(payload).map(|r| Event::SupervisionReminded {
+                order: r.order,
+                scheduled: r.scheduled,
+            }),
             "supervision_listed" => {
                 de::<Reason>(payload).map(|r| Event::SupervisionListed { reason: r.reason })
             }

@@ -414,10 +414,30 @@ mod tests {
         let issued = OrderState::Issued;
         assert!(!reminder_due(issued, due, d(2026, 12, 1), None));
         assert!(reminder_due(issued, due, d(2026, 12, 7), None));
-        assert!(!reminder_due(issued, due, d(2026, 12, 8), Some(d(2026, 12, 7))));
-        assert!(reminder_due(issued, due, d(2026, 12, 11), Some(d(2026, 12, 7))));
-        assert!(!reminder_due(issued, due, d(2026, 12, 12), Some(d(2026, 12, 11))));
-        assert!(reminder_due(issued, due, d(2026, 12, 18), Some(d(2026, 12, 11))));
+        assert!(!reminder_due(
+            issued,
+            due,
+            d(2026, 12, 8),
+            Some(d(2026, 12, 7))
+        ));
+        assert!(reminder_due(
+            issued,
+            due,
+            d(2026, 12, 11),
+            Some(d(2026, 12, 7))
+        ));
+        assert!(!reminder_due(
+            issued,
+            due,
+            d(2026, 12, 12),
+            Some(d(2026, 12, 11))
+        ));
+        assert!(reminder_due(
+            issued,
+            due,
+            d(2026, 12, 18),
+            Some(d(2026, 12, 11))
+        ));
         assert!(!reminder_due(
             OrderState::Answered,
             due,

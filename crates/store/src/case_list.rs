@@ -238,11 +238,7 @@ impl Store {
             q.and(&format!("c.received_on <= {a}"));
         }
         if !f.stages.is_empty() {
-            let ps: Vec<String> = f
-                .stages
-                .iter()
-                .map(|s| q.arg(Arg::S(s.clone())))
-                .collect();
+            let ps: Vec<String> = f.stages.iter().map(|s| q.arg(Arg::S(s.clone()))).collect();
             q.and(&format!("c.stage IN ({})", ps.join(", ")));
         }
         for (op, val) in [

@@ -54,8 +54,12 @@ both_backends!(
             ("3301", "overdue", 3),
         ] {
             assert_eq!(
-                queue_total(&app, &o.city_sup, &format!("unit={code}&stage=routing&due={due}"))
-                    .await,
+                queue_total(
+                    &app,
+                    &o.city_sup,
+                    &format!("unit={code}&stage=routing&due={due}")
+                )
+                .await,
                 n,
                 "{code} {due}"
             );
@@ -69,11 +73,9 @@ both_backends!(
         let first = &board["late"][0];
         assert_eq!(first["id"], late);
         assert_eq!(first["delay_stage"], "routing");
-        let due = chrono::NaiveDate::parse_from_str(
-            first["due_on"].as_str().expect("due"),
-            "%Y-%m-%d",
-        )
-        .expect("date");
+        let due =
+            chrono::NaiveDate::parse_from_str(first["due_on"].as_str().expect("due"), "%Y-%m-%d")
+                .expect("date");
         let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
         assert_eq!(first["days_late"], (today - due).num_days());
 
@@ -97,11 +99,22 @@ both_backends!(
             .await
             .expect("page");
         assert_eq!(res.status(), 200);
-        let html = res.text().await.expect("html");
+        let html = res
+            .text()
+            .await
+            .expect("html")
+            .replace("&amp;", "&")
+            .replace("&#x2f;", "/")
+            .replace("&#38;", "&")
+            .replace("&#61;", "=");
         assert!(
-            html.contains("/staff/cases?state=open&amp;unit=330106&amp;stage=routing&amp;due=overdue")
-                || html.contains("/staff/cases?state=open&unit=330106&stage=routing&due=overdue"),
-            "a link to the queue"
+            html.contains("/staff/cases?state=open&unit=330106&stage=routing&due=overdue"),
+            "a link to the queue: {}",
+            html.split("data-stage=\"routing\"")
+                .nth(1)
+                .unwrap_or("")
+                .get(..300)
+                .unwrap_or("")
         );
         let res = o
             .city_sup

@@ -22,7 +22,8 @@ pub struct Office {
 
 pub async fn office(app: &TestApp) -> Office {
     let admin = app.admin().await;
-    app.unit(&admin, "3301", "杭州市信访局", "city", "ROOT").await;
+    app.unit(&admin, "3301", "杭州市信访局", "city", "ROOT")
+        .await;
     app.unit(&admin, "330106", "西湖区信访局", "county", "3301")
         .await;
     app.unit(&admin, "330102", "上城区信访局", "county", "3301")

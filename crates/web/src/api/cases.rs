@@ -286,7 +286,11 @@ impl ListQuery {
                 domain::supervision::DelayStage::parse(&s),
                 domain::Stage::parse(&s),
             ) {
-                (Some(group), _) => group.stages().iter().map(|s| s.as_str().to_string()).collect(),
+                (Some(group), _) => group
+                    .stages()
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
                 (None, Some(stage)) => vec![stage.as_str().to_string()],
                 (None, None) => return Err(ApiError::field("stage", "invalid_stage")),
             },

@@ -126,8 +126,11 @@ pub async fn create(
         decided_on: g("decided_on"),
     };
     match state.record_accountability(&who.caller(), &input).await {
-        Ok(r) => Redirect::to(&format!("/staff/supervision/accountability/{}?saved=1", r.id))
-            .into_response(),
+        Ok(r) => Redirect::to(&format!(
+            "/staff/supervision/accountability/{}?saved=1",
+            r.id
+        ))
+        .into_response(),
         Err(e) => {
             let e: ApiError = e.into();
             if matches!(e, ApiError::Validation(_)) {

@@ -1,8 +1,8 @@
 //! Staff pages under `/staff`, rendered on the server with askama. Every page works
 //! without JavaScript; every form carries the session's CSRF token.
 
-mod accountability_pages;
 mod account;
+mod accountability_pages;
 mod actions;
 mod admin;
 mod admin_users;
@@ -121,7 +121,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/supervision/orders",
             get(supervision_orders::list).post(supervision_orders::issue),
         )
-        .route("/staff/supervision/orders/{id}", get(supervision_orders::page))
+        .route(
+            "/staff/supervision/orders/{id}",
+            get(supervision_orders::page),
+        )
         .route(
             "/staff/supervision/orders/{id}/print",
             get(supervision_orders::print),
@@ -134,7 +137,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/supervision/orders/{id}/remind",
             post(supervision_orders::remind),
         )
-        .route("/staff/cases/{id}/listing", post(supervision_orders::listing))
+        .route(
+            "/staff/cases/{id}/listing",
+            post(supervision_orders::listing),
+        )
         .route(
             "/staff/supervision/accountability",
             get(accountability_pages::list).post(accountability_pages::create),
@@ -204,9 +210,7 @@ impl Nav {
             can_route: p.can(Permission::ManageRouting),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
-            can_supervise: p
-                .role()
-                .is_some_and(domain::supervision::may_read_board),
+            can_supervise: p.role().is_some_and(domain::supervision::may_read_board),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
         })

@@ -254,12 +254,22 @@ pub async fn issue(
         reply_days,
     };
     match state.issue_order(&who.caller(), &input).await {
-        Ok(o) => Redirect::to(&format!("/staff/supervision/orders/{}?issued=1", o.id)).into_response(),
+        Ok(o) => {
+            Redirect::to(&format!("/staff/supervision/orders/{}?issued=1", o.id)).into_response()
+        }
         Err(e) => {
             let e: ApiError = e.into();
             match (cases.first(), &e) {
                 (Some(id), ApiError::Validation(_)) => {
-                    let page = super::case::show(&state, t.clone(), &who, *id, None, Some(form_error(&t, &e))).await;
+                    let page = super::case::show(
+                        &state,
+                        t.clone(),
+                        &who,
+                        *id,
+                        None,
+                        Some(form_error(&t, &e)),
+                    )
+                    .await;
                     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
                 }
                 _ => error_page(&t, Some(&who), &e),
@@ -281,7 +291,9 @@ pub async fn reply(
     }
     let text = get(&f, "text");
     match state.answer_order(&who.caller(), id, text).await {
-        Ok(_) => Redirect::to(&format!("/staff/supervision/orders/{id}?answered=1")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/staff/supervision/orders/{id}?answered=1")).into_response()
+        }
         Err(e) => {
             let e: ApiError = e.into();
             if matches!(e, ApiError::Validation(_)) {
@@ -306,7 +318,9 @@ pub async fn remind(
         return csrf_refused(&t, &who);
     }
     match state.remind_order(&who.caller(), id).await {
-        Ok(_) => Redirect::to(&format!("/staff/supervision/orders/{id}?reminded=1")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/staff/supervision/orders/{id}?reminded=1")).into_response()
+        }
         Err(e) => {
             let e: ApiError = e.into();
             if matches!(e, ApiError::Validation(_)) {
