@@ -252,7 +252,13 @@ impl App {
         let scope = who.scope();
         let mut held = vec![];
         for id in &cases {
-            held.push(self.store.case_summary(&scope, *id).await?);
+            match self.store.case_summary(&scope, *id).await {
+                Ok(c) => held.push(c),
+                Err(StoreError::NotFound) => {
+                    return Err(AppError::field("cases", "unknown_case"))
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         let to = match input
             .unit

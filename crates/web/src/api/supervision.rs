@@ -212,7 +212,8 @@ pub async fn create_accountability(
 
 #[utoipa::path(get, path = "/api/v1/supervision/accountability/{id}", tag = "supervision",
     params(("id" = i64, Path, description = "Record id")),
-    responses((status = 200, description = "One accountability record")))]
+    responses((status = 200, description = "One accountability record"),
+        (status = 403, description = "Only supervisors, leaders and auditors read them", body = crate::error::ErrorBody)))]
 pub async fn get_accountability(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
