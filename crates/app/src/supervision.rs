@@ -254,9 +254,7 @@ impl App {
         for id in &cases {
             match self.store.case_summary(&scope, *id).await {
                 Ok(c) => held.push(c),
-                Err(StoreError::NotFound) => {
-                    return Err(AppError::field("cases", "unknown_case"))
-                }
+                Err(StoreError::NotFound) => return Err(AppError::field("cases", "unknown_case")),
                 Err(e) => return Err(e.into()),
             }
         }

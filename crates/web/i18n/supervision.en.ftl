@@ -58,6 +58,7 @@ order-state-withdrawn = Withdrawn
 
 sv-print-title = Supervision Order for Petition Cases
 sv-print-body = The { $count } case(s) below are placed under supervision. Please handle them as required and report in writing by { $due }.
+sv-print-back = Back to the order
 sv-print-issued-by = Signed by
 
 sv-case-title = Supervision
@@ -123,6 +124,7 @@ sv-timeline-ordered = Order { $no } to { $unit }: written reply due by { $due }
 sv-timeline-answered = Written reply to order { $no }
 sv-timeline-reminded = Reminder about order { $no } (reply due { $due })
 sv-timeline-reminded-scheduled = Scheduled reminder about order { $no } (reply due { $due })
+sv-timeline-reason = Reason: { $reason }
 actor-supervision-job = Supervision reminders
 
 due-supervision-order = Supervision order received

@@ -58,6 +58,7 @@ order-state-withdrawn = 已撤回
 
 sv-print-title = 信访事项督办单
 sv-print-body = 现将下列 { $count } 件信访事项交你单位督办，请按要求抓紧办理，并于 { $due } 前将办理情况书面报告。
+sv-print-back = 返回督办单
 sv-print-issued-by = 签发人
 
 sv-case-title = 督查督办
@@ -123,6 +124,7 @@ sv-timeline-ordered = 督办单 { $no }：督办 { $unit }，{ $due }前书面�
 sv-timeline-answered = 书面答复督办单 { $no }
 sv-timeline-reminded = 催办督办单 { $no }（答复期限 { $due }）
 sv-timeline-reminded-scheduled = 按期自动催办督办单 { $no }（答复期限 { $due }）
+sv-timeline-reason = 督办事由：{ $reason }
 actor-supervision-job = 督办提醒
 
 due-supervision-order = 收到督办单

@@ -182,7 +182,7 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
                     ("due", &date(t, Some(o.due_on))),
                 ],
             ));
-            out.push(line(t, "timeline-reason", &[("reason", &o.reason)]));
+            out.push(line(t, "sv-timeline-reason", &[("reason", &o.reason)]));
         }
         Event::SupervisionAnswered { order, text } => {
             out.push(line(t, "sv-timeline-answered", &[("no", &order.order_no)]));
