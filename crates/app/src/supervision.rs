@@ -148,14 +148,23 @@ impl App {
             .await?;
         let units = self.store.units_under(&who.unit_path).await?;
         let base = who.unit_path.matches('/').count();
+        let by_path: std::collections::HashMap<&str, &Unit> =
+            units.iter().map(|u| (u.path.as_str(), u)).collect();
         let mut rows: BTreeMap<String, BoardUnit> = BTreeMap::new();
         for c in &cells {
             let stage = DelayStage::of(Stage::parse(&c.stage).unwrap_or(Stage::Handling));
             let late = date(&c.oldest_due)
                 .map(|d| days_late(d, today))
                 .unwrap_or(0);
-            // Every unit from the caller's down to the holder counts the cell.
-            for u in units.iter().filter(|u| c.unit_path.starts_with(&u.path)) {
+            // Every unit from the caller's down to the holder counts the cell: its path's
+            // prefixes, looked up by path (no scan of every unit per cell).
+            let ancestors = c
+                .unit_path
+                .match_indices('/')
+                .map(|(i, _)| &c.unit_path[..=i])
+                .filter(|p| p.len() >= who.unit_path.len())
+                .filter_map(|p| by_path.get(p));
+            for u in ancestors {
                 let row = rows.entry(u.path.clone()).or_insert_with(|| BoardUnit {
                     code: u.code.clone(),
                     name: u.name.clone(),
