@@ -65,12 +65,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 
 /// A unit as an event keeps it.
 pub fn unit_ref(u: &store::Unit) -> domain::UnitRef {
-    domain::UnitRef {
-        id: u.id,
-        code: u.code.clone(),
-        name: u.name.clone(),
-        name_en: u.name_en.clone(),
-    }
+    u.event_ref()
 }
 
 /// Builds the command for `action` from its fields.

@@ -4,6 +4,7 @@
 //! [`AppError`], that keeps its source.
 
 mod access;
+pub mod accountability;
 mod action_people;
 pub mod actions;
 pub mod admin;
@@ -23,6 +24,7 @@ pub mod petitioner;
 mod reception;
 pub mod registration;
 pub mod search_indexer;
+pub mod supervision;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;

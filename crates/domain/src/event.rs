@@ -105,6 +105,26 @@ pub enum Event {
     Linked(CaseLink),
     /// A link to another case removed; recorded on both cases.
     Unlinked(CaseLink),
+    /// A supervision order (督办单) about this case was issued to the unit holding it.
+    SupervisionOrdered(OrderRef),
+    /// The receiving unit answered a supervision order in writing.
+    SupervisionAnswered {
+        order: OrderRef,
+        text: String,
+    },
+    /// A reminder (催办) about an open order: by hand, or by the scheduled job.
+    SupervisionReminded {
+        order: OrderRef,
+        scheduled: bool,
+    },
+    /// Put under listed supervision (挂牌督办).
+    SupervisionListed {
+        reason: String,
+    },
+    /// Listed supervision lifted.
+    SupervisionUnlisted {
+        reason: String,
+    },
     /// A lifecycle step (its kind is the action's name): route, accept, reply, …
     Step(lifecycle::Event),
     /// A kind this build does not know, kept as stored.
@@ -112,6 +132,33 @@ pub enum Event {
         kind: String,
         payload: Value,
     },
+}
+
+/// A supervision order as the case's events name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRef {
+    pub order_id: i64,
+    pub order_no: String,
+    /// The unit the order was sent to, as it was then.
+    pub to_unit: UnitRef,
+    pub due_on: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Answered {
+    #[serde(flatten)]
+    order: OrderRef,
+    text: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Reminded {
+    #[serde(flatten)]
+    order: OrderRef,
+    #[serde(default)]
+    scheduled: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -182,6 +229,11 @@ impl Event {
             Event::Closed { .. } => "closed",
             Event::Linked(_) => "case_linked",
             Event::Unlinked(_) => "case_unlinked",
+            Event::SupervisionOrdered(_) => "supervision_ordered",
+            Event::SupervisionAnswered { .. } => "supervision_answered",
+            Event::SupervisionReminded { .. } => "supervision_reminded",
+            Event::SupervisionListed { .. } => "supervision_listed",
+            Event::SupervisionUnlisted { .. } => "supervision_unlisted",
             Event::Step(s) => s.command.action().as_str(),
             Event::Other { kind, .. } => kind,
         }
@@ -230,6 +282,20 @@ impl Event {
                 reason: reason.clone(),
             }),
             Event::Linked(l) | Event::Unlinked(l) => to_value(l),
+            Event::SupervisionOrdered(o) => to_value(o),
+            Event::SupervisionAnswered { order, text } => to_value(&Answered {
+                order: order.clone(),
+                text: text.clone(),
+            }),
+            Event::SupervisionReminded { order, scheduled } => to_value(&Reminded {
+                order: order.clone(),
+                scheduled: *scheduled,
+            }),
+            Event::SupervisionListed { reason } | Event::SupervisionUnlisted { reason } => {
+                to_value(&Reason {
+                    reason: reason.clone(),
+                })
+            }
             Event::Step(s) => to_value(s),
             Event::Other { payload, .. } => payload.clone(),
         }
@@ -271,6 +337,21 @@ impl Event {
             "closed" => de::<Reason>(payload).map(|r| Event::Closed { reason: r.reason }),
             "case_linked" => de(payload).map(Event::Linked),
             "case_unlinked" => de(payload).map(Event::Unlinked),
+            "supervision_ordered" => de(payload).map(Event::SupervisionOrdered),
+            "supervision_answered" => de::<Answered>(payload).map(|a| Event::SupervisionAnswered {
+                order: a.order,
+                text: a.text,
+            }),
+            "supervision_reminded" => de::<Reminded>(payload).map(|r| Event::SupervisionReminded {
+                order: r.order,
+                scheduled: r.scheduled,
+            }),
+            "supervision_listed" => {
+                de::<Reason>(payload).map(|r| Event::SupervisionListed { reason: r.reason })
+            }
+            "supervision_unlisted" => {
+                de::<Reason>(payload).map(|r| Event::SupervisionUnlisted { reason: r.reason })
+            }
             _ => match Action::parse(kind) {
                 Some(action) => de::<lifecycle::Event>(payload)
                     .filter(|s| s.command.action() == action)
@@ -361,6 +442,23 @@ mod tests {
                 "case_unlinked",
                 json!({"other":3,"other_no":"330106-2026-000040","kind":"duplicate_of","inverse":true}),
             ),
+            (
+                "supervision_ordered",
+                json!({"order_id":4,"order_no":"ROOT-DB-2026-0004","to_unit":{"id":7,"code":"330106","name":"西湖区信访局"},
+                       "due_on":"2026-12-30","reason":"逾期未受理"}),
+            ),
+            (
+                "supervision_answered",
+                json!({"order_id":4,"order_no":"ROOT-DB-2026-0004","to_unit":{"id":7,"code":"330106","name":"西湖区信访局"},
+                       "due_on":"2026-12-30","reason":"逾期未受理","text":"已于12月3日受理"}),
+            ),
+            (
+                "supervision_reminded",
+                json!({"order_id":4,"order_no":"ROOT-DB-2026-0004","to_unit":{"id":7,"code":"330106","name":"西湖区信访局"},
+                       "due_on":"2026-12-30","reason":"","scheduled":true}),
+            ),
+            ("supervision_listed", json!({"reason":"群众反映强烈"})),
+            ("supervision_unlisted", json!({"reason":"已化解"})),
             (
                 "route",
                 json!({"on":"2026-03-03","action":"route","mode":"transfer","unit":"330106","channel":null,

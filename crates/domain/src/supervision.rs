@@ -5,7 +5,7 @@
 //! Everything here concerns units, cases and officials' duties, never petitioners.
 
 use crate::calendar::{Calendar, Due};
-use crate::case::string_enum;
+use crate::case::{string_enum, Stage};
 use crate::role::Role;
 use chrono::NaiveDate;
 
@@ -36,9 +36,115 @@ pub fn may_read_accountability(role: Role) -> bool {
     matches!(role, Role::Supervisor | Role::Leader | Role::Auditor)
 }
 
-/// The unit that receives an order answers it: its handlers, leaders and supervisors.
+/// The unit that receives an order answers it: its clerks (who keep the office's
+/// correspondence), handlers, leaders and supervisors.
 pub fn may_answer_order(role: Role) -> bool {
-    matches!(role, Role::Handler | Role::Leader | Role::Supervisor)
+    matches!(
+        role,
+        Role::Clerk | Role::Handler | Role::Leader | Role::Supervisor
+    )
+}
+
+/// Whether a user of `caller_unit_path` answers for the order sent to `order_unit_path`:
+/// only the receiving unit itself, never a unit below or beside it.
+pub fn answers_for(caller_unit_path: &str, order_unit_path: &str) -> bool {
+    caller_unit_path == order_unit_path
+}
+
+/// The supervision board shows what is late under the caller: supervisors and leaders,
+/// who press the units, and auditors, who read everything in scope.
+pub fn may_read_board(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Leader | Role::Auditor)
+}
+
+string_enum!(
+    /// Where a late case's delay is, as the board groups it.
+    DelayStage {
+        /// Waiting to be transferred or assigned (Art. 22, 15 days).
+        Routing => "routing",
+        /// Waiting for the acceptance decision (Art. 23, 15 days).
+        Acceptance => "acceptance",
+        /// Being handled (Arts. 29–34, 60 days plus any extension).
+        Handling => "handling",
+        /// Under review or re-review (Arts. 35–36, 30 days each).
+        Review => "review",
+        /// Any other stage that has a deadline.
+        Other => "other",
+    }
+);
+
+impl DelayStage {
+    /// The board's group of a lifecycle stage.
+    pub fn of(stage: Stage) -> DelayStage {
+        match stage {
+            Stage::Routing => DelayStage::Routing,
+            Stage::Acceptance => DelayStage::Acceptance,
+            Stage::Handling => DelayStage::Handling,
+            Stage::Review | Stage::Rereview => DelayStage::Review,
+            _ => DelayStage::Other,
+        }
+    }
+
+    /// The lifecycle stages in this group, for filtering the queue to exactly its cases.
+    pub fn stages(self) -> Vec<Stage> {
+        Stage::ALL
+            .iter()
+            .copied()
+            .filter(|s| DelayStage::of(*s) == self)
+            .collect()
+    }
+}
+
+/// How many days a deadline `due` is past on `today` (0 when not past).
+pub fn days_late(due: NaiveDate, today: NaiveDate) -> i64 {
+    (today - due).num_days().max(0)
+}
+
+/// The last due date that still counts as *due soon* on `today`: a case due on or before
+/// it, and not before today, has at most `window` working days left (see
+/// [`crate::DueStatus::of`]).
+pub fn due_soon_until(calendar: &Calendar, today: NaiveDate, window: u32) -> NaiveDate {
+    let mut last = today;
+    let mut d = today;
+    // A window of working days spans at most a long holiday beyond it.
+    for _ in 0..(window as usize * 3 + 15) {
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
+        if calendar.working_days_between(today, d).0 <= window {
+            last = d;
+        } else {
+            break;
+        }
+    }
+    last
+}
+
+/// Days before the reply date at which the scheduled reminder goes out.
+pub const REMIND_DAYS_BEFORE: i64 = 3;
+
+/// Days between scheduled reminders while an order is late.
+pub const REMIND_EVERY_LATE: i64 = 7;
+
+/// Whether the scheduled job should remind the receiving unit of an order today: once
+/// when the reply date comes within [`REMIND_DAYS_BEFORE`] days, again once it has
+/// passed, and then every [`REMIND_EVERY_LATE`] days while it stays unanswered.
+/// `last` is the day of the latest reminder, by hand or scheduled.
+pub fn reminder_due(
+    state: OrderState,
+    due_on: NaiveDate,
+    today: NaiveDate,
+    last: Option<NaiveDate>,
+) -> bool {
+    match order_standing(state, due_on, today) {
+        OrderStanding::Settled => false,
+        OrderStanding::Open { days_left } => {
+            days_left <= REMIND_DAYS_BEFORE
+                && last.is_none_or(|l| (due_on - l).num_days() > REMIND_DAYS_BEFORE)
+        }
+        OrderStanding::Late { .. } => {
+            last.is_none_or(|l| l <= due_on || (today - l).num_days() >= REMIND_EVERY_LATE)
+        }
+    }
 }
 
 /// When the written answer to an order issued on `issued_on` is due. The period is counted
@@ -157,13 +263,25 @@ string_enum!(
 pub enum SupervisionError {
     #[error("the reply period must be 1 to 90 days")]
     ReplyDaysOutOfRange,
+    #[error("the order is no longer open")]
+    OrderNotOpen,
 }
 
 impl SupervisionError {
     pub fn code(self) -> &'static str {
         match self {
             SupervisionError::ReplyDaysOutOfRange => "reply_days_out_of_range",
+            SupervisionError::OrderNotOpen => "order_not_open",
         }
+    }
+}
+
+/// Checks that an order in `from` may move to `to`.
+pub fn transition(from: OrderState, to: OrderState) -> Result<(), SupervisionError> {
+    if may_transition(from, to) {
+        Ok(())
+    } else {
+        Err(SupervisionError::OrderNotOpen)
     }
 }
 
@@ -254,6 +372,78 @@ mod tests {
         assert!(may_transition(OrderState::Issued, OrderState::Answered));
         assert!(!may_transition(OrderState::Answered, OrderState::Issued));
         assert!(!may_transition(OrderState::Withdrawn, OrderState::Answered));
+    }
+
+    #[test]
+    fn only_the_receiving_unit_answers() {
+        assert!(may_answer_order(Role::Clerk));
+        assert!(!may_answer_order(Role::Auditor));
+        assert!(answers_for("/1/5/", "/1/5/"));
+        assert!(!answers_for("/1/5/9/", "/1/5/"));
+        assert!(!answers_for("/1/", "/1/5/"));
+    }
+
+    #[test]
+    fn the_board_groups_stages_where_the_delay_is() {
+        assert_eq!(DelayStage::of(Stage::Rereview), DelayStage::Review);
+        assert_eq!(
+            DelayStage::Review.stages(),
+            vec![Stage::Review, Stage::Rereview]
+        );
+        assert_eq!(DelayStage::Routing.stages(), vec![Stage::Routing]);
+        assert_eq!(days_late(d(2026, 11, 20), d(2026, 11, 30)), 10);
+        assert_eq!(days_late(d(2026, 12, 20), d(2026, 11, 30)), 0);
+    }
+
+    #[test]
+    fn due_soon_until_matches_the_due_status() {
+        let cal = Calendar::shipped();
+        let today = d(2026, 11, 30);
+        let until = due_soon_until(&cal, today, 3);
+        let status = |day| crate::DueStatus::of(Some(day), today, &cal, 3);
+        assert_eq!(status(until), crate::DueStatus::DueSoon);
+        assert_eq!(
+            status(until.succ_opt().expect("next")),
+            crate::DueStatus::Ok
+        );
+    }
+
+    #[test]
+    fn scheduled_reminders_come_before_the_date_and_weekly_after() {
+        let due = d(2026, 12, 10);
+        let issued = OrderState::Issued;
+        assert!(!reminder_due(issued, due, d(2026, 12, 1), None));
+        assert!(reminder_due(issued, due, d(2026, 12, 7), None));
+        assert!(!reminder_due(
+            issued,
+            due,
+            d(2026, 12, 8),
+            Some(d(2026, 12, 7))
+        ));
+        assert!(reminder_due(
+            issued,
+            due,
+            d(2026, 12, 11),
+            Some(d(2026, 12, 7))
+        ));
+        assert!(!reminder_due(
+            issued,
+            due,
+            d(2026, 12, 12),
+            Some(d(2026, 12, 11))
+        ));
+        assert!(reminder_due(
+            issued,
+            due,
+            d(2026, 12, 18),
+            Some(d(2026, 12, 11))
+        ));
+        assert!(!reminder_due(
+            OrderState::Answered,
+            due,
+            d(2026, 12, 18),
+            None
+        ));
     }
 
     #[test]

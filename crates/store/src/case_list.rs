@@ -22,6 +22,16 @@ pub struct CaseFilter {
     /// Received on or before this day.
     pub received_to: Option<String>,
     pub case_no: Option<String>,
+    /// Lifecycle stages (any of them); empty for every stage.
+    pub stages: Vec<String>,
+    /// Due (the stage's deadline) before this day: overdue on it.
+    pub due_before: Option<String>,
+    /// Due on or after this day.
+    pub due_from: Option<String>,
+    /// Due on or before this day.
+    pub due_until: Option<String>,
+    /// Only cases under listed supervision (挂牌督办).
+    pub listed: bool,
     pub order: Order,
 }
 
@@ -226,6 +236,23 @@ impl Store {
         if let Some(d) = f.received_to.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(d.clone()));
             q.and(&format!("c.received_on <= {a}"));
+        }
+        if !f.stages.is_empty() {
+            let ps: Vec<String> = f.stages.iter().map(|s| q.arg(Arg::S(s.clone()))).collect();
+            q.and(&format!("c.stage IN ({})", ps.join(", ")));
+        }
+        for (op, val) in [
+            ("<", &f.due_before),
+            (">=", &f.due_from),
+            ("<=", &f.due_until),
+        ] {
+            if let Some(d) = val.as_ref().filter(|v| !v.is_empty()) {
+                let a = q.arg(Arg::S(d.clone()));
+                q.and(&format!("c.due_sort {op} {a}"));
+            }
+        }
+        if f.listed {
+            q.and("c.listed = 1");
         }
         Ok(Some(q))
     }

@@ -12,11 +12,13 @@ use sqlx::{Any, Row, Transaction};
 
 pub(crate) const SUMMARY_COLUMNS: &str = "c.id, c.case_no, c.unit_id, n.code AS unit_code, n.name AS unit_name,
     c.channel, c.case_type, c.category, c.region, c.headcount, c.anonymous, c.respondent, c.state, c.stage,
-    c.due_on, c.received_on, c.registered_at, c.version, substr(c.content, 1, 80) AS excerpt";
+    c.due_on, c.received_on, c.registered_at, c.version, substr(c.content, 1, 80) AS excerpt, c.listed";
 
 pub(crate) fn summary_from_row(r: &AnyRow) -> Result<CaseSummary> {
     let anonymous: i64 = r.try_get("anonymous")?;
+    let listed: i64 = r.try_get("listed")?;
     Ok(CaseSummary {
+        listed: listed != 0,
         id: r.try_get("id")?,
         case_no: r.try_get("case_no")?,
         unit_id: r.try_get("unit_id")?,

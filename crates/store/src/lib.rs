@@ -4,6 +4,7 @@
 //! piece of business logic is written once. The backend is chosen from the URL. Every
 //! query that reads or lists cases takes the caller's [`Scope`]; no caller can forget it.
 
+mod accountability;
 mod actions;
 mod admin_changes;
 mod audit;
@@ -28,12 +29,14 @@ mod routing;
 mod search_source;
 mod sessions;
 mod stats;
+mod supervision;
 mod tokens;
 mod units;
 mod users;
 
 pub mod bulk;
 
+pub use accountability::{AccountabilityRecord, NewAccountability};
 pub use actions::ActionRecord;
 pub use admin_changes::{AuditNote, UserPage};
 pub use audit::AuditSubject;
@@ -57,6 +60,10 @@ pub use reception::{
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
 pub use stats::{VolumeBy, VolumeRow};
+pub use supervision::{
+    BoardCell, NewOrder, OpenOrder, OrderCase, SupervisionOrder, NOTIFY_ANSWER, NOTIFY_LISTED,
+    NOTIFY_ORDER, NOTIFY_REMINDER,
+};
 
 use sqlx::AnyPool;
 

@@ -15,6 +15,18 @@ pub struct Unit {
     pub retired: bool,
 }
 
+impl Unit {
+    /// The unit as an event keeps it: a later rename does not change the record.
+    pub fn event_ref(&self) -> domain::UnitRef {
+        domain::UnitRef {
+            id: self.id,
+            code: self.code.clone(),
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUnit {
     pub code: String,
@@ -113,6 +125,8 @@ pub struct CaseSummary {
     pub version: i64,
     /// The first characters of the content, for the queue.
     pub excerpt: String,
+    /// Under listed supervision (挂牌督办).
+    pub listed: bool,
 }
 
 /// A whole case, as its page and `GET /api/v1/cases/{id}` show it.

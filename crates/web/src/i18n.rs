@@ -19,6 +19,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/search.zh-CN.ftl"),
     include_str!("../i18n/exports.zh-CN.ftl"),
     include_str!("../i18n/linking.zh-CN.ftl"),
+    include_str!("../i18n/supervision.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -31,6 +32,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/search.en.ftl"),
     include_str!("../i18n/exports.en.ftl"),
     include_str!("../i18n/linking.en.ftl"),
+    include_str!("../i18n/supervision.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -40,3 +40,7 @@ mod sec_scope_settings;
 mod sec_scope_uploads;
 mod stats_store;
 mod store_conformance;
+mod supervision_accountability;
+mod supervision_board;
+mod supervision_common;
+mod supervision_orders;

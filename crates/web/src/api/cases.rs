@@ -201,6 +201,15 @@ pub struct ListQuery {
     /// A whole case number, or a part: digits alone (`000053`, `53`) match the
     /// sequence; `2026-000053` the end; anything else the start. `%` and `_` are literal.
     pub case_no: Option<String>,
+    /// A stage (`handling`, …) or a supervision board group: `routing`, `acceptance`,
+    /// `handling`, `review` (review and re-review), `other`.
+    pub stage: Option<String>,
+    /// `overdue` (past the stage's deadline) or `due_soon` (within the due-soon window).
+    #[param(pattern = "^(overdue|due_soon)?$")]
+    pub due: Option<String>,
+    /// `1`: only cases under listed supervision (挂牌督办).
+    #[param(pattern = "^(1|true)?$")]
+    pub listed: Option<String>,
     /// `due` (soonest deadline first, the default) or `registered` (oldest first).
     #[param(pattern = "^(due|registered)?$")]
     pub sort: Option<String>,
@@ -229,6 +238,9 @@ impl ListQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("case_no", &self.case_no),
+            ("stage", &self.stage),
+            ("due", &self.due),
+            ("listed", &self.listed),
             ("sort", &self.sort),
             ("cursor", &self.cursor),
         ];
@@ -268,7 +280,41 @@ impl ListQuery {
                 Err(e) => return Err(e.into()),
             },
         };
+        let stages = match nonempty(&self.stage) {
+            None => vec![],
+            Some(s) => match (
+                domain::supervision::DelayStage::parse(&s),
+                domain::Stage::parse(&s),
+            ) {
+                (Some(group), _) => group
+                    .stages()
+                    .iter()
+                    .map(|s| s.as_str().to_string())
+                    .collect(),
+                (None, Some(stage)) => vec![stage.as_str().to_string()],
+                (None, None) => return Err(ApiError::field("stage", "invalid_stage")),
+            },
+        };
+        // The same dates as the supervision board's figures.
+        let (due_before, due_from, due_until) = match nonempty(&self.due).as_deref() {
+            None => (None, None, None),
+            Some(d @ ("overdue" | "due_soon")) => {
+                let f = state.board_filter(None, Some(d));
+                (f.due_before, f.due_from, f.due_until)
+            }
+            Some(_) => return Err(ApiError::field("due", "invalid_due")),
+        };
+        let listed = match nonempty(&self.listed).as_deref() {
+            None => false,
+            Some("1" | "true") => true,
+            Some(_) => return Err(ApiError::field("listed", "invalid")),
+        };
         Ok(CaseFilter {
+            stages,
+            due_before,
+            due_from,
+            due_until,
+            listed,
             unit_path,
             state: nonempty(&self.state),
             channel: nonempty(&self.channel),

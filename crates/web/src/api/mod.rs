@@ -22,6 +22,7 @@ pub mod schemas;
 pub mod search;
 pub mod session;
 pub mod settings;
+pub mod supervision;
 pub mod tokens;
 
 pub use json::{is_json, JsonBody};
@@ -42,6 +43,7 @@ use utoipa_axum::routes;
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
+        (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -93,6 +95,17 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(exports::download))
         .routes(routes!(links::link))
         .routes(routes!(links::unlink))
+        .routes(routes!(supervision::board))
+        .routes(routes!(supervision::list_orders, supervision::issue_order))
+        .routes(routes!(supervision::get_order))
+        .routes(routes!(supervision::reply))
+        .routes(routes!(supervision::remind))
+        .routes(routes!(supervision::listing))
+        .routes(routes!(
+            supervision::list_accountability,
+            supervision::create_accountability
+        ))
+        .routes(routes!(supervision::get_accountability))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

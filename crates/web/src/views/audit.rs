@@ -113,6 +113,7 @@ pub async fn page(
             "unit_retired",
             "unit_restored",
             "routing_rule_saved",
+            "accountability_recorded",
             "routing_rule_retired",
             "routing_rule_restored",
         ]

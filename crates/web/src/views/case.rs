@@ -64,6 +64,7 @@ struct CasePage {
     holder: Option<super::case_holder::Holder>,
     draft: Option<super::case_holder::DraftBox>,
     links: super::links::LinksBox,
+    supervision: Option<super::supervision_orders::CaseSupervision>,
 }
 
 pub struct DeadlineRow {
@@ -232,8 +233,10 @@ async fn show_page(
         .await
         .chain(&c.summary.region);
     let links = super::links::links_box(state, &t, who, &c).await;
+    let supervision = super::supervision_orders::case_box(state, &t, who, &c.summary).await;
     let page = CasePage {
         links,
+        supervision,
         holder,
         draft,
         region_name,

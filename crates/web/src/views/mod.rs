@@ -2,6 +2,7 @@
 //! without JavaScript; every form carries the session's CSRF token.
 
 mod account;
+mod accountability_pages;
 mod actions;
 mod admin;
 mod admin_users;
@@ -20,6 +21,8 @@ pub mod regions;
 mod register;
 mod routing_pages;
 mod search_page;
+mod supervision_board;
+mod supervision_orders;
 mod timeline;
 mod tokens;
 
@@ -126,6 +129,39 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(notice_pages::save_template),
         )
         .route("/staff/notifications/read", post(notifications::read_all))
+        .route("/staff/supervision", get(supervision_board::page))
+        .route(
+            "/staff/supervision/orders",
+            get(supervision_orders::list).post(supervision_orders::issue),
+        )
+        .route(
+            "/staff/supervision/orders/{id}",
+            get(supervision_orders::page),
+        )
+        .route(
+            "/staff/supervision/orders/{id}/print",
+            get(supervision_orders::print),
+        )
+        .route(
+            "/staff/supervision/orders/{id}/reply",
+            post(supervision_orders::reply),
+        )
+        .route(
+            "/staff/supervision/orders/{id}/remind",
+            post(supervision_orders::remind),
+        )
+        .route(
+            "/staff/cases/{id}/listing",
+            post(supervision_orders::listing),
+        )
+        .route(
+            "/staff/supervision/accountability",
+            get(accountability_pages::list).post(accountability_pages::create),
+        )
+        .route(
+            "/staff/supervision/accountability/{id}",
+            get(accountability_pages::record),
+        )
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }
@@ -141,6 +177,8 @@ pub struct Nav {
     pub can_route: bool,
     pub can_audit: bool,
     pub can_register: bool,
+    /// Reads the supervision board (supervisors, leaders, auditors).
+    pub can_supervise: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
     pub calendar_warning: Option<String>,
     /// Unread notifications.
@@ -185,6 +223,7 @@ impl Nav {
             can_route: p.can(Permission::ManageRouting),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
+            can_supervise: p.role().is_some_and(domain::supervision::may_read_board),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
         })

@@ -26,6 +26,8 @@ pub struct Row {
     /// The region as names (浙江省 › 杭州市 › 西湖区) and as its code.
     pub region_name: String,
     pub region: String,
+    /// Under listed supervision (挂牌督办).
+    pub listed: bool,
 }
 
 #[derive(Template)]
@@ -39,6 +41,8 @@ struct QueuePage {
     states: Vec<String>,
     channels: Vec<String>,
     types: Vec<String>,
+    /// The supervision board's stage groups, for the stage filter.
+    delay_stages: Vec<String>,
     categories: Vec<Opt>,
     units: Vec<Opt>,
     regions: Vec<Opt>,
@@ -91,6 +95,9 @@ fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
         ("from", &q.from),
         ("to", &q.to),
         ("case_no", &q.case_no),
+        ("stage", &q.stage),
+        ("due", &q.due),
+        ("listed", &q.listed),
         ("sort", &q.sort),
     ]
     .into_iter()
@@ -191,6 +198,7 @@ pub async fn page(
             stage: c.stage,
             region_name: regions.chain(&c.region),
             region: c.region,
+            listed: c.listed,
         })
         .collect();
     let next_url = next.map(|c| format!("/staff/cases?{}", query_string(&q, &c.encode())));
@@ -207,6 +215,10 @@ pub async fn page(
             .map(|s| s.as_str().to_string())
             .collect(),
         types: CaseType::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        delay_stages: domain::supervision::DelayStage::ALL
             .iter()
             .map(|s| s.as_str().to_string())
             .collect(),

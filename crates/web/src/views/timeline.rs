@@ -167,7 +167,39 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
         Event::DueSoon { due_on } | Event::Overdue { due_on } => {
             out.push(line(t, "timeline-due", &[("due", &date_str(t, due_on))]))
         }
-        Event::Closed { reason } => out.push(line(t, "timeline-reason", &[("reason", reason)])),
+        Event::Closed { reason }
+        | Event::SupervisionListed { reason }
+        | Event::SupervisionUnlisted { reason } => {
+            out.push(line(t, "timeline-reason", &[("reason", reason)]))
+        }
+        Event::SupervisionOrdered(o) => {
+            out.push(line(
+                t,
+                "sv-timeline-ordered",
+                &[
+                    ("no", &o.order_no),
+                    ("unit", o.to_unit.name_in(t.is_en())),
+                    ("due", &date(t, Some(o.due_on))),
+                ],
+            ));
+            out.push(line(t, "sv-timeline-reason", &[("reason", &o.reason)]));
+        }
+        Event::SupervisionAnswered { order, text } => {
+            out.push(line(t, "sv-timeline-answered", &[("no", &order.order_no)]));
+            out.push(line(t, "timeline-reply-text", &[("text", text)]));
+        }
+        Event::SupervisionReminded { order, scheduled } => out.push(line(
+            t,
+            if *scheduled {
+                "sv-timeline-reminded-scheduled"
+            } else {
+                "sv-timeline-reminded"
+            },
+            &[
+                ("no", &order.order_no),
+                ("due", &date(t, Some(order.due_on))),
+            ],
+        )),
         Event::Linked(l) | Event::Unlinked(l) => out.push(line(
             t,
             &format!("link-line-{}", l.reading().replace('_', "-")),

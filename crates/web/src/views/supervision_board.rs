@@ -1,0 +1,134 @@
+//! The supervision board (督办看板): late and due-soon cases under the caller, by unit and
+//! by the stage where the delay is. Every figure links to the queue filtered to exactly
+//! its cases.
+
+use super::{error_page, render, tr, Nav};
+use crate::auth::PageUser;
+use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
+use app::supervision::{BoardCase, StageCount};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use domain::supervision::DelayStage;
+
+/// One figure and the queue behind it.
+pub struct Figure {
+    pub n: i64,
+    pub href: String,
+}
+
+pub struct Cell {
+    /// The delay stage, or empty for the total.
+    pub stage: &'static str,
+    pub overdue: Figure,
+    pub due_soon: Figure,
+    pub max_days_late: i64,
+}
+
+pub struct UnitRow {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
+    pub cells: Vec<Cell>,
+    pub total: Cell,
+    pub listed: Figure,
+}
+
+#[derive(Template)]
+#[template(path = "supervision_board.html")]
+struct BoardPage {
+    t: Tr,
+    nav: Option<Nav>,
+    /// What overdue and due soon mean today.
+    window: String,
+    stages: Vec<&'static str>,
+    units: Vec<UnitRow>,
+    late: Vec<BoardCase>,
+    listed: Vec<BoardCase>,
+    all_overdue: String,
+    all_listed: String,
+}
+
+/// The queue of a unit's subtree, filtered like a board figure.
+pub fn queue_href(unit: &str, stage: Option<&str>, due: &str) -> String {
+    let mut s = format!("/staff/cases?state=open&unit={}", super::urlencode(unit));
+    if let Some(st) = stage {
+        s.push_str(&format!("&stage={st}"));
+    }
+    if due == "listed" {
+        s.push_str("&listed=1");
+    } else {
+        s.push_str(&format!("&due={due}"));
+    }
+    s
+}
+
+fn cell(code: &str, stage: Option<&'static str>, c: Option<&StageCount>) -> Cell {
+    let c = c.cloned().unwrap_or_default();
+    Cell {
+        stage: stage.unwrap_or(""),
+        overdue: Figure {
+            n: c.overdue,
+            href: queue_href(code, stage, "overdue"),
+        },
+        due_soon: Figure {
+            n: c.due_soon,
+            href: queue_href(code, stage, "due_soon"),
+        },
+        max_days_late: c.max_days_late,
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+) -> Response {
+    let t = tr(&state, lang);
+    let board = match state.supervision_board(&who.caller()).await {
+        Ok(b) => b,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    let stages: Vec<&'static str> = DelayStage::ALL.iter().map(|s| s.as_str()).collect();
+    let units = board
+        .units
+        .iter()
+        .map(|u| UnitRow {
+            cells: stages
+                .iter()
+                .map(|s| cell(&u.code, Some(s), u.stages.get(*s)))
+                .collect(),
+            total: cell(&u.code, None, Some(&u.total)),
+            listed: Figure {
+                n: u.listed,
+                href: queue_href(&u.code, None, "listed"),
+            },
+            code: u.code.clone(),
+            name: if t.is_en() && !u.name_en.is_empty() {
+                u.name_en.clone()
+            } else {
+                u.name.clone()
+            },
+            depth: u.depth,
+        })
+        .collect();
+    let page = BoardPage {
+        nav: Nav::with_warnings(&state, &t, &who).await,
+        window: t.targs(
+            "sv-board-window",
+            &[
+                ("today", &board.today.to_string()),
+                ("until", &board.due_soon_until.to_string()),
+            ],
+        ),
+        stages,
+        units,
+        late: board.late,
+        listed: board.listed,
+        all_overdue: "/staff/cases?state=open&due=overdue".into(),
+        all_listed: "/staff/cases?state=open&listed=1".into(),
+        t,
+    };
+    render(&page)
+}
