@@ -328,6 +328,7 @@ async fn apply(
             LifecycleError::Invalid { field, code } => AppError::field(field, code),
         })?;
         let next = life.apply(&event);
+        let tallies = domain::stats::counted(&life, &event);
         let notify =
             crate::action_people::recipients(state, &record, &event, actor, move_to.as_ref())
                 .await?;
@@ -338,6 +339,7 @@ async fn apply(
             life: &next,
             move_to: move_to.as_ref(),
             notify,
+            tallies,
         };
         match state
             .store

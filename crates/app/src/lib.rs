@@ -21,6 +21,7 @@ pub mod petitioner;
 mod reception;
 pub mod registration;
 pub mod search_indexer;
+pub mod stats;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;

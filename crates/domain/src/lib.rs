@@ -16,6 +16,7 @@ pub mod reception;
 pub mod registration;
 pub mod role;
 pub mod settings;
+pub mod stats;
 pub mod supervision;
 pub mod text;
 

@@ -25,6 +25,7 @@ mod register_batch;
 mod routing;
 mod search_source;
 mod sessions;
+mod stat_tallies;
 mod stats;
 mod tokens;
 mod units;
@@ -52,6 +53,7 @@ pub use reception::{
 };
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
+pub use stat_tallies::{tally_rows, TallyRow, UnitRate};
 pub use stats::{VolumeBy, VolumeRow};
 
 use sqlx::AnyPool;

@@ -20,6 +20,7 @@ pub mod schemas;
 pub mod search;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod tokens;
 
 pub use json::{is_json, JsonBody};
@@ -40,6 +41,7 @@ use utoipa_axum::routes;
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
+        (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -86,6 +88,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::download_attachment))
         .routes(routes!(search::search))
         .routes(routes!(search::similar))
+        .routes(routes!(stats::volume))
+        .routes(routes!(stats::rates))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

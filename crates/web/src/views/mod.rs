@@ -18,6 +18,7 @@ pub mod regions;
 mod register;
 mod routing_pages;
 mod search_page;
+mod stats_page;
 mod timeline;
 mod tokens;
 
@@ -51,6 +52,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/lang/{code}", get(login::switch_language))
         .route("/staff/cases", get(queue::page))
         .route("/staff/search", get(search_page::page))
+        .route("/staff/stats", get(stats_page::page))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))
@@ -128,6 +130,8 @@ pub struct Nav {
     pub can_route: bool,
     pub can_audit: bool,
     pub can_register: bool,
+    /// May read the statistics of their subtree.
+    pub can_stats: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
     pub calendar_warning: Option<String>,
     /// Unread notifications.
@@ -172,6 +176,7 @@ impl Nav {
             can_route: p.can(Permission::ManageRouting),
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
+            can_stats: p.role().is_some_and(domain::stats::may_read_statistics),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
         })

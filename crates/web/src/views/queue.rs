@@ -85,6 +85,7 @@ fn query_string(q: &ListQuery, cursor: &str) -> String {
         ("region", &q.region),
         ("from", &q.from),
         ("to", &q.to),
+        ("month", &q.month),
         ("case_no", &q.case_no),
         ("sort", &q.sort),
     ];
