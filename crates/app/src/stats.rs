@@ -58,6 +58,9 @@ pub struct VolumeRow {
     pub name_en: String,
     /// The node itself rather than its subtree (`key` ends in `!`).
     pub own: bool,
+    /// The row is a node with nodes below it: counting by the same field with the key as
+    /// the filter drills one level down.
+    pub drillable: bool,
     pub count: i64,
 }
 
@@ -148,13 +151,14 @@ impl App {
         };
         let counted = self.store.volume(&scope, f, column).await?;
         let mut rows: BTreeMap<String, VolumeRow> = BTreeMap::new();
-        let mut add = |key: String, own: bool, name: (&str, &str), n: i64| {
+        let mut add = |key: String, own: bool, drillable: bool, name: (&str, &str), n: i64| {
             rows.entry(key.clone())
                 .or_insert_with(|| VolumeRow {
                     key,
                     name: name.0.to_string(),
                     name_en: name.1.to_string(),
                     own,
+                    drillable: drillable && !own,
                     count: 0,
                 })
                 .count += n;
@@ -176,7 +180,8 @@ impl App {
                     };
                     let code = key.trim_end_matches(ONLY_MARK);
                     let name = names.get(code).copied().unwrap_or((code, code));
-                    add(key.clone(), own, name, r.count);
+                    let below = cats.iter().any(|c| c.parent.as_deref() == Some(code));
+                    add(key.clone(), own, below, name, r.count);
                 }
             }
             VolumeBy::Region => {
@@ -186,7 +191,8 @@ impl App {
                         Some(_) => (within.clone(), true),
                         None => region_key(&r.key, &within),
                     };
-                    add(key, own, ("", ""), r.count);
+                    let below = key.len() < 12;
+                    add(key, own, below, ("", ""), r.count);
                 }
             }
             VolumeBy::Unit => {
@@ -213,17 +219,23 @@ impl App {
                     } else {
                         u.code.clone()
                     };
-                    add(key, own, (&u.name, &u.name_en), r.count);
+                    let below = units.iter().any(|c| c.parent_id == Some(u.id));
+                    add(key, own, below, (&u.name, &u.name_en), r.count);
                 }
             }
             _ => {
                 for r in &counted {
-                    add(r.key.clone(), false, ("", ""), r.count);
+                    add(r.key.clone(), false, false, ("", ""), r.count);
                 }
             }
         }
         let mut rows: Vec<VolumeRow> = rows.into_values().collect();
-        rows.sort_by_key(|r| !r.own);
+        // The node's own row first; then the largest first, months in time order.
+        if by == VolumeBy::Month {
+            rows.sort_by_key(|r| !r.own);
+        } else {
+            rows.sort_by(|a, b| b.own.cmp(&a.own).then(b.count.cmp(&a.count)));
+        }
         let total = rows.iter().map(|r| r.count).sum();
         Ok(Volume { rows, total })
     }

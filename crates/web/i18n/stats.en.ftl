@@ -37,3 +37,4 @@ stats-def-overturn = Review and re-review opinions that changed the decision / a
 stats-def-repeat = Petitions found to repeat a matter concluded after re-review / all petitions received (both by the day received).
 err-invalid-by = Unknown "count by"
 err-invalid-month = A month is written YYYY-MM
+stats-covers = Unit: { $unit } · Period: { $from } to { $to }

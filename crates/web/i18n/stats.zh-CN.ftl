@@ -37,3 +37,4 @@ stats-def-overturn = 改变原处理意见的复查、复核意见数 / 全部�
 stats-def-repeat = 经认定重复已复核终结事项的信访件数 / 收到的全部信访件数（均按收到日期计）。
 err-invalid-by = 统计维度无效
 err-invalid-month = 月份格式应为 YYYY-MM
+stats-covers = 单位：{ $unit }　期间：{ $from } 至 { $to }

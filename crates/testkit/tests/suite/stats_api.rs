@@ -67,10 +67,14 @@ async fn rows_match_queue(
     rows
 }
 
+/// The rows' keys, sorted (the rows come largest first, the node's own row before).
 fn keys(rows: &[Value]) -> Vec<String> {
-    rows.iter()
+    let mut k: Vec<String> = rows
+        .iter()
         .map(|r| r["key"].as_str().unwrap_or("").to_string())
-        .collect()
+        .collect();
+    k.sort();
+    k
 }
 
 both_backends!(
@@ -137,7 +141,13 @@ both_backends!(
         assert_eq!(keys(&top), vec!["labor"]);
         assert_eq!(top[0]["count"], 5);
         let by_unit = rows_match_queue(&app, &p.sup, "unit", "").await;
-        assert_eq!(keys(&by_unit), vec!["ROOT!", "330102", "330106"]);
+        assert_eq!(keys(&by_unit), vec!["330102", "330106", "ROOT!"]);
+        assert_eq!(by_unit[0]["key"], "ROOT!", "the node's own row comes first");
+        assert_eq!(by_unit[1]["key"], "330106", "then the largest");
+        assert!(
+            by_unit[1]["drillable"].is_null(),
+            "330106 has no units below"
+        );
         assert_eq!(by_unit[0]["label"], "信访工作机构（本级）");
         let by_region = rows_match_queue(&app, &p.sup, "region", "&region=330106").await;
         assert_eq!(keys(&by_region), vec!["330106!", "330106001"]);

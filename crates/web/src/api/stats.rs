@@ -80,6 +80,9 @@ pub struct LabelledRow {
     pub key: String,
     pub label: String,
     pub count: i64,
+    /// Counting by the same field with `key` as the filter drills one level down.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub drillable: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -127,6 +130,7 @@ pub fn label_rows(t: &Tr, regions: &Regions, by: VolumeBy, v: &Volume) -> Vec<La
                 key: r.key.clone(),
                 label,
                 count: r.count,
+                drillable: r.drillable,
             }
         })
         .collect()

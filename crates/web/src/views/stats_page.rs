@@ -61,6 +61,8 @@ struct StatsPage {
     rates: Vec<&'static str>,
     rate_lines: Vec<RateLine>,
     rate_total: Vec<RateCell>,
+    /// What the figures cover, for print (the filters are not printed).
+    covers: String,
     error: Option<String>,
 }
 
@@ -157,15 +159,13 @@ pub async fn page(
             Ok(v) => {
                 total = v.total;
                 let max = v.rows.iter().map(|r| r.count).max().unwrap_or(1).max(1);
-                let drills = matches!(by, VolumeBy::Unit | VolumeBy::Category | VolumeBy::Region);
                 bars = label_rows(&t, &regions, by, &v)
                     .into_iter()
                     .map(|r| Bar {
                         width: format!("{:.1}", r.count as f64 * BAR_MAX / max as f64),
                         count: grouped(r.count),
                         cases: queue_link(&q, by, &r.key),
-                        drill: (drills && !r.key.ends_with(ONLY_MARK))
-                            .then(|| stats_link(&q, by, &r.key)),
+                        drill: r.drillable.then(|| stats_link(&q, by, &r.key)),
                         label: r.label,
                         key: r.key,
                     })
@@ -252,7 +252,34 @@ pub async fn page(
         }
     }
 
+    let unit_code = rate_unit.clone().unwrap_or_default();
+    let unit_name = units
+        .iter()
+        .find(|u| u.code.eq_ignore_ascii_case(&unit_code))
+        .or(units.first())
+        .map(|u| {
+            if t.is_en() && !u.name_en.is_empty() {
+                u.name_en.clone()
+            } else {
+                u.name.clone()
+            }
+        })
+        .unwrap_or_default();
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map_or_else(|| "…".to_string(), str::to_string)
+    };
+    let covers = t.targs(
+        "stats-covers",
+        &[
+            ("unit", &unit_name),
+            ("from", &day(&q.from)),
+            ("to", &day(&q.to)),
+        ],
+    );
     let page = StatsPage {
+        covers,
         nav: Nav::with_warnings(&state, &t, &who).await,
         by: by.as_str(),
         bys: VolumeBy::ALL.iter().map(|b| b.as_str()).collect(),
