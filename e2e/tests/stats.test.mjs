@@ -141,6 +141,8 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(await text(own.locator('[data-testid=stats-count]')), '8');
       await clickAndWait(page, own.locator('[data-testid=stats-bar]'));
       assert.equal(await queueCount(page), 8);
+      // The queue's own filter keeps the choice, so filtering further keeps those cases.
+      assert.equal(await page.inputValue('select[name=unit]'), '330106!');
 
       await page.goto(`${server.url}/staff/stats`);
       await page.setViewportSize(PHONE);
