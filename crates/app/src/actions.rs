@@ -323,6 +323,7 @@ async fn apply(
             LifecycleError::Invalid { field, code } => AppError::field(field, code),
         })?;
         let next = life.apply(&event);
+        let tallies = domain::stats::counted(&life, &event);
         let notify =
             crate::action_people::recipients(state, &record, &event, actor, move_to.as_ref())
                 .await?;
@@ -333,6 +334,7 @@ async fn apply(
             life: &next,
             move_to: move_to.as_ref(),
             notify,
+            tallies,
         };
         match state
             .store

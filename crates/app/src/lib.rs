@@ -24,6 +24,7 @@ pub mod petitioner;
 mod reception;
 pub mod registration;
 pub mod search_indexer;
+pub mod stats;
 pub mod supervision;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};

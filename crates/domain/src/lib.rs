@@ -17,6 +17,7 @@ pub mod reception;
 pub mod registration;
 pub mod role;
 pub mod settings;
+pub mod stats;
 pub mod supervision;
 pub mod text;
 

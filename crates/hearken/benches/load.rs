@@ -10,7 +10,9 @@
 //! per second through the API with 16 concurrent clients, on SQLite (and on PostgreSQL when
 //! `HEARKEN_BENCH_PG` names a server), and (3) the idle server's resident memory.
 //! Every loop is bounded in count and time, and all traffic stays on 127.0.0.1.
-//! `HEARKEN_BENCH_ONLY_REGISTRATIONS=1` measures the registrations alone.
+//! `HEARKEN_BENCH_ONLY_REGISTRATIONS=1` measures the registrations alone;
+//! `HEARKEN_BENCH_ONLY_STATS=1` the statistics alone (each volume over the whole province,
+//! and the rates of the province's child units over the last 365 days).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -253,6 +255,55 @@ async fn registrations(label: &str, store: Store, data: &std::path::Path) {
     );
 }
 
+/// Server time of `url`, `n` times: (median, p95, max) in ms.
+async fn timed(client: &reqwest::Client, url: &str, n: usize) -> (f64, f64, f64) {
+    let mut times = vec![];
+    for _ in 0..n {
+        let t = Instant::now();
+        let res = client.get(url).send().await.expect("stats");
+        assert!(res.status().is_success(), "{url}: {}", res.status());
+        let _ = res.bytes().await.expect("body");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    (
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        times.last().copied().unwrap_or(f64::NAN),
+    )
+}
+
+/// Each volume over the whole province, and the rates of its child units for a year.
+async fn stats(data: &std::path::Path) {
+    let store = Store::open_sqlite(data).await.expect("open bench data");
+    store.migrate().await.expect("migrate");
+    let base = serve(store.clone(), data).await;
+    let client = session_client(&store, "prov.supervisor").await;
+    println!("statistics (whole province):");
+    println!(
+        "  {:<28} {:>10} {:>10} {:>10}",
+        "call", "median ms", "p95 ms", "max ms"
+    );
+    for by in [
+        "category", "channel", "type", "region", "unit", "state", "month",
+    ] {
+        let (m, p, x) = timed(&client, &format!("{base}/api/v1/stats/volume?by={by}"), 20).await;
+        println!(
+            "  {:<28} {m:>10.2} {p:>10.2} {x:>10.2}",
+            format!("volume by={by}")
+        );
+    }
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Duration::days(365);
+    let (m, p, x) = timed(
+        &client,
+        &format!("{base}/api/v1/stats/rates?from={from}&to={today}"),
+        20,
+    )
+    .await;
+    println!("  {:<28} {m:>10.2} {p:>10.2} {x:>10.2}", "rates, 365 days");
+}
+
 fn idle_rss(data: &std::path::Path) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
         .args(["serve", "--bind", "127.0.0.1:0", "--data"])
@@ -285,9 +336,14 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if std::env::var_os("HEARKEN_BENCH_ONLY_STATS").is_some() {
+        rt.block_on(stats(&data));
+        return;
+    }
     if data.join("hearken.db").exists()
         && std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_none()
     {
+        rt.block_on(stats(&data));
         rt.block_on(queue(&data));
         rt.block_on(counts(&data));
         idle_rss(&data);

@@ -61,6 +61,14 @@ pub enum Command {
     /// Rebuild this instance's search index (`<data>/search`) from the database, with a
     /// progress bar. Stop `serve` on this data folder first.
     Reindex,
+    /// Recount the per-unit rate tallies (statistics) from the event log: for data
+    /// written before the tallies existed. Stop `serve` first: a step taken during the
+    /// recount could be left out.
+    Retally {
+        /// The rule set registrations were counted under (for the routing due date).
+        #[arg(long, env = "HEARKEN_RULE_SET", default_value = "cn-2022")]
+        rule_set: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

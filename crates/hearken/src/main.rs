@@ -57,6 +57,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             CalendarCommand::Years => calendar::years(&g.data),
         },
         Command::Reindex => reindex::run(&g).await,
+        Command::Retally { rule_set } => {
+            let store = bootstrap::open_ready(&g).await?;
+            let mut config = app::Config::new(&g.data);
+            config.calendar = std::sync::Arc::new(calendar::load(&g.data)?);
+            config.rules = demo::rule_set(&rule_set)?;
+            let rows = app::App::new(store, config).rebuild_tallies().await?;
+            println!("statistics: {rows} tally rows recounted from the event log");
+            Ok(())
+        }
         Command::Demo(args) => {
             let store = bootstrap::open_ready(&g).await?;
             let calendar = calendar::load(&g.data)?;

@@ -17,6 +17,9 @@ pub struct ActionRecord<'a> {
     /// Staff to tell in the app, with the notification's kind and detail, written in the
     /// same transaction as the event.
     pub notify: Vec<(i64, &'a str, String)>,
+    /// What the step counts toward the rates (`domain::stats::counted`), added to the
+    /// tallies of the unit that held the case when the step was taken.
+    pub tallies: Vec<domain::stats::Tally>,
 }
 
 impl Store {
@@ -65,6 +68,7 @@ impl Store {
             });
         }
         append_event(&mut tx, id, a.kind, actor, now, &a.payload).await?;
+        crate::stat_tallies::add_tallies(&mut tx, current.unit_id, &a.tallies).await?;
         for (user, kind, detail) in &a.notify {
             sqlx::query(
                 "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -57,6 +57,9 @@ pub struct BulkCase {
     pub petitioners: Vec<BulkPetitioner>,
     /// The registration first, then every step, in order.
     pub events: Vec<BulkEvent>,
+    /// What the registration and each step count toward the rates, with the unit that
+    /// held the case then (`domain::stats`), as live registration and actions add them.
+    pub tallies: Vec<(i64, domain::stats::Tally)>,
 }
 
 const CASE_COLS: usize = 24;
@@ -189,6 +192,17 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+
+        let mut by_unit: std::collections::BTreeMap<i64, Vec<domain::stats::Tally>> =
+            std::collections::BTreeMap::new();
+        for (unit, t) in batch.iter().flat_map(|c| c.tallies.iter()) {
+            by_unit.entry(*unit).or_default().push(*t);
+        }
+        let rows: Vec<crate::TallyRow> = by_unit
+            .iter()
+            .flat_map(|(unit, ts)| crate::tally_rows(*unit, ts))
+            .collect();
+        crate::stat_tallies::add_rows(&mut tx, &rows).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,13 +10,19 @@ use sqlx::Row;
 pub struct CaseFilter {
     /// A unit's path: its subtree, intersected with the caller's scope.
     pub unit_path: Option<String>,
+    /// Only the cases the unit at `unit_path` holds itself, none of its subtree's.
+    pub unit_only: bool,
     pub state: Option<String>,
     pub channel: Option<String>,
     pub case_type: Option<String>,
-    /// A category code; its subcategories match too.
+    /// A category code; its subcategories match too, unless it ends in `!` (`labor!`:
+    /// that category itself only).
     pub category: Option<String>,
-    /// A region-code prefix: `3301` matches every region in that city.
+    /// A region-code prefix: `3301` matches every region in that city; `330106!` that
+    /// region code exactly.
     pub region: Option<String>,
+    /// The month received (`YYYY-MM`).
+    pub month: Option<String>,
     /// Received on or after this day (`YYYY-MM-DD`).
     pub received_from: Option<String>,
     /// Received on or before this day.
@@ -194,7 +200,14 @@ impl Store {
             text: format!("{select} WHERE 1 = 1"),
             args: vec![],
         };
-        if path != "/" {
+        if f.unit_only && f.unit_path.as_deref() == Some(path.as_str()) {
+            let a = q.arg(Arg::S(path.clone()));
+            q.and(&format!("c.unit_path = {a}"));
+        } else if f.unit_only {
+            // The unit asked for lies above the caller's scope: none of its own cases
+            // are visible.
+            return Ok(None);
+        } else if path != "/" {
             let (a, b) = (q.arg(Arg::S(lo)), q.arg(Arg::S(hi)));
             q.and(&format!("c.unit_path >= {a} AND c.unit_path < {b}"));
         }
@@ -211,8 +224,12 @@ impl Store {
         if let Some(no) = f.case_no.as_ref().filter(|v| !v.trim().is_empty()) {
             case_no_clause(&mut q, no);
         }
+        let only = |v: &str| v.strip_suffix(domain::stats::ONLY_MARK).map(str::to_string);
         if let Some(cat) = f.category.as_ref().filter(|v| !v.is_empty()) {
-            if self.has_subcategories(cat).await? {
+            if let Some(exact) = only(cat) {
+                let a = q.arg(Arg::S(exact));
+                q.and(&format!("c.category = {a}"));
+            } else if self.has_subcategories(cat).await? {
                 // One range covers the category and its subcategories (`labor`,
                 // `labor.wages`): codes use only [a-z0-9_.], and `/` sorts after `.`.
                 let a = q.arg(Arg::S(cat.clone()));
@@ -224,7 +241,10 @@ impl Store {
                 q.and(&format!("c.category = {a}"));
             }
         }
-        if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
+        if let Some(exact) = f.region.as_deref().and_then(only) {
+            let a = q.arg(Arg::S(exact));
+            q.and(&format!("c.region = {a}"));
+        } else if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(region.clone()));
             let b = q.arg(Arg::S(format!("{region}:")));
             q.and(&format!("c.region >= {a} AND c.region < {b}"));
@@ -253,6 +273,14 @@ impl Store {
         }
         if f.listed {
             q.and("c.listed = 1");
+        }
+        if let Some(m) = f.month.as_ref().filter(|v| !v.is_empty()) {
+            // `YYYY-MM-` up to `YYYY-MM.`: every day of the month, by the index's order.
+            let (a, b) = (
+                q.arg(Arg::S(format!("{m}-"))),
+                q.arg(Arg::S(format!("{m}."))),
+            );
+            q.and(&format!("c.received_on > {a} AND c.received_on < {b}"));
         }
         Ok(Some(q))
     }

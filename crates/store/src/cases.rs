@@ -248,6 +248,8 @@ pub(crate) async fn insert_registration(
         received_on: reg.received_on,
     });
     append(tx, id, &event, &n.actor, now).await?;
+    let received = domain::stats::registered(reg.received_on);
+    crate::stat_tallies::add_tallies(tx, unit.id, &[received]).await?;
     for a in &n.attachments {
         insert_attachment(tx, id, a, &n.actor, now).await?;
     }

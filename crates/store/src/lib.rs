@@ -28,6 +28,7 @@ mod register_batch;
 mod routing;
 mod search_source;
 mod sessions;
+mod stat_tallies;
 mod stats;
 mod supervision;
 mod tokens;
@@ -59,6 +60,7 @@ pub use reception::{
 };
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
+pub use stat_tallies::{tally_rows, TallyRow, UnitRate};
 pub use stats::{VolumeBy, VolumeRow};
 pub use supervision::{
     BoardCell, NewOrder, OpenOrder, OrderCase, SupervisionOrder, NOTIFY_ANSWER, NOTIFY_LISTED,

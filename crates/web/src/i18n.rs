@@ -20,6 +20,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/exports.zh-CN.ftl"),
     include_str!("../i18n/linking.zh-CN.ftl"),
     include_str!("../i18n/supervision.zh-CN.ftl"),
+    include_str!("../i18n/stats.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -33,6 +34,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/exports.en.ftl"),
     include_str!("../i18n/linking.en.ftl"),
     include_str!("../i18n/supervision.en.ftl"),
+    include_str!("../i18n/stats.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -274,6 +274,8 @@ impl Maker {
         )?
         .run()?;
         events.extend(h.events);
+        let mut tallies = vec![(unit_id, domain::stats::registered(received))];
+        tallies.extend(h.tallies);
         let holder = self
             .staff
             .unit(h.holder)
@@ -315,6 +317,7 @@ impl Maker {
             version: 1 + h.steps,
             petitioners,
             events,
+            tallies,
         })
     }
 }

@@ -29,6 +29,8 @@ pub struct History {
     /// The unit that holds the case after the last step.
     pub holder: i64,
     pub events: Vec<BulkEvent>,
+    /// What the steps count toward the rates, with the unit that held the case.
+    pub tallies: Vec<(i64, domain::stats::Tally)>,
     /// When the last step was taken (the registration time if none was).
     pub last_at: i64,
     pub steps: i64,
@@ -92,6 +94,7 @@ pub struct Sim<'a, R: Rng> {
     day: NaiveDate,
     at: i64,
     events: Vec<BulkEvent>,
+    tallies: Vec<(i64, domain::stats::Tally)>,
     steps: i64,
 }
 
@@ -133,6 +136,7 @@ impl<'a, R: Rng> Sim<'a, R> {
             day,
             at: registered_at,
             events: Vec::with_capacity(10),
+            tallies: Vec::with_capacity(6),
             steps: 0,
         })
     }
@@ -144,6 +148,7 @@ impl<'a, R: Rng> Sim<'a, R> {
             life: self.life,
             holder: self.holder,
             events: self.events,
+            tallies: self.tallies,
             last_at: self.at,
             steps: self.steps,
         })
@@ -230,6 +235,9 @@ impl<'a, R: Rng> Sim<'a, R> {
         };
         let ev = decide(&self.life, &cmd, &ctx)
             .map_err(|e| anyhow!("demo: {action} refused in {}: {e:?}", self.life.stage))?;
+        for t in domain::stats::counted(&self.life, &ev) {
+            self.tallies.push((self.holder, t));
+        }
         self.life = self.life.apply(&ev);
         if let (Some(t), Some(_)) = (target, &ev.to_unit) {
             self.holder = t;

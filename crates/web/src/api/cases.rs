@@ -179,7 +179,8 @@ pub const MAX_PAGE: i64 = 200;
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// A unit code: its subtree (within yours).
+    /// A unit code: its subtree (within yours); with `!` after it (`330106!`), only the
+    /// cases that unit holds itself.
     pub unit: Option<String>,
     /// open | closed | voided
     pub state: Option<String>,
@@ -187,11 +188,15 @@ pub struct ListQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub case_type: Option<String>,
-    /// A category code; subcategories match too.
+    /// A category code; subcategories match too, unless it ends in `!` (`labor!`: that
+    /// category itself only).
     pub category: Option<String>,
-    /// A region-code prefix: up to 12 digits.
-    #[param(pattern = "^[0-9]{0,12}$")]
+    /// A region-code prefix: up to 12 digits; with `!` after it, that code exactly.
+    #[param(pattern = "^[0-9]{0,12}!?$")]
     pub region: Option<String>,
+    /// The month received (YYYY-MM).
+    #[param(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    pub month: Option<String>,
     /// Received on or after (YYYY-MM-DD).
     #[param(format = Date)]
     pub from: Option<String>,
@@ -237,6 +242,7 @@ impl ListQuery {
             ("region", &self.region),
             ("from", &self.from),
             ("to", &self.to),
+            ("month", &self.month),
             ("case_no", &self.case_no),
             ("stage", &self.stage),
             ("due", &self.due),
@@ -268,11 +274,23 @@ impl ListQuery {
             }
         }
         if let Some(r) = nonempty(&self.region) {
-            if !domain::codes::is_region_prefix(&r) {
+            let prefix = r.strip_suffix(domain::stats::ONLY_MARK).unwrap_or(&r);
+            if !domain::codes::is_region_prefix(prefix) {
                 return Err(ApiError::field("region", "invalid_region"));
             }
         }
-        let unit_path = match nonempty(&self.unit) {
+        if let Some(m) = nonempty(&self.month) {
+            chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                .ok()
+                .filter(|_| m.len() == 7)
+                .ok_or_else(|| ApiError::field("month", "invalid_month"))?;
+        }
+        let unit = nonempty(&self.unit);
+        let unit_only = unit
+            .as_deref()
+            .is_some_and(|u| u.ends_with(domain::stats::ONLY_MARK));
+        let unit_path = match unit.map(|u| u.trim_end_matches(domain::stats::ONLY_MARK).to_string())
+        {
             None => None,
             Some(code) => match state.unit_by_code(&code.to_ascii_uppercase()).await {
                 Ok(u) => Some(u.path),
@@ -316,6 +334,8 @@ impl ListQuery {
             due_until,
             listed,
             unit_path,
+            unit_only,
+            month: nonempty(&self.month),
             state: nonempty(&self.state),
             channel: nonempty(&self.channel),
             case_type: nonempty(&self.case_type),

@@ -22,6 +22,7 @@ pub mod schemas;
 pub mod search;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod supervision;
 pub mod tokens;
 
@@ -44,6 +45,7 @@ use utoipa_axum::routes;
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
+        (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -106,6 +108,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
             supervision::create_accountability
         ))
         .routes(routes!(supervision::get_accountability))
+        .routes(routes!(stats::volume))
+        .routes(routes!(stats::rates))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

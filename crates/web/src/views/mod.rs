@@ -21,6 +21,7 @@ pub mod regions;
 mod register;
 mod routing_pages;
 mod search_page;
+mod stats_page;
 mod supervision_board;
 mod supervision_orders;
 mod timeline;
@@ -62,6 +63,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/staff/exports/{id}", get(exports_page::show))
         .route("/staff/exports/{id}/file", get(exports_page::download))
+        .route("/staff/stats", get(stats_page::page))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))
@@ -179,6 +181,8 @@ pub struct Nav {
     pub can_register: bool,
     /// Reads the supervision board (supervisors, leaders, auditors).
     pub can_supervise: bool,
+    /// May read the statistics of their subtree.
+    pub can_stats: bool,
     /// For admins: the holiday schedule is missing for a year deadlines reach.
     pub calendar_warning: Option<String>,
     /// Unread notifications.
@@ -224,6 +228,7 @@ impl Nav {
             can_audit: p.can(Permission::ReadAudit),
             can_register: p.can(Permission::Register),
             can_supervise: p.role().is_some_and(domain::supervision::may_read_board),
+            can_stats: p.role().is_some_and(domain::stats::may_read_statistics),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
         })

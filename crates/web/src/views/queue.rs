@@ -94,6 +94,7 @@ fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
         ("region", &q.region),
         ("from", &q.from),
         ("to", &q.to),
+        ("month", &q.month),
         ("case_no", &q.case_no),
         ("stage", &q.stage),
         ("due", &q.due),
