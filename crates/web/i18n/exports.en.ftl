@@ -41,3 +41,4 @@ err-invalid-format = The export format must be xlsx or csv.
 err-invalid-flag = This option must be true or false.
 audit-personal-data-exported = Exported personal data
 export-filters-label = Filters: 
+export-month = Month

@@ -41,3 +41,4 @@ err-invalid-format = 导出格式只能是 xlsx 或 csv。
 err-invalid-flag = 这个选项只能是 true 或 false。
 audit-personal-data-exported = 导出个人信息
 export-filters-label = 筛选条件：
+export-month = 月份

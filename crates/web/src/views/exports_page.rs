@@ -48,6 +48,10 @@ fn describe_filters(t: &Tr, params: &str) -> String {
             let (label, value) = match k.as_str() {
                 "state" | "channel" | "type" => (t.t(&format!("field-{k}")), t.code(k, v)),
                 "sort" => (t.t("queue-sort"), t.t(&format!("queue-sort-{v}"))),
+                "stage" => (t.t("pq-stage"), t.code("delay", v)),
+                "due" => (t.t("sv-due-filter"), t.code("due", v)),
+                "listed" => (t.t("sv-listed"), "✓".to_string()),
+                "month" => (t.t("export-month"), v.clone()),
                 "case_no" => (t.t("field-case-no"), v.clone()),
                 other => (t.t(&format!("field-{other}")), v.clone()),
             };
