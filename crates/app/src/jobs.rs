@@ -85,7 +85,8 @@ async fn scan(state: &App) -> Result<usize, StoreError> {
 }
 
 /// Runs the jobs in the background for as long as the server runs: the deadline scan
-/// every `every`, and the attachment sweep at start and hourly.
+/// every `every`, the report reminders as each reporting deadline passes, and the
+/// attachment sweep at start and hourly.
 pub fn spawn(state: App, every: Duration) {
     crate::attachment_sweep::spawn(state.store.clone(), state.config.attachments_dir.clone());
     let owner = format!(
@@ -101,6 +102,11 @@ pub fn spawn(state: App, every: Duration) {
                 Ok(Some(n)) => tracing::info!(marked = n, "deadline scan done"),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline scan failed"),
+            }
+            match crate::report_reminders::tick(&state, &owner).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(units = n, "report reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "report reminders failed"),
             }
             tokio::time::sleep(poll).await;
         }

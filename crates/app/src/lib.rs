@@ -11,6 +11,7 @@ pub mod attachment_sweep;
 pub mod attachments;
 pub mod bootstrap;
 mod caller;
+mod clock;
 mod config;
 mod error;
 pub mod jobs;
@@ -20,10 +21,13 @@ pub mod password;
 pub mod petitioner;
 mod reception;
 pub mod registration;
+pub mod report_reminders;
+pub mod reports;
 pub mod search_indexer;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;
+pub use clock::Clock;
 pub use config::Config;
 pub use error::{AppError, AppResult};
 

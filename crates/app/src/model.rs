@@ -6,6 +6,6 @@ pub use store::{
     CaseSummary, Category, Cursor, FeedItem, FeedPage, FeedPosition, FieldVisit, IntakeOffice,
     NewAppointment, NewAttachment, NewFieldVisit, NewRegistration, NewSlot, NewUnit, NewUser,
     NoticeTemplate, Notification, Order, Page, PetitionerRecord, ReceptionSlot, RegisterResult,
-    RoutingRule, Scope, Session, TemplateSource, TrackingKey, Unit, UnitTemplate, User, UserPage,
-    COUNT_CAP, NO_DUE, PORTAL_SETTING_KEYS,
+    ReportRow, RoutingRule, Scope, Session, SpecialPeriodRow, TemplateSource, TrackingKey, Unit,
+    UnitTemplate, User, UserPage, COUNT_CAP, NO_DUE, PORTAL_SETTING_KEYS,
 };

@@ -47,6 +47,12 @@ pub enum Permission {
     ManageOwnership,
     /// Keep the routing table.
     ManageRouting,
+    /// File the unit's daily report, write and acknowledge handovers (everyone who works
+    /// cases or keeps duty; not auditors).
+    FileReports,
+    /// Set reporting schedules, declare special periods, plan the duty roster and keep
+    /// leading groups.
+    ManageDuty,
 }
 
 impl Role {
@@ -69,6 +75,8 @@ impl Role {
             ReadFeed => matches!(self, Admin | Auditor),
             ManageOwnership => matches!(self, Supervisor | Leader),
             ManageRouting => matches!(self, Admin | Supervisor),
+            FileReports => !matches!(self, Auditor),
+            ManageDuty => matches!(self, Admin | Supervisor | Leader | Duty),
         }
     }
 }

@@ -22,6 +22,7 @@ mod ownership;
 mod public;
 mod reception;
 mod register_batch;
+mod reports;
 mod routing;
 mod search_source;
 mod sessions;
@@ -50,6 +51,7 @@ pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
     ReceptionSlot,
 };
+pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
 pub use stats::{VolumeBy, VolumeRow};

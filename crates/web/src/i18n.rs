@@ -17,6 +17,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/pilot-queue.zh-CN.ftl"),
     include_str!("../i18n/pilot-flow.zh-CN.ftl"),
     include_str!("../i18n/search.zh-CN.ftl"),
+    include_str!("../i18n/duty.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -27,6 +28,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/pilot-queue.en.ftl"),
     include_str!("../i18n/pilot-flow.en.ftl"),
     include_str!("../i18n/search.en.ftl"),
+    include_str!("../i18n/duty.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

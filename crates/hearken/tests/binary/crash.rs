@@ -2,7 +2,6 @@
 //! load, then restarted on the same data. Every registration that was answered 201 must
 //! be there, whole: the case, its petitioner and its `registered` event.
 
-
 use crate::common::{login, start};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -1,7 +1,6 @@
 //! Two `serve` instances on one PostgreSQL database: both migrate at start (under the
 //! advisory lock), exactly one creates the admin account, and each sees the other's work.
 
-
 use crate::common::{login, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -15,6 +15,7 @@ mod api_public_track;
 mod api_queue;
 mod api_registration;
 mod api_session;
+mod duty_reports;
 mod feed_api;
 mod feed_attachments;
 mod feed_store;

@@ -15,6 +15,7 @@ pub mod notices;
 pub mod notifications;
 pub mod ownership;
 pub mod public;
+pub mod reports;
 pub mod routing;
 pub mod schemas;
 pub mod search;
@@ -39,6 +40,7 @@ use utoipa_axum::routes;
         (name = "session", description = "Logging in and out"),
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
+        (name = "duty", description = "Daily reports, reporting schedules and special periods"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
@@ -86,6 +88,10 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(cases::download_attachment))
         .routes(routes!(search::search))
         .routes(routes!(search::similar))
+        .routes(routes!(reports::day, reports::create))
+        .routes(routes!(reports::get))
+        .routes(routes!(reports::put_schedule))
+        .routes(routes!(reports::list_periods, reports::create_period))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

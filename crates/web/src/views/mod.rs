@@ -16,6 +16,7 @@ mod ownership_pages;
 mod queue;
 pub mod regions;
 mod register;
+mod report_pages;
 mod routing_pages;
 mod search_page;
 mod timeline;
@@ -113,6 +114,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(notice_pages::save_template),
         )
         .route("/staff/notifications/read", post(notifications::read_all))
+        .route(
+            "/staff/reports",
+            get(report_pages::page).post(report_pages::submit),
+        )
+        .route("/staff/reports/{id}", get(report_pages::view))
+        .route("/staff/reports/schedule", post(report_pages::save_schedule))
+        .route(
+            "/staff/reports/special-periods",
+            post(report_pages::add_period),
+        )
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }
