@@ -13,6 +13,7 @@ pub mod bootstrap;
 mod caller;
 mod clock;
 mod config;
+pub mod duty;
 mod error;
 pub mod jobs;
 pub mod lifecycle;

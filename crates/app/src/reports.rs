@@ -150,11 +150,11 @@ fn hm(t: chrono::NaiveTime) -> String {
 }
 
 /// The first filing time and the latest version among `versions` of one unit's window.
-fn standing<'a>(
-    versions: &'a [ReportRow],
+fn standing(
+    versions: &[ReportRow],
     unit_id: i64,
     window: u32,
-) -> (Option<i64>, Option<&'a ReportRow>) {
+) -> (Option<i64>, Option<&ReportRow>) {
     let mine = versions
         .iter()
         .filter(|r| r.unit_id == unit_id && r.window_no == i64::from(window));

@@ -16,6 +16,7 @@ mod api_queue;
 mod api_registration;
 mod api_session;
 mod duty_reports;
+mod duty_roster;
 mod feed_api;
 mod feed_attachments;
 mod feed_store;

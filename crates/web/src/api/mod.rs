@@ -6,6 +6,7 @@ pub mod actions;
 pub mod admin;
 pub mod cases;
 mod contract;
+pub mod duty;
 pub mod extract;
 pub mod feed;
 pub mod intake;
@@ -40,7 +41,7 @@ use utoipa_axum::routes;
         (name = "session", description = "Logging in and out"),
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
-        (name = "duty", description = "Daily reports, reporting schedules and special periods"),
+        (name = "duty", description = "Daily reports, reporting schedules and special periods; the duty roster and handovers"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
@@ -92,6 +93,12 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(reports::get))
         .routes(routes!(reports::put_schedule))
         .routes(routes!(reports::list_periods, reports::create_period))
+        .routes(routes!(duty::week, duty::plan))
+        .routes(routes!(duty::copy))
+        .routes(routes!(duty::swap))
+        .routes(routes!(duty::current))
+        .routes(routes!(duty::handovers, duty::write_handover))
+        .routes(routes!(duty::acknowledge))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))
