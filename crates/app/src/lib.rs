@@ -25,6 +25,7 @@ pub mod registration;
 pub mod report_reminders;
 pub mod reports;
 pub mod search_indexer;
+pub mod today;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;

@@ -450,3 +450,31 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Open cases in `scope` that are overdue and due soon, as the deadline job last
+    /// marked them.
+    pub async fn due_counts(&self, scope: &crate::Scope) -> Result<(i64, i64)> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(
+            "SELECT due_flag, COUNT(*) AS n FROM cases
+             WHERE state = 'open' AND due_flag IN ('overdue', 'due_soon')
+               AND unit_path >= $1 AND unit_path < $2 GROUP BY due_flag",
+        )
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.read)
+        .await?;
+        let (mut overdue, mut soon) = (0, 0);
+        for r in rows {
+            let flag: String = r.try_get("due_flag")?;
+            let n: i64 = r.try_get("n")?;
+            if flag == "overdue" {
+                overdue = n;
+            } else {
+                soon = n;
+            }
+        }
+        Ok((overdue, soon))
+    }
+}

@@ -160,6 +160,22 @@ both_backends!(
         )
         .await;
         assert_eq!(s, 404, "another unit's handover is not in scope");
+        // The day at a glance: the parent's team on duty, the report window, cases due.
+        at(&app, day, 15, 0);
+        let today = county
+            .get(app.url("/staff/today"))
+            .send()
+            .await
+            .expect("today")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            today.contains("今日工作") && today.contains("王局长"),
+            "{today}"
+        );
+        assert!(today.contains("15:30") && today.contains("待报"), "{today}");
+        assert!(today.contains("超期 0 件"), "{today}");
         let swaps = audit(&app, &admin, "duty_swapped").await;
         assert_eq!(swaps.len(), 1);
     }

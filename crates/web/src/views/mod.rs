@@ -21,6 +21,7 @@ mod report_pages;
 mod routing_pages;
 mod search_page;
 mod timeline;
+mod today_page;
 mod tokens;
 
 use crate::auth::Principal;
@@ -120,6 +121,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(report_pages::page).post(report_pages::submit),
         )
         .route("/staff/reports/{id}", get(report_pages::view))
+        .route("/staff/today", get(today_page::page))
         .route("/staff/duty", get(duty_pages::page).post(duty_pages::save))
         .route("/staff/duty/copy", post(duty_pages::copy))
         .route("/staff/duty/shifts/{id}/swap", post(duty_pages::swap))
