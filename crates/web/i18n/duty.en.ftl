@@ -108,3 +108,4 @@ today-reports = This unit's daily reports
 today-children-in = subordinates in: { $n }
 today-open-reports = File or read daily reports
 today-no-duty = No shift is planned now in your unit or its parent.
+duty-incidents-col = Incidents and notes

@@ -108,3 +108,4 @@ today-reports = 本单位日报告
 today-children-in = 下级已报 { $n }
 today-open-reports = 报送或查看日报告
 today-no-duty = 本单位和上级单位当前都没有排班。
+duty-incidents-col = 突发情况和说明
