@@ -1,6 +1,5 @@
 //! The application's clock. It reads the real time unless a time was set: tests set
-//! 15:29 or 15:31 to check what is pending, late or missing, and a demonstration can
-//! start the server at a chosen time (`HEARKEN_CLOCK`). Clones share one setting.
+//! 15:29 or 15:31 to check what is pending, late or missing. Clones share one setting.
 
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicI64, Ordering};
