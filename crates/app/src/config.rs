@@ -24,6 +24,8 @@ pub struct Config {
     pub rules: RuleSet,
     /// Working days left at or under which a case counts as due soon.
     pub due_soon_working_days: u32,
+    /// What time it is: the real time, or a time set by tests and demonstrations.
+    pub clock: crate::Clock,
 }
 
 impl Config {
@@ -37,14 +39,18 @@ impl Config {
             calendar: Arc::new(Calendar::shipped()),
             rules: default_rules(),
             due_soon_working_days: 3,
+            clock: crate::Clock::default(),
         }
     }
 
     /// Today's date in the office's time zone.
     pub fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now()
-            .with_timezone(&self.time_zone)
-            .date_naive()
+        self.clock.now().with_timezone(&self.time_zone).date_naive()
+    }
+
+    /// Now, by the clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Years that deadlines opened today can reach but that have no published holiday

@@ -85,8 +85,9 @@ async fn scan(state: &App) -> Result<usize, StoreError> {
 }
 
 /// Runs the jobs in the background for as long as the server runs: the deadline scan
-/// and the supervision reminders (`supervision::remind_tick`) every `every`, each under
-/// its own lease, and the attachment sweep at start and hourly.
+/// every `every`, the supervision reminders (`supervision::remind_tick`) under their own
+/// lease, the report reminders as each reporting deadline passes, and the attachment
+/// sweep at start and hourly.
 pub fn spawn(state: App, every: Duration) {
     crate::attachment_sweep::spawn(state.store.clone(), state.config.attachments_dir.clone());
     let owner = format!(
@@ -107,6 +108,11 @@ pub fn spawn(state: App, every: Duration) {
                 Ok(Some(n)) => tracing::info!(reminded = n, "supervision reminders done"),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "supervision reminders failed"),
+            }
+            match crate::report_reminders::tick(&state, &owner).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(units = n, "report reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "report reminders failed"),
             }
             tokio::time::sleep(poll).await;
         }

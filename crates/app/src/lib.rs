@@ -12,7 +12,9 @@ pub mod attachment_sweep;
 pub mod attachments;
 pub mod bootstrap;
 mod caller;
+mod clock;
 mod config;
+pub mod duty;
 mod error;
 pub mod exports;
 pub mod jobs;
@@ -23,12 +25,16 @@ pub mod password;
 pub mod petitioner;
 mod reception;
 pub mod registration;
+pub mod report_reminders;
+pub mod reports;
 pub mod search_indexer;
 pub mod stats;
 pub mod supervision;
+pub mod today;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};
 pub use caller::Caller;
+pub use clock::Clock;
 pub use config::Config;
 pub use error::{AppError, AppResult};
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod codes;
 pub mod due;
+pub mod duty;
 pub mod error;
 pub mod event;
 pub mod lifecycle;

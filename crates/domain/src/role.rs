@@ -53,6 +53,12 @@ pub enum Permission {
     ExportPersonalData,
     /// Link cases on one matter (duplicate, same matter, earlier stage), and remove a link.
     LinkCases,
+    /// File the unit's daily report, write and acknowledge handovers (everyone who works
+    /// cases or keeps duty; not auditors).
+    FileReports,
+    /// Set reporting schedules, declare special periods, plan the duty roster and keep
+    /// leading groups.
+    ManageDuty,
 }
 
 impl Role {
@@ -79,6 +85,8 @@ impl Role {
                 matches!(self, Clerk | Handler | Leader | Supervisor | Auditor)
             }
             LinkCases => matches!(self, Clerk | Handler | Leader | Supervisor),
+            FileReports => !matches!(self, Auditor),
+            ManageDuty => matches!(self, Admin | Supervisor | Leader | Duty),
         }
     }
 }

@@ -12,6 +12,7 @@ mod case_list;
 mod cases;
 mod categories;
 mod connect;
+mod duty;
 mod error;
 mod exports;
 mod feed;
@@ -25,6 +26,7 @@ mod ownership;
 mod public;
 mod reception;
 mod register_batch;
+mod reports;
 mod routing;
 mod search_source;
 mod sessions;
@@ -44,6 +46,7 @@ pub use audit::AuditSubject;
 pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
+pub use duty::{HandoverRow, ShiftRow, SwapRow};
 pub use error::StoreError;
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
@@ -58,6 +61,7 @@ pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
     ReceptionSlot,
 };
+pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
 pub use stat_tallies::{tally_rows, TallyRow, UnitRate};

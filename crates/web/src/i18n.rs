@@ -21,6 +21,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/linking.zh-CN.ftl"),
     include_str!("../i18n/supervision.zh-CN.ftl"),
     include_str!("../i18n/stats.zh-CN.ftl"),
+    include_str!("../i18n/duty.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -35,6 +36,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/linking.en.ftl"),
     include_str!("../i18n/supervision.en.ftl"),
     include_str!("../i18n/stats.en.ftl"),
+    include_str!("../i18n/duty.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

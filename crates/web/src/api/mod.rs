@@ -6,6 +6,7 @@ pub mod actions;
 pub mod admin;
 pub mod cases;
 mod contract;
+pub mod duty;
 pub mod exports;
 pub mod extract;
 pub mod feed;
@@ -17,6 +18,7 @@ pub mod notices;
 pub mod notifications;
 pub mod ownership;
 pub mod public;
+pub mod reports;
 pub mod routing;
 pub mod schemas;
 pub mod search;
@@ -43,6 +45,7 @@ use utoipa_axum::routes;
         (name = "session", description = "Logging in and out"),
         (name = "cases", description = "Registration, the queue and case records"),
         (name = "admin", description = "Units, users and roles; the portal's contact block (root admins) and each unit's notice templates"),
+        (name = "duty", description = "Daily reports, reporting schedules and special periods; the duty roster and handovers"),
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
@@ -110,6 +113,16 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(supervision::get_accountability))
         .routes(routes!(stats::volume))
         .routes(routes!(stats::rates))
+        .routes(routes!(reports::day, reports::create))
+        .routes(routes!(reports::get))
+        .routes(routes!(reports::put_schedule))
+        .routes(routes!(reports::list_periods, reports::create_period))
+        .routes(routes!(duty::week, duty::plan))
+        .routes(routes!(duty::copy))
+        .routes(routes!(duty::swap))
+        .routes(routes!(duty::current))
+        .routes(routes!(duty::handovers, duty::write_handover))
+        .routes(routes!(duty::acknowledge))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

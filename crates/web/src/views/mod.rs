@@ -9,6 +9,7 @@ mod admin_users;
 mod audit;
 mod case;
 mod case_holder;
+mod duty_pages;
 mod exports_page;
 mod intake_pages;
 mod links;
@@ -19,12 +20,14 @@ mod ownership_pages;
 pub mod queue;
 pub mod regions;
 mod register;
+mod report_pages;
 mod routing_pages;
 mod search_page;
 mod stats_page;
 mod supervision_board;
 mod supervision_orders;
 mod timeline;
+mod today_page;
 mod tokens;
 
 use crate::auth::Principal;
@@ -164,6 +167,25 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/supervision/accountability/{id}",
             get(accountability_pages::record),
         )
+        .route(
+            "/staff/reports",
+            get(report_pages::page).post(report_pages::submit),
+        )
+        .route("/staff/reports/{id}", get(report_pages::view))
+        .route("/staff/today", get(today_page::page))
+        .route("/staff/duty", get(duty_pages::page).post(duty_pages::save))
+        .route("/staff/duty/copy", post(duty_pages::copy))
+        .route("/staff/duty/shifts/{id}/swap", post(duty_pages::swap))
+        .route("/staff/duty/handovers", post(duty_pages::handover))
+        .route(
+            "/staff/duty/handovers/{id}/ack",
+            post(duty_pages::acknowledge),
+        )
+        .route("/staff/reports/schedule", post(report_pages::save_schedule))
+        .route(
+            "/staff/reports/special-periods",
+            post(report_pages::add_period),
+        )
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }
@@ -191,6 +213,8 @@ pub struct Nav {
     pub uses_tokens: bool,
     /// Only the account and logout: the user must change their password first.
     pub minimal: bool,
+    /// The teams on duty now in the user's unit and its parent, one line each.
+    pub duty: Vec<String>,
 }
 
 impl Nav {
@@ -199,6 +223,7 @@ impl Nav {
         let missing = state.config.missing_calendar_years();
         let mut nav = Nav::of(p)?;
         nav.unread = state.unread_notifications(p.user.id).await.unwrap_or(0);
+        nav.duty = duty_pages::team_lines(state, t, p).await;
         if p.can(Permission::Administer) && !missing.is_empty() {
             let years: Vec<String> = missing.iter().map(|y| y.to_string()).collect();
             nav.calendar_warning = Some(t.t1("calendar-missing", "years", &years.join(", ")));
@@ -231,6 +256,7 @@ impl Nav {
             can_stats: p.role().is_some_and(domain::stats::may_read_statistics),
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
+            duty: vec![],
         })
     }
 }
