@@ -8,6 +8,7 @@
 //! so a large export costs the same memory as a small one. The file is written under a
 //! temporary name and renamed when complete, so a half-written file is never offered.
 
+use crate::table_file::Table;
 use crate::{App, AppError, AppResult, Caller};
 use domain::Permission;
 use std::collections::HashMap;
@@ -312,57 +313,10 @@ fn write_file(
     mut rx: mpsc::Receiver<Vec<Vec<String>>>,
 ) -> AppResult<()> {
     let head = headings(labels, personal);
-    match format {
-        ExportFormat::Csv => {
-            let file = std::fs::File::create(path)?;
-            let mut out = std::io::BufWriter::new(file);
-            // A byte-order mark, so that spreadsheet programs read the Chinese as UTF-8.
-            std::io::Write::write_all(&mut out, "\u{feff}".as_bytes())?;
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(&head).map_err(csv_error)?;
-            while let Some(rows) = rx.blocking_recv() {
-                for r in rows {
-                    w.write_record(&r).map_err(csv_error)?;
-                }
-            }
-            w.flush()?;
-        }
-        ExportFormat::Xlsx => {
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let bold = rust_xlsxwriter::Format::new().set_bold();
-            let sheet = book
-                .add_worksheet_with_constant_memory()
-                .map_err(xlsx_error)?;
-            for (col, h) in head.iter().enumerate() {
-                sheet
-                    .write_string_with_format(0, col as u16, h, &bold)
-                    .map_err(xlsx_error)?;
-            }
-            let mut line: u32 = 1;
-            while let Some(rows) = rx.blocking_recv() {
-                for r in rows {
-                    for (col, cell) in r.iter().enumerate() {
-                        match cell.parse::<f64>() {
-                            Ok(n) if col == HEADCOUNT_COLUMN => {
-                                sheet.write_number(line, col as u16, n)
-                            }
-                            _ => sheet.write_string(line, col as u16, cell),
-                        }
-                        .map_err(xlsx_error)?;
-                    }
-                    line += 1;
-                }
-            }
-            book.save(path).map_err(xlsx_error)?;
-        }
-    }
-    Ok(())
-}
-
-fn csv_error(e: csv::Error) -> AppError {
-    AppError::Internal(format!("csv: {e}"))
-}
-
-fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
-    AppError::Internal(format!("xlsx: {e}"))
+    let table = Table {
+        headings: &head,
+        numeric: &[HEADCOUNT_COLUMN],
+    };
+    let rows = std::iter::from_fn(|| rx.blocking_recv()).flatten();
+    crate::table_file::write_file(format, path, &table, rows)
 }

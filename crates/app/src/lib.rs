@@ -30,6 +30,7 @@ pub mod reports;
 pub mod search_indexer;
 pub mod stats;
 pub mod supervision;
+pub mod table_file;
 pub mod today;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};

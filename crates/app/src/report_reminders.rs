@@ -1,5 +1,5 @@
 //! The report reminder: when a window's deadline passes, every unit that has not filed
-//! its report is told in the app. Each deadline of each day is one leased job, so that
+//! its report is told in the app, and so is the duty desk of the unit above it. Each deadline of each day is one leased job, so that
 //! with several instances each reminder runs exactly once.
 
 use crate::{App, AppResult};
@@ -9,6 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 
 /// The notification's kind; its detail is `YYYY-MM-DD HH:MM`.
 pub const REPORT_MISSING: &str = "report_missing";
+
+/// What the parent unit's duty desk is told about a child that has not filed; its detail
+/// is `YYYY-MM-DD HH:MM · unit name`.
+pub const CHILD_REPORT_MISSING: &str = "child_report_missing";
 
 /// The job name of one deadline: `report_reminder:2026-11-30 15:30`.
 pub fn job_name(day: chrono::NaiveDate, due: &str) -> String {
@@ -76,6 +80,15 @@ pub async fn tick(state: &App, owner: &str) -> AppResult<usize> {
                 .store
                 .notify_users(&users, REPORT_MISSING, &detail)
                 .await?;
+            // The duty desk of the unit that compiles the roll-up hears of it too.
+            if let Some(parent) = u.parent_id {
+                let desk = state.store.unit_staff(parent, &[Role::Duty]).await?;
+                let about = format!("{detail} · {}", u.name);
+                state
+                    .store
+                    .notify_users(&desk, CHILD_REPORT_MISSING, &about)
+                    .await?;
+            }
             reminded += 1;
         }
         state.store.finish_job(&name, owner).await?;

@@ -360,8 +360,8 @@ impl Store {
     }
 
     /// A unit's figures for the window `[from_ms, to_ms)`: cases registered and closed in
-    /// it, group visits (five or more people) registered in it, and open cases overdue on
-    /// `today`. Only the unit's own cases: a parent's roll-up adds its children's reports.
+    /// it, group visits (five or more people) registered in it, supervision orders the unit
+    /// received in it, and open cases overdue on `today`. Only the unit's own cases: a parent's roll-up adds its children's reports.
     pub async fn window_figures(
         &self,
         unit_id: i64,
@@ -398,13 +398,22 @@ impl Store {
         .bind(today)
         .fetch_one(&self.read)
         .await?;
+        let orders = sqlx::query(
+            "SELECT COUNT(*) AS n FROM supervision_orders
+             WHERE to_unit_id = $1 AND created_at >= $2 AND created_at < $3",
+        )
+        .bind(unit_id)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_one(&self.read)
+        .await?;
         Ok(Figures {
             new_cases: new.try_get("n")?,
             group_visits: new.try_get("g")?,
             group_people: new.try_get("p")?,
             closed_cases: closed.try_get("n")?,
             overdue_cases: overdue.try_get("n")?,
-            supervision_orders: 0,
+            supervision_orders: orders.try_get("n")?,
         })
     }
 

@@ -109,3 +109,4 @@ today-children-in = subordinates in: { $n }
 today-open-reports = File or read daily reports
 today-no-duty = No shift is planned now in your unit or its parent.
 duty-incidents-col = Incidents and notes
+due-child-report-missing = A unit below has not filed its daily report

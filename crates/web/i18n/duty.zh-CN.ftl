@@ -109,3 +109,4 @@ today-children-in = 下级已报 { $n }
 today-open-reports = 报送或查看日报告
 today-no-duty = 本单位和上级单位当前都没有排班。
 duty-incidents-col = 突发情况和说明
+due-child-report-missing = 下级单位日报告未按时报送

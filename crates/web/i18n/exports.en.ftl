@@ -42,3 +42,4 @@ err-invalid-flag = This option must be true or false.
 audit-personal-data-exported = Exported personal data
 export-filters-label = Filters: 
 export-month = Month
+export-col-key = Filter key

@@ -42,3 +42,4 @@ err-invalid-flag = 这个选项只能是 true 或 false。
 audit-personal-data-exported = 导出个人信息
 export-filters-label = 筛选条件：
 export-month = 月份
+export-col-key = 筛选代码

@@ -111,12 +111,22 @@ both_backends!(
         let day = c.day;
         // A group visit of six registered in the second county this window.
         let admin = app.admin().await;
-        register(
+        let visit = register(
             &app,
             &admin,
             &case_with(json!({"unit": "330103", "headcount": 6})),
         )
         .await;
+        // The city presses the second county about it: a supervision order it received.
+        let sup = app.user(&admin, "sup_city", "supervisor", "330100").await;
+        let (s, order) = post(
+            &app,
+            &sup,
+            "/api/v1/supervision/orders",
+            &json!({"cases": [visit["id"]], "reason": "集体访须尽快答复。"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{order}");
 
         at(&app, day, 15, 20);
         let d = day.to_string();
@@ -172,6 +182,7 @@ both_backends!(
         assert_eq!(rollup["totals"]["new_cases"], 1);
         assert_eq!(rollup["totals"]["group_visits"], 1);
         assert_eq!(rollup["totals"]["group_people"], 6);
+        assert_eq!(rollup["totals"]["supervision_orders"], 1, "{rollup}");
         let children = rollup["children"].as_array().expect("children");
         assert_eq!(children.len(), 4);
         assert_eq!(children[0]["report"]["nothing_to_report"], true);
@@ -391,6 +402,10 @@ both_backends!(
         assert_eq!(notes.as_array().map(Vec::len), Some(1), "{notes}");
         assert_eq!(notes[0]["kind"], "report_missing");
         assert_eq!(notes[0]["detail"], format!("{d} 15:30"));
+        let (_, desk) = get(&app, &c.city, "/api/v1/notifications").await;
+        assert_eq!(desk.as_array().map(Vec::len), Some(1), "{desk}");
+        assert_eq!(desk[0]["kind"], "child_report_missing");
+        assert_eq!(desk[0]["detail"], format!("{d} 15:30 · 拱墅区信访局"));
         let (_, told) = get(&app, &c.counties[0], "/api/v1/notifications").await;
         assert_eq!(
             told.as_array().map(Vec::len),

@@ -1,6 +1,6 @@
-//! Exports of the queue to XLSX and CSV, as jobs, on SQLite and on PostgreSQL: the file
-//! holds exactly the cases the queue lists, personal data only for roles that may take it
-//! out, and such an export is audited.
+//! Exports to XLSX and CSV, on SQLite and on PostgreSQL. A queue export runs as a job: the
+//! file holds exactly the cases the queue lists, personal data only for roles that may
+//! take it out, and such an export is audited. A volume table downloads as it reads.
 
 use calamine::{Data, Reader, Xlsx};
 use reqwest::Client;
@@ -164,4 +164,63 @@ both_backends!(a_queue_exports_to_xlsx_and_csv, |kind| async move {
     let rows = xlsx_rows(download(&app, &clerk, &job).await.1);
     assert_eq!(rows[0][0], "Case number");
     assert!(rows[1..].iter().all(|r| r[2] == "Letter"), "{:?}", rows[1]);
+});
+
+both_backends!(a_volume_table_exports_as_it_reads, |kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    for channel in ["letter", "letter", "visit", "phone", "letter"] {
+        register(&app, &admin, &case_with(json!({ "channel": channel }))).await;
+    }
+    let (status, volume) = get(&app, &admin, "/api/v1/stats/volume?by=channel").await;
+    assert_eq!(status, 200, "{volume}");
+
+    let res = admin
+        .get(app.url("/api/v1/stats/volume/export?by=channel&format=xlsx"))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(res.status(), 200);
+    let rows = xlsx_rows(res.bytes().await.expect("bytes").to_vec());
+    assert_eq!(rows[0], ["按来源渠道", "筛选代码", "件数"]);
+    let expected: Vec<Vec<String>> = volume["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            vec![
+                r["label"].as_str().expect("label").to_string(),
+                r["key"].as_str().expect("key").to_string(),
+                r["count"].to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        rows[1..rows.len() - 1],
+        expected[..],
+        "the rows the page shows"
+    );
+    assert_eq!(rows[rows.len() - 1], ["合计", "", "5"]);
+    assert!(expected.iter().any(|r| r[0] == "来信" && r[2] == "3"));
+
+    // CSV too, and a bad format is a clear error.
+    let res = admin
+        .get(app.url("/api/v1/stats/volume/export?by=channel&format=csv&lang=en"))
+        .send()
+        .await
+        .expect("export");
+    let text = res.text().await.expect("text");
+    assert!(text.contains("Letter,letter,3"), "{text}");
+    assert_error(
+        &get(
+            &app,
+            &admin,
+            "/api/v1/stats/volume/export?by=channel&format=pdf",
+        )
+        .await,
+        422,
+        "validation_failed",
+    );
 });

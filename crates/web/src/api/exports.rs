@@ -28,12 +28,17 @@ pub struct ExportOptions {
     pub personal: Option<String>,
 }
 
+/// The `format` parameter of an export: XLSX unless it says `csv`.
+pub fn parse_format(format: Option<&str>) -> ApiResult<ExportFormat> {
+    match format.unwrap_or("").trim() {
+        "" => Ok(ExportFormat::Xlsx),
+        f => ExportFormat::parse(f).ok_or_else(|| ApiError::field("format", "invalid_format")),
+    }
+}
+
 impl ExportOptions {
     pub fn format(&self) -> ApiResult<ExportFormat> {
-        match self.format.as_deref().unwrap_or("").trim() {
-            "" => Ok(ExportFormat::Xlsx),
-            f => ExportFormat::parse(f).ok_or_else(|| ApiError::field("format", "invalid_format")),
-        }
+        parse_format(self.format.as_deref())
     }
 
     pub fn personal(&self) -> ApiResult<bool> {
@@ -142,14 +147,16 @@ pub async fn file_response(state: &AppState, who: &Principal, id: i64) -> ApiRes
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| ApiError::Internal(format!("export {id}: {e}")))?;
+    file_download(format, &format!("hearken-cases-{id}"), bytes)
+}
+
+/// A file to download, named `{name}.{xlsx|csv}`.
+pub fn file_download(format: ExportFormat, name: &str, bytes: Vec<u8>) -> ApiResult<Response> {
     Response::builder()
         .header(header::CONTENT_TYPE, format.media_type())
         .header(
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"hearken-cases-{id}.{}\"",
-                format.as_str()
-            ),
+            format!("attachment; filename=\"{name}.{}\"", format.as_str()),
         )
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .body(Body::from(bytes))

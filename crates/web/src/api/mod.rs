@@ -25,6 +25,7 @@ pub mod search;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod stats_export;
 pub mod supervision;
 pub mod tokens;
 
@@ -113,6 +114,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(supervision::get_accountability))
         .routes(routes!(stats::volume))
         .routes(routes!(stats::rates))
+        .routes(routes!(stats_export::volume_export))
         .routes(routes!(reports::day, reports::create))
         .routes(routes!(reports::get))
         .routes(routes!(reports::put_schedule))

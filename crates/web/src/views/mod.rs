@@ -67,6 +67,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/exports/{id}", get(exports_page::show))
         .route("/staff/exports/{id}/file", get(exports_page::download))
         .route("/staff/stats", get(stats_page::page))
+        .route("/staff/stats/export", get(stats_page::export))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))

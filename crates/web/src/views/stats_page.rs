@@ -63,6 +63,8 @@ struct StatsPage {
     rate_total: Vec<RateCell>,
     /// What the figures cover, for print (the filters are not printed).
     covers: String,
+    /// The page's filters and `by`, for the export links.
+    export_query: String,
     error: Option<String>,
 }
 
@@ -278,8 +280,11 @@ pub async fn page(
             ("to", &day(&q.to)),
         ],
     );
+    let mut export = pairs(&q, "");
+    export.push(("by", by.as_str().to_string()));
     let page = StatsPage {
         covers,
+        export_query: query_string(&export),
         nav: Nav::with_warnings(&state, &t, &who).await,
         by: by.as_str(),
         bys: VolumeBy::ALL.iter().map(|b| b.as_str()).collect(),
@@ -306,4 +311,22 @@ fn queue_link_all(q: &VolumeQuery) -> String {
         p.insert(0, ("state", String::new()));
     }
     format!("/staff/cases?{}", query_string(&p))
+}
+
+/// The volume table the page shows, as a file (`format=xlsx|csv`).
+pub async fn export(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Query(q): Query<VolumeQuery>,
+    Query(f): Query<crate::api::stats_export::TableFormat>,
+) -> Response {
+    let t = tr(&state, lang);
+    if !domain::stats::may_read_statistics(who.caller().role) {
+        return error_page(&t, Some(&who), &ApiError::Forbidden);
+    }
+    match crate::api::stats_export::volume_file(&state, &who, &t, &q, f.format.as_deref()).await {
+        Ok(file) => file,
+        Err(e) => error_page(&t, Some(&who), &e),
+    }
 }
