@@ -19,6 +19,7 @@ pub const PORTAL_SETTING_KEYS: &[&str] = &[
     "visit_address",
     "visit_hours",
     "phone",
+    "duty_phone",
     "letter_address",
     "email",
 ];

@@ -30,6 +30,7 @@ portal-channel-online-text = Fill in the form on this site (open at all times)
 portal-channel-visit = Visiting address
 portal-channel-hours = Opening hours
 portal-channel-phone = Phone
+portal-channel-duty-phone = 24-hour duty phone
 portal-channel-letter = Postal address
 portal-channel-email = Email
 portal-channels-unset = Ask your local petition office for its postal address, visiting address and phone number.
@@ -264,6 +265,7 @@ portal-setting-office-name = Office name
 portal-setting-visit-address = Visiting address
 portal-setting-visit-hours = Opening hours
 portal-setting-phone = Phone
+portal-setting-duty-phone = 24-hour duty phone
 portal-setting-letter-address = Postal address
 portal-setting-email = Email
 

@@ -30,6 +30,7 @@ portal-channel-online-text = 在本网站填写（全天开放）
 portal-channel-visit = 来访接待地址
 portal-channel-hours = 接待时间
 portal-channel-phone = 电话
+portal-channel-duty-phone = 24小时值班电话
 portal-channel-letter = 来信地址
 portal-channel-email = 电子邮件
 portal-channels-unset = 来信地址、来访接待地址和电话请向当地信访工作机构了解。
@@ -264,6 +265,7 @@ portal-setting-office-name = 机构名称
 portal-setting-visit-address = 来访接待地址
 portal-setting-visit-hours = 接待时间
 portal-setting-phone = 电话
+portal-setting-duty-phone = 24小时值班电话
 portal-setting-letter-address = 来信地址
 portal-setting-email = 电子邮件
 

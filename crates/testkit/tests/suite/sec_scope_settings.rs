@@ -120,6 +120,7 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
             ("csrf", csrf_of(&reception).as_str()),
             ("office_name", "杭州市信访局"),
             ("phone", "0571-88888888"),
+            ("duty_phone", "0571-87000000"),
             ("email", "xf@hangzhou.example"),
         ])
         .send()
@@ -128,6 +129,10 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
     assert_eq!(res.status(), 303);
     let (_, home) = page(&app.client(), &app, "/").await;
     assert!(home.contains("0571-88888888") && home.contains("杭州市信访局"));
+    assert!(
+        home.contains("24小时值班电话") && home.contains("tel:057187000000"),
+        "the duty phone is published"
+    );
     let changes = audit(&app, &root_admin, "portal_settings_set").await;
     assert_eq!(changes.len(), 2, "{changes:?}");
     assert_eq!(changes[0]["actor_name"], "admin");

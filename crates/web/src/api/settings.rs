@@ -129,7 +129,7 @@ pub async fn set_template_checked(
 }
 
 #[utoipa::path(get, path = "/api/v1/portal-settings", tag = "admin",
-    responses((status = 200, description = "The public portal's contact block (office_name, visit_address, visit_hours, phone, letter_address, email); unset keys are empty"),
+    responses((status = 200, description = "The public portal's contact block (office_name, visit_address, visit_hours, phone, duty_phone (the 24-hour duty phone), letter_address, email); unset keys are empty"),
               (status = 401, description = "Not logged in", body = crate::error::ErrorBody)))]
 pub async fn get_portal(
     State(state): State<AppState>,
@@ -145,7 +145,7 @@ pub async fn get_portal(
 }
 
 #[utoipa::path(put, path = "/api/v1/portal-settings", tag = "admin",
-    request_body(content = BTreeMap<String, String>, description = "Any of office_name, visit_address, visit_hours, phone, letter_address, email (at most 300 characters each; an empty value hides it)"),
+    request_body(content = BTreeMap<String, String>, description = "Any of office_name, visit_address, visit_hours, phone, duty_phone (the 24-hour duty phone), letter_address, email (at most 300 characters each; an empty value hides it)"),
     responses((status = 200, description = "The contact block as saved"),
               (status = 403, description = "Only an admin of the root unit changes installation-wide settings", body = crate::error::ErrorBody),
               (status = 422, description = "An unknown key, or a value too long or with control characters", body = crate::error::ErrorBody)))]

@@ -145,6 +145,11 @@ pub async fn office(state: &AppState, t: &Tr) -> Result<(String, Vec<ChannelRow>
         get("phone"),
         get("phone").map(|p| format!("tel:{}", p.replace([' ', '-'], ""))),
     );
+    push(
+        "portal-channel-duty-phone",
+        get("duty_phone"),
+        get("duty_phone").map(|p| format!("tel:{}", p.replace([' ', '-'], ""))),
+    );
     push("portal-channel-letter", get("letter_address"), None);
     push(
         "portal-channel-email",
