@@ -147,7 +147,7 @@ for (const backend of ['sqlite', 'postgres']) {
       as[username] = s;
       const resp = await login(s.page, server.url, username, username === 'admin' ? server.adminPassword : PASSWORD);
       assert.equal(resp.status(), 200, `${username} logs in`);
-      assert.equal(new URL(s.page.url()).pathname, '/staff/cases', `${username} lands on the queue`);
+      assert.equal(new URL(s.page.url()).pathname, '/staff/today', `${username} lands on today's work`);
       await s.page.locator('[data-testid=who]').waitFor();
       return s.page;
     }

@@ -132,9 +132,9 @@ for (const backend of ['sqlite', 'postgres']) {
 
       resp = await login(page, server.url, 'admin', server.adminPassword);
       assert.equal(resp.status(), 200);
-      assert.equal(new URL(page.url()).pathname, '/staff/cases');
+      assert.equal(new URL(page.url()).pathname, '/staff/today', 'a login lands on today\'s work');
       await page.locator('[data-testid=who]').waitFor();
-      assert.equal(await text(page.locator('h1')), '案件队列');
+      assert.match(await text(page.locator('h1')), /^今日工作/);
     });
 
     test('register a petition in Chinese with an attachment and get a receipt', { timeout: STEP_TIMEOUT }, async () => {
@@ -344,7 +344,7 @@ for (const backend of ['sqlite', 'postgres']) {
       try {
         const a = admin.page;
         await login(a, server.url, 'admin', server.adminPassword);
-        assert.equal(new URL(a.url()).pathname, '/staff/cases');
+        assert.equal(new URL(a.url()).pathname, '/staff/today');
 
         // A county unit under the root.
         await a.goto(`${server.url}/staff/admin/units`);
@@ -380,9 +380,11 @@ for (const backend of ['sqlite', 'postgres']) {
         const k = clerk.page;
         resp = await login(k, server.url, username, password);
         assert.equal(resp.status(), 200);
-        assert.equal(new URL(k.url()).pathname, '/staff/cases');
+        assert.equal(new URL(k.url()).pathname, '/staff/today');
         assert.match(await text(k.locator('[data-testid=who]')), /王五/);
         assert.equal(await k.locator('header a[href="/staff/admin/units"]').count(), 0, 'a clerk has no admin links');
+        await k.goto(`${server.url}/staff/cases`);
+        await k.locator('h1').waitFor();
         assert.equal(await k.locator('table.queue a', { hasText: c.caseNo }).count(), 0, 'the admin\'s case is out of scope');
         await k.goto(`${server.url}/staff/cases?case_no=${encodeURIComponent(c.caseNo)}`);
         assert.equal(await k.locator('table.queue tbody tr').count(), 0, 'not even when searched by number');

@@ -54,7 +54,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             state.config.max_upload_bytes * 5 + 1024 * 1024,
         ));
     Router::new()
-        .route("/staff", get(|| async { Redirect::to("/staff/cases") }))
+        .route("/staff", get(|| async { Redirect::to("/staff/today") }))
         .route("/staff/login", get(login::form).post(login::submit))
         .route("/staff/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_language))
@@ -442,11 +442,11 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// A local redirect target, or the queue: never another site.
+/// A local redirect target, or today's work (the landing page): never another site.
 pub fn safe_next(next: &str) -> String {
     if next.starts_with("/staff") && !next.starts_with("//") && !next.contains('\\') {
         next.to_string()
     } else {
-        "/staff/cases".into()
+        "/staff/today".into()
     }
 }
