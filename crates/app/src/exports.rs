@@ -320,3 +320,93 @@ fn write_file(
     let rows = std::iter::from_fn(|| rx.blocking_recv()).flatten();
     crate::table_file::write_file(format, path, &table, rows)
 }
+
+/// How long a finished export's file is kept.
+pub const KEEP_FILES: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// Whether a name is one an export writes: `{id}.xlsx`, `{id}.csv`, or either `.part`.
+fn is_export_file(name: &str) -> bool {
+    let name = name.strip_suffix(".part").unwrap_or(name);
+    name.rsplit_once('.').is_some_and(|(id, ext)| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && ExportFormat::parse(ext).is_some()
+    })
+}
+
+/// Deletes export files older than `keep` from `dir`; returns how many went. Exports hold
+/// case data (sometimes personal data): they are not kept longer than they are needed.
+pub fn sweep_files(dir: &Path, keep: std::time::Duration) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_export_file) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > keep);
+        if old {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Sweeps the exports folder at start and hourly.
+pub fn spawn_sweep(dir: std::path::PathBuf) {
+    tokio::spawn(async move {
+        loop {
+            let d = dir.clone();
+            match tokio::task::spawn_blocking(move || sweep_files(&d, KEEP_FILES)).await {
+                Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "export files swept"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "export sweep failed"),
+                Err(e) => tracing::warn!(error = %e, "export sweep stopped"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_export_files_are_swept_and_nothing_else() {
+        let dir = std::env::temp_dir().join(format!("hearken-export-sweep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let week_ago =
+            std::time::SystemTime::now() - KEEP_FILES - std::time::Duration::from_secs(60);
+        let make = |name: &str, old: bool| {
+            let f = std::fs::File::create(dir.join(name)).expect("file");
+            if old {
+                f.set_modified(week_ago).expect("age it");
+            }
+        };
+        make("1.xlsx", true);
+        make("2.csv.part", true);
+        make("3.csv", false);
+        make("notes.txt", true);
+        assert_eq!(sweep_files(&dir, KEEP_FILES).expect("sweep"), 2);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .expect("read")
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["3.csv", "notes.txt"]);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        assert_eq!(sweep_files(&dir, KEEP_FILES).expect("a missing folder"), 0);
+    }
+}

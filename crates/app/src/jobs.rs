@@ -87,9 +87,10 @@ async fn scan(state: &App) -> Result<usize, StoreError> {
 /// Runs the jobs in the background for as long as the server runs: the deadline scan
 /// every `every`, the supervision reminders (`supervision::remind_tick`) under their own
 /// lease, the report reminders as each reporting deadline passes, and the attachment
-/// sweep at start and hourly.
+/// sweep and the export-file sweep at start and hourly.
 pub fn spawn(state: App, every: Duration) {
     crate::attachment_sweep::spawn(state.store.clone(), state.config.attachments_dir.clone());
+    crate::exports::spawn_sweep(state.config.exports_dir.clone());
     let owner = format!(
         "instance-{}",
         crate::random_token().get(..12).unwrap_or("x")
