@@ -26,6 +26,7 @@ mod ownership;
 mod public;
 mod reception;
 mod register_batch;
+mod register_events;
 mod reports;
 mod routing;
 mod search_source;
@@ -61,6 +62,7 @@ pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
     ReceptionSlot,
 };
+pub use register_events::{EntryRef, RegisterEvent};
 pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
 pub use search_source::CaseText;
