@@ -160,5 +160,82 @@ for (const backend of ['sqlite', 'postgres']) {
       await shoot(page, `duty-roster-360-${backend}.png`);
       await page.setViewportSize(WIDE);
     });
+    test('a special-period day with two windows, and the report history', { timeout: STEP_TIMEOUT }, async (t) => {
+      const second = localTimeIn(20);
+      if (!second) return t.skip('too close to midnight in Asia/Shanghai');
+      const today = todayIn();
+      if (!admin) {
+        await changeAdminPassword(server);
+        admin = await newPage(browser);
+        await login(admin.page, server.url, 'admin', server.adminPassword);
+      }
+      const page = admin.page;
+      await page.setViewportSize(WIDE);
+      const api = await request.newContext({ baseURL: server.url });
+      let r = await api.post('/api/v1/session', { data: { username: 'admin', password: server.adminPassword } });
+      assert.ok(r.ok(), await r.text());
+      r = await api.post('/api/v1/units', { data: { code: '330200', name: '宁波市信访局', level: 'city', parent: 'ROOT' } });
+      assert.equal(r.status(), 201, await r.text());
+      for (const [code, name] of [['330203', '海曙区信访局'], ['330205', '江北区信访局']]) {
+        r = await api.post('/api/v1/units', { data: { code, name, level: 'county', parent: '330200' } });
+        assert.equal(r.status(), 201, await r.text());
+      }
+      // Two windows today: one at 00:01, already passed, and one 20 minutes from now.
+      r = await api.post('/api/v1/reports/special-periods', {
+        data: { unit: '330200', name: '两会特护期', starts_on: today, ends_on: today, windows: `00:01, ${second}`, subtree: true, rest_days: true },
+      });
+      assert.equal(r.status(), 201, await r.text());
+      await api.dispose();
+
+      // The county sees both windows: the morning one missed, the afternoon one open.
+      await page.goto(`${server.url}/staff/reports?unit=330203`);
+      assert.match(await text(page.locator('[data-testid=special-period]')), /两会特护期/);
+      assert.equal(await text(page.locator('[data-testid=window-1] [data-testid=own-status]')), '未报');
+      assert.equal(await text(page.locator('[data-testid=window-2] [data-testid=own-status]')), '待报');
+      // It says "nothing to report" for the second window, explicitly.
+      await page.selectOption('select[name=window]', '2');
+      await page.check('[data-testid=nothing-to-report]');
+      await clickAndWait(page, page.locator('[data-testid=file-submit]'));
+      assert.equal(await text(page.locator('[data-testid=report-status]')), '已报');
+      assert.match(await text(page.locator('[data-testid=nothing]')), /无事报平安/);
+
+      // The city: both counties missed the first window; in the second one has reported
+      // and the other still has time.
+      await page.goto(`${server.url}/staff/reports?unit=330200`);
+      const first = await page.locator('[data-testid=children-1] tbody tr').allTextContents();
+      assert.equal(first.length, 2);
+      for (const row of first) assert.match(row, /未报/);
+      const later = await page.locator('[data-testid=children-2] tbody tr').allTextContents();
+      assert.match(later[0], /海曙区信访局.*已报/s);
+      assert.match(later[1], /江北区信访局.*待报/s);
+      await shoot(page, `duty-special-1366-${backend}.png`);
+
+      // The history finds the all-clear by unit and kind, and downloads what it found.
+      await page.click('[data-testid=history-link]');
+      await page.waitForURL(/\/staff\/reports\/history/);
+      await page.fill('input[name=unit]', '330203');
+      await page.selectOption('select[name=nothing]', 'true');
+      await clickAndWait(page, page.locator('[data-testid=history-filters] button[type=submit]'));
+      const rows = await page.locator('[data-testid=history] tbody tr').allTextContents();
+      assert.equal(rows.length, 1, rows.join('\n'));
+      assert.match(rows[0], /海曙区信访局.*无事报平安/s);
+      const href = await page.locator('[data-testid=history-xlsx]').getAttribute('href');
+      const file = await page.context().request.get(`${server.url}${href}`);
+      assert.equal(file.status(), 200);
+      assert.match(file.headers()['content-type'], /spreadsheetml/);
+      assert.ok((await file.body()).length > 1000, 'an XLSX file');
+      // A day the other way round is refused with a message, and the filters stay.
+      await page.fill('input[name=from]', today);
+      await page.fill('input[name=to]', '2020-01-01');
+      await clickAndWait(page, page.locator('[data-testid=history-filters] button[type=submit]'));
+      assert.match(await text(page.locator('[data-testid=history-error]')), /结束日期不能早于开始日期/);
+      assert.equal(await page.inputValue('input[name=unit]'), '330203');
+      await shoot(page, `duty-history-1366-${backend}.png`);
+      await page.setViewportSize(PHONE);
+      await page.reload();
+      await noOverflow(page, 'the report history');
+      await shoot(page, `duty-history-360-${backend}.png`);
+      await page.setViewportSize(WIDE);
+    });
   });
 }

@@ -25,6 +25,7 @@ pub mod password;
 pub mod petitioner;
 mod reception;
 pub mod registration;
+pub mod report_history;
 pub mod report_reminders;
 pub mod reports;
 pub mod search_indexer;

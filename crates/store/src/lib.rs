@@ -27,6 +27,7 @@ mod public;
 mod reception;
 mod register_batch;
 mod register_events;
+mod report_history;
 mod reports;
 mod routing;
 mod search_source;
@@ -63,6 +64,7 @@ pub use reception::{
     ReceptionSlot,
 };
 pub use register_events::{EntryRef, RegisterEvent};
+pub use report_history::{ReportCursor, ReportSearch};
 pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
 pub use search_source::CaseText;

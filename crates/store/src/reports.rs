@@ -80,12 +80,13 @@ pub struct NewReport {
     pub filed_at: i64,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.unit_id, u.code AS unit_code, u.name AS unit_name, r.day,
+pub(crate) const REPORT_COLUMNS: &str =
+    "r.id, r.unit_id, u.code AS unit_code, u.name AS unit_name, r.day,
     r.window_no, r.due_at, r.version, r.nothing_to_report, r.incidents, r.notes, r.new_cases,
     r.closed_cases, r.overdue_cases, r.group_visits, r.group_people, r.supervision_orders,
     r.filed_at, r.filed_by_name";
 
-fn report_from_row(r: &AnyRow) -> Result<ReportRow> {
+pub(crate) fn report_from_row(r: &AnyRow) -> Result<ReportRow> {
     Ok(ReportRow {
         id: r.try_get("id")?,
         unit_id: r.try_get("unit_id")?,

@@ -5,6 +5,7 @@ mod cases;
 mod corpus;
 mod corpus_data;
 mod history;
+mod office;
 mod places;
 mod staff;
 
@@ -354,14 +355,21 @@ pub async fn run(
     bar.finish_and_clear();
     store.finish_bulk().await?;
     let s = maker.summary();
+    let mut config = app::Config::new(std::path::Path::new("."));
+    config.calendar = std::sync::Arc::new(calendar.clone());
+    config.rules = rules.clone();
+    let office = office::run(&app::App::new(store.clone(), config), store, seed).await?;
     println!(
-        "demo: {n} cases in {} units ({} open, {} of them overdue; {} closed; {} events), {} rules; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor (routes online petitions), prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.rs.handler, xihu.rs.leader, …",
+        "demo: {n} cases in {} units ({} open, {} of them overdue; {} closed; {} events), {} rules; {} duty shifts, {} daily reports, {} supervision orders; demo accounts (password {DEMO_PASSWORD}): prov.admin, prov.supervisor (routes online petitions), prov.auditor, xihu.clerk, xihu.handler, xihu.leader, xihu.rs.handler, xihu.rs.leader, …",
         places.len(),
         s.open,
         s.overdue,
         s.closed,
         s.events,
         rules.name,
+        office.shifts,
+        office.reports,
+        office.orders,
     );
     Ok(())
 }

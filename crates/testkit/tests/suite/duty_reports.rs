@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use testkit::http::*;
 use testkit::{both_backends, TestApp};
 
-const COUNTIES: [(&str, &str); 4] = [
+pub(crate) const COUNTIES: [(&str, &str); 4] = [
     ("330102", "上城区信访局"),
     ("330103", "下城区信访局"),
     ("330104", "江干区信访局"),
@@ -36,15 +36,15 @@ fn at(app: &TestApp, day: NaiveDate, h: u32, m: u32) {
     app.state.config().clock.set(t.with_timezone(&Utc));
 }
 
-struct City {
-    city: Client,
-    counties: Vec<Client>,
-    day: NaiveDate,
+pub(crate) struct City {
+    pub(crate) city: Client,
+    pub(crate) counties: Vec<Client>,
+    pub(crate) day: NaiveDate,
 }
 
 /// A city with four counties and a duty officer in each. The report day is made a
 /// reporting day whatever the weekday, by a special period with the standing times.
-async fn city(app: &TestApp) -> City {
+pub(crate) async fn city(app: &TestApp) -> City {
     let admin = app.admin().await;
     app.unit(&admin, "330100", "杭州市信访局", "city", "ROOT")
         .await;
@@ -74,7 +74,7 @@ async fn city(app: &TestApp) -> City {
     }
 }
 
-async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
+pub(crate) async fn file(app: &TestApp, c: &Client, body: Value) -> Value {
     let (s, v) = post(app, c, "/api/v1/reports", &body).await;
     assert_eq!(s, 201, "{v}");
     v

@@ -41,7 +41,7 @@ async fn download(app: &TestApp, c: &Client, job: &Value) -> (String, Vec<u8>) {
 }
 
 /// The rows of an XLSX file's first sheet, as text.
-fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+pub(crate) fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("a readable XLSX file");
     let range = book.worksheet_range_at(0).expect("a sheet").expect("rows");
     range

@@ -15,6 +15,7 @@ mod api_public_track;
 mod api_queue;
 mod api_registration;
 mod api_session;
+mod duty_history;
 mod duty_reports;
 mod duty_roster;
 mod exports_api;

@@ -18,6 +18,7 @@ pub mod notices;
 pub mod notifications;
 pub mod ownership;
 pub mod public;
+pub mod report_history;
 pub mod reports;
 pub mod routing;
 pub mod schemas;
@@ -117,6 +118,8 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(stats_export::volume_export))
         .routes(routes!(reports::day, reports::create))
         .routes(routes!(reports::get))
+        .routes(routes!(report_history::search))
+        .routes(routes!(report_history::export))
         .routes(routes!(reports::put_schedule))
         .routes(routes!(reports::list_periods, reports::create_period))
         .routes(routes!(duty::week, duty::plan))

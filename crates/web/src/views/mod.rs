@@ -20,6 +20,7 @@ mod ownership_pages;
 pub mod queue;
 pub mod regions;
 mod register;
+mod report_history_page;
 mod report_pages;
 mod routing_pages;
 mod search_page;
@@ -173,6 +174,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(report_pages::page).post(report_pages::submit),
         )
         .route("/staff/reports/{id}", get(report_pages::view))
+        .route("/staff/reports/history", get(report_history_page::page))
+        .route(
+            "/staff/reports/history/export",
+            get(report_history_page::export),
+        )
         .route("/staff/today", get(today_page::page))
         .route("/staff/duty", get(duty_pages::page).post(duty_pages::save))
         .route("/staff/duty/copy", post(duty_pages::copy))
