@@ -208,17 +208,6 @@ pub async fn page(
     show(&state, tr(&state, lang), &who, &q, None).await
 }
 
-fn message(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(fields) => fields
-            .iter()
-            .map(|(f, c)| format!("{} {}", t.field_label(f), t.code("err", c)))
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("err", other.code()),
-    }
-}
-
 /// After a form: back to the week, or the week with what went wrong.
 async fn done(
     state: &AppState,
@@ -233,7 +222,7 @@ async fn done(
             Redirect::to(&format!("/staff/duty?from={from}")).into_response()
         }
         Err(e) => {
-            let msg = message(&t, &e);
+            let msg = super::form_error_text(&t, &e);
             show(state, t, who, f, Some(msg)).await
         }
     }

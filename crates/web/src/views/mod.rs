@@ -317,6 +317,19 @@ pub fn status_page(t: &Tr, who: &Principal, status: StatusCode, message: String)
     (status, render(&page)).into_response()
 }
 
+/// What a refused form says above it, in the user's language: each field named with what
+/// is wrong with it, or the one error.
+pub fn form_error_text(t: &Tr, e: &ApiError) -> String {
+    match e {
+        ApiError::Validation(fields) => fields
+            .iter()
+            .map(|(f, c)| format!("{} {}", t.field_label(f), t.code("err", c)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => t.code("err", other.code()),
+    }
+}
+
 /// A `403` page that explains the refusal with the message `key`.
 pub fn refusal_page(t: &Tr, who: &Principal, key: &str) -> Response {
     status_page(t, who, StatusCode::FORBIDDEN, t.t(key))

@@ -1,7 +1,7 @@
 //! The report history page: every report filed in the caller's scope, searched by days,
 //! unit and words, with the matches downloadable as XLSX or CSV.
 
-use super::{error_page, local_time, render, tr, urlencode, Nav};
+use super::{error_page, form_error_text, local_time, render, tr, urlencode, Nav};
 use crate::api::report_history::{history_file, HistoryParams};
 use crate::auth::PageUser;
 use crate::error::ApiError;
@@ -63,17 +63,6 @@ fn filters(p: &HistoryParams) -> String {
         .join("&")
 }
 
-fn refusal(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(fields) => fields
-            .iter()
-            .map(|(f, c)| format!("{} {}", t.field_label(f), t.code("err", c)))
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("err", other.code()),
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -92,7 +81,7 @@ pub async fn page(
     };
     let (items, next, error) = match found.await {
         Ok(page) => (page.items, page.next, None),
-        Err(e @ ApiError::Validation(_)) => (Vec::new(), None, Some(refusal(&t, &e))),
+        Err(e @ ApiError::Validation(_)) => (Vec::new(), None, Some(form_error_text(&t, &e))),
         Err(e) => return error_page(&t, Some(&who), &e),
     };
     let lines = items

@@ -5,7 +5,6 @@
 use super::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
 use crate::api::reports::{declare, file, parse_date, PeriodInput, ReportInput};
 use crate::auth::{PageUser, Principal};
-use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::model::SpecialPeriodRow;
@@ -112,18 +111,6 @@ pub async fn page(
     day_page(&state, tr(&state, lang), &who, &q, None).await
 }
 
-/// The message for a refused form, in the user's language.
-fn refusal(t: &Tr, e: &ApiError) -> String {
-    let ApiError::Validation(fields) = e else {
-        return t.code("err", e.code());
-    };
-    let fields: Vec<String> = fields
-        .iter()
-        .map(|(f, c)| format!("{} {}", t.field_label(f), t.code("err", c)))
-        .collect();
-    fields.join(" ")
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -146,7 +133,7 @@ pub async fn submit(
     match file(&state, &who.caller(), input).await {
         Ok(id) => Redirect::to(&format!("/staff/reports/{id}")).into_response(),
         Err(e) => {
-            let msg = refusal(&t, &e);
+            let msg = super::form_error_text(&t, &e);
             day_page(&state, t, &who, &f, Some(msg)).await
         }
     }
@@ -206,7 +193,7 @@ pub async fn save_schedule(
     {
         Ok(()) => Redirect::to("/staff/reports").into_response(),
         Err(e) => {
-            let msg = refusal(&t, &e.into());
+            let msg = super::form_error_text(&t, &e.into());
             day_page(&state, t, &who, &HashMap::new(), Some(msg)).await
         }
     }
@@ -235,7 +222,7 @@ pub async fn add_period(
     match declare(&state, &who.caller(), input).await {
         Ok(_) => Redirect::to("/staff/reports").into_response(),
         Err(e) => {
-            let msg = refusal(&t, &e);
+            let msg = super::form_error_text(&t, &e);
             day_page(&state, t, &who, &HashMap::new(), Some(msg)).await
         }
     }
