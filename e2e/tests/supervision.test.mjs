@@ -116,6 +116,19 @@ for (const backend of ['sqlite', 'postgres']) {
       });
       assert.equal(r.status(), 201, await r.text());
       const late = await r.json();
+      // A second petition on the same site, received two days ago: not late yet, but the
+      // order names it too.
+      r = await api.post('/api/v1/cases', {
+        data: {
+          channel: 'phone', type: 'claim', category: 'labor.wages', region: '330106', unit: '330106',
+          received_on: daysAgo(2),
+          petitioners: [{ name: '李四', phone: '13800000001', id_number: null, address: null }],
+          headcount: 1, representatives: [], respondent: '某建筑公司',
+          content: '同一工地，工资也被拖欠。', demands: '请求支付工资。',
+        },
+      });
+      assert.equal(r.status(), 201, await r.text());
+      const related = await r.json();
       await api.dispose();
 
       // The city's supervisor opens the board from the header.
@@ -140,6 +153,7 @@ for (const backend of ['sqlite', 'postgres']) {
       await sup.fill('#sv-reason', '该事项登记后逾期未转送交办，已超过法定期限。');
       await sup.fill('#sv-requirements', '请于收到督办单后五日内转送有权处理机关，并书面报告办理情况。');
       assert.equal(await sup.inputValue('#sv-days'), '30');
+      await sup.fill('[data-testid=order-case-nos]', related.case_no);
       await clickAndWait(sup, sup.locator('[data-testid=issue-order] button[type=submit]'));
       assert.match(new URL(sup.url()).pathname, /^\/staff\/supervision\/orders\/\d+$/);
       const orderNo = await text(sup.locator('[data-testid=order-no]'));
@@ -153,6 +167,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(await text(doc.locator('[data-testid=issuer]')), '杭州市信访局');
       assert.match(await text(doc), /信访事项督办单/);
       assert.match(await text(doc), new RegExp(late.case_no));
+      assert.match(await text(doc), new RegExp(related.case_no), 'the second case is on the order');
       assert.match(await text(doc.locator('[data-testid=print-due]')), /^\d{4}年\d{1,2}月\d{1,2}日$/);
       await shots(sup, 'print');
 

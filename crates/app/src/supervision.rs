@@ -94,6 +94,8 @@ pub struct OrderInput {
     /// The unit's code; by default the unit that holds the first case.
     pub unit: Option<String>,
     pub cases: Vec<i64>,
+    /// More cases, by case number (as a clerk types them); joined to `cases`.
+    pub case_nos: Vec<String>,
     pub reason: String,
     pub requirements: String,
     pub reply_days: Option<u32>,
@@ -239,6 +241,20 @@ impl App {
         }
         let mut errors = FieldErrors::new();
         let mut cases = input.cases.clone();
+        for no in input
+            .case_nos
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+        {
+            match self.store.case_id_by_no(&who.scope(), no).await {
+                Ok(id) => cases.push(id),
+                Err(StoreError::NotFound) => {
+                    return Err(AppError::field("case_nos", "unknown_case"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         cases.sort_unstable();
         cases.dedup();
         if cases.is_empty() {

@@ -74,6 +74,7 @@ svfield-requirements = Requirements
 svfield-text = Reply
 svfield-reply-days = Days to reply
 svfield-cases = Cases
+svfield-case-nos = More cases on this order (case numbers, one a line)
 svfield-unit = Unit
 svfield-order = Order
 svfield-listed = Listed supervision

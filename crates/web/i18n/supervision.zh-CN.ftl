@@ -74,6 +74,7 @@ svfield-requirements = 督办要求
 svfield-text = 答复内容
 svfield-reply-days = 答复期限（天）
 svfield-cases = 督办事项
+svfield-case-nos = 同一督办单的其他案件（信访编号，每行一个）
 svfield-unit = 督办对象
 svfield-order = 督办单
 svfield-listed = 挂牌督办

@@ -174,6 +174,7 @@ async fn fill(app: &App, store: &Store, seed: u64) -> anyhow::Result<Office> {
                 &OrderInput {
                     unit: Some(unit.clone()),
                     cases: vec![*id],
+                    case_nos: vec![],
                     reason: "该件已超过法定办理期限，请抓紧办理并书面报告办理情况。".into(),
                     requirements: "请于回复期限内报送办理结果及超期原因。".into(),
                     reply_days: None,

@@ -317,3 +317,67 @@ both_backends!(
             .contains(&"supervision_reminder".to_string()));
     }
 );
+
+both_backends!(
+    one_order_names_several_cases_by_number_and_an_unknown_number_is_named,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let o = office(&app).await;
+        let first = case_in(&app, &o, "330106", 40).await;
+        let second = case_in(&app, &o, "330106", 35).await;
+        let third = case_in(&app, &o, "330106", 30).await;
+        let no = |id: i64| {
+            let app = &app;
+            let c = &o.city_sup;
+            async move {
+                let (_, v) = get(app, c, &format!("/api/v1/cases/{id}")).await;
+                v["case_no"].as_str().expect("case_no").to_string()
+            }
+        };
+        let (second_no, third_no) = (no(second).await, no(third).await);
+        let (status, order) = post(
+            &app,
+            &o.city_sup,
+            "/api/v1/supervision/orders",
+            &json!({"cases": [first], "case_nos": [second_no, format!(" {third_no} ")], "reason": "三件均已逾期"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{order}");
+        let id = order["id"].as_i64().expect("order id");
+        let (_, full) = get(
+            &app,
+            &o.city_sup,
+            &format!("/api/v1/supervision/orders/{id}"),
+        )
+        .await;
+        let mut held: Vec<i64> = full["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .map(|c| c["id"].as_i64().expect("case id"))
+            .collect();
+        held.sort_unstable();
+        assert_eq!(held, [first, second, third]);
+        // Each case's timeline shows the order.
+        for c in [first, second, third] {
+            let events = events_of(&app, &o.county_clerk, c).await;
+            assert!(events.iter().any(|e| e["kind"] == "supervision_ordered"));
+        }
+
+        // A number that is not a case in scope is refused and named; nothing is issued.
+        let before = get(&app, &o.city_sup, "/api/v1/supervision/orders").await.1;
+        let (status, err) = post(
+            &app,
+            &o.city_sup,
+            "/api/v1/supervision/orders",
+            &json!({"cases": [first], "case_nos": ["330106-2026-999999"], "reason": "逾期"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{err}");
+        assert_eq!(err["fields"]["case_nos"], "unknown_case", "{err}");
+        let after = get(&app, &o.city_sup, "/api/v1/supervision/orders").await.1;
+        assert_eq!(before, after);
+    }
+);

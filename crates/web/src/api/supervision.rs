@@ -27,8 +27,12 @@ pub struct OrderBody {
     /// The receiving unit's code; by default the unit that holds the first case. It must
     /// be strictly below yours.
     pub unit: Option<String>,
-    /// Case ids, 1 to 50, all held by the receiving unit or below it.
+    /// Case ids, 1 to 50 with `case_nos`, all held by the receiving unit or below it.
+    #[serde(default)]
     pub cases: Vec<i64>,
+    /// More cases by case number, e.g. `["330106-2026-000123"]`.
+    #[serde(default)]
+    pub case_nos: Vec<String>,
     /// Why the unit is pressed (督办事由).
     pub reason: String,
     /// What it must do (督办要求).
@@ -72,6 +76,7 @@ pub async fn issue_order(
     let input = OrderInput {
         unit: b.unit,
         cases: b.cases,
+        case_nos: b.case_nos,
         reason: b.reason,
         requirements: b.requirements,
         reply_days: b.reply_days,

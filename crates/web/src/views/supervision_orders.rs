@@ -249,6 +249,11 @@ pub async fn issue(
     let input = OrderInput {
         unit: Some(get(&f, "unit").to_string()).filter(|u| !u.trim().is_empty()),
         cases: cases.clone(),
+        case_nos: get(&f, "case_nos")
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect(),
         reason: get(&f, "reason").to_string(),
         requirements: get(&f, "requirements").to_string(),
         reply_days,
