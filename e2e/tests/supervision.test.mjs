@@ -188,6 +188,22 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.match(await text(timeline.locator('li[data-kind=supervision_answered]')), /已于今日转送区人社局办理/);
       assert.match(await text(clerk.locator('[data-testid=case-orders]')), /已答复/);
       await shots(clerk, 'case');
+
+      // A second order on the newer case was issued in error: the city withdraws it, and
+      // the case's timeline says why.
+      await sup.goto(`${server.url}/staff/cases/${related.id}`);
+      await sup.locator('[data-testid=issue-order] summary').click();
+      await sup.fill('#sv-reason', '请加快办理。');
+      await clickAndWait(sup, sup.locator('[data-testid=issue-order] button[type=submit]'));
+      await sup.locator('[data-testid=withdraw] summary').click();
+      await sup.fill('#withdraw-reason', '误发：该件尚在办理期限内。');
+      await clickAndWait(sup, sup.locator('[data-testid=withdraw-form] button[type=submit]'));
+      assert.match(await text(sup.locator('[data-testid=order-state]')), /已撤回/);
+      assert.match(await text(sup.locator('[data-testid=order-withdrawn]')), /误发：该件尚在办理期限内/);
+      assert.equal(await sup.locator('[data-testid=remind-form]').count(), 0, 'no reminder after withdrawal');
+      await shots(sup, 'withdrawn');
+      await clerk.goto(`${server.url}/staff/cases/${related.id}`);
+      assert.match(await text(clerk.locator('[data-testid=timeline] li[data-kind=supervision_withdrawn]')), /误发：该件尚在办理期限内/);
     });
   });
 }

@@ -401,6 +401,44 @@ impl App {
         Ok(self.store.order(&who.scope(), id).await?)
     }
 
+    /// Whether the caller may withdraw this order: it is open, and the caller supervises
+    /// or leads the unit that issued it.
+    pub fn may_withdraw(&self, who: &Caller, o: &SupervisionOrder) -> bool {
+        o.state == OrderState::Issued.as_str()
+            && domain::supervision::may_withdraw_order(who.role, who.unit_id, o.issuer_unit.id)
+    }
+
+    /// The issuing unit withdraws an open order, saying why; the receiving unit is told,
+    /// the cases' timelines show it and no reminder follows.
+    pub async fn withdraw_order(
+        &self,
+        who: &Caller,
+        id: i64,
+        reason: &str,
+    ) -> AppResult<SupervisionOrder> {
+        let order = self.store.order(&who.scope(), id).await?;
+        if !domain::supervision::may_withdraw_order(who.role, who.unit_id, order.issuer_unit.id) {
+            return Err(AppError::Forbidden);
+        }
+        let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
+        transition(state, OrderState::Withdrawn).map_err(|e| AppError::field("order", e.code()))?;
+        let mut errors = FieldErrors::new();
+        let reason = text_field(&mut errors, "reason", reason, true);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let to = self.store.unit(order.to_unit.id).await?;
+        let notify = self.receiving_staff(&to).await?;
+        if !self
+            .store
+            .withdraw_order(&order, &reason, &who.actor(), &notify)
+            .await?
+        {
+            return Err(AppError::field("order", "order_not_open"));
+        }
+        Ok(self.store.order(&who.scope(), id).await?)
+    }
+
     /// A reminder (催办) by hand: the receiving unit is told again.
     pub async fn remind_order(&self, who: &Caller, id: i64) -> AppResult<SupervisionOrder> {
         let order = self.store.order(&who.scope(), id).await?;

@@ -112,6 +112,12 @@ pub enum Event {
         order: OrderRef,
         text: String,
     },
+    /// The issuing unit withdrew an order it had issued (e.g. issued in error, or the
+    /// matter was settled another way); nothing more is owed on it.
+    SupervisionWithdrawn {
+        order: OrderRef,
+        reason: String,
+    },
     /// A reminder (催办) about an open order: by hand, or by the scheduled job.
     SupervisionReminded {
         order: OrderRef,
@@ -151,6 +157,15 @@ struct Answered {
     #[serde(flatten)]
     order: OrderRef,
     text: String,
+}
+
+/// The order's own `reason` is why it was issued; why it was withdrawn is a field of its
+/// own.
+#[derive(Serialize, Deserialize)]
+struct Withdrawn {
+    #[serde(flatten)]
+    order: OrderRef,
+    withdrawn_because: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -231,6 +246,7 @@ impl Event {
             Event::Unlinked(_) => "case_unlinked",
             Event::SupervisionOrdered(_) => "supervision_ordered",
             Event::SupervisionAnswered { .. } => "supervision_answered",
+            Event::SupervisionWithdrawn { .. } => "supervision_withdrawn",
             Event::SupervisionReminded { .. } => "supervision_reminded",
             Event::SupervisionListed { .. } => "supervision_listed",
             Event::SupervisionUnlisted { .. } => "supervision_unlisted",
@@ -287,6 +303,10 @@ impl Event {
                 order: order.clone(),
                 text: text.clone(),
             }),
+            Event::SupervisionWithdrawn { order, reason } => to_value(&Withdrawn {
+                order: order.clone(),
+                withdrawn_because: reason.clone(),
+            }),
             Event::SupervisionReminded { order, scheduled } => to_value(&Reminded {
                 order: order.clone(),
                 scheduled: *scheduled,
@@ -342,6 +362,12 @@ impl Event {
                 order: a.order,
                 text: a.text,
             }),
+            "supervision_withdrawn" => {
+                de::<Withdrawn>(payload).map(|w| Event::SupervisionWithdrawn {
+                    order: w.order,
+                    reason: w.withdrawn_because,
+                })
+            }
             "supervision_reminded" => de::<Reminded>(payload).map(|r| Event::SupervisionReminded {
                 order: r.order,
                 scheduled: r.scheduled,
@@ -451,6 +477,11 @@ mod tests {
                 "supervision_answered",
                 json!({"order_id":4,"order_no":"ROOT-DB-2026-0004","to_unit":{"id":7,"code":"330106","name":"西湖区信访局"},
                        "due_on":"2026-12-30","reason":"逾期未受理","text":"已于12月3日受理"}),
+            ),
+            (
+                "supervision_withdrawn",
+                json!({"order_id":4,"order_no":"ROOT-DB-2026-0004","to_unit":{"id":7,"code":"330106","name":"西湖区信访局"},
+                       "due_on":"2026-12-30","reason":"逾期未受理","withdrawn_because":"误发"}),
             ),
             (
                 "supervision_reminded",

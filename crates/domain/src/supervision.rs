@@ -30,6 +30,12 @@ pub fn may_supervise(role: Role, caller_unit_path: &str, target_unit_path: &str)
         && is_strictly_above(caller_unit_path, target_unit_path)
 }
 
+/// Only the issuing unit withdraws its own order, through a supervisor or leader of that
+/// unit (not a unit above it, which would issue its own order instead).
+pub fn may_withdraw_order(role: Role, caller_unit_id: i64, issuer_unit_id: i64) -> bool {
+    matches!(role, Role::Supervisor | Role::Leader) && caller_unit_id == issuer_unit_id
+}
+
 /// Accountability records are read by the roles that supervise and by auditors, within the
 /// caller's subtree.
 pub fn may_read_accountability(role: Role) -> bool {

@@ -46,6 +46,11 @@ pub struct SupervisionOrder {
     pub reply: String,
     pub answered_at: Option<i64>,
     pub answered_by_name: String,
+    /// Why, when and by whom the issuing unit withdrew it (empty and `null` unless
+    /// `withdrawn`).
+    pub withdrawn_reason: String,
+    pub withdrawn_at: Option<i64>,
+    pub withdrawn_by_name: String,
     pub reminders: i64,
     pub last_reminded_on: Option<String>,
     pub created_at: i64,
@@ -103,10 +108,11 @@ pub const NOTIFY_ORDER: &str = "supervision_order";
 pub const NOTIFY_REMINDER: &str = "supervision_reminder";
 pub const NOTIFY_ANSWER: &str = "supervision_answer";
 pub const NOTIFY_LISTED: &str = "supervision_listed";
+pub const NOTIFY_WITHDRAWN: &str = "supervision_withdrawn";
 
 const ORDER_COLUMNS: &str = "o.id, o.order_no, o.to_unit_path, o.issued_by_name, o.issued_on,
     o.reply_days, o.due_on, o.reason, o.requirements, o.state, o.reply, o.answered_at,
-    o.answered_by_name, o.reminders, o.last_reminded_on, o.created_at,
+    o.answered_by_name, o.withdrawn_reason, o.withdrawn_at, o.withdrawn_by_name, o.reminders, o.last_reminded_on, o.created_at,
     i.id AS i_id, i.code AS i_code, i.name AS i_name, i.name_en AS i_name_en,
     t.id AS t_id, t.code AS t_code, t.name AS t_name, t.name_en AS t_name_en";
 
@@ -139,6 +145,9 @@ fn order_from_row(r: &AnyRow) -> Result<SupervisionOrder> {
         reply: r.try_get("reply")?,
         answered_at: r.try_get("answered_at")?,
         answered_by_name: r.try_get("answered_by_name")?,
+        withdrawn_reason: r.try_get("withdrawn_reason")?,
+        withdrawn_at: r.try_get("withdrawn_at")?,
+        withdrawn_by_name: r.try_get("withdrawn_by_name")?,
         reminders: r.try_get("reminders")?,
         last_reminded_on: r.try_get("last_reminded_on")?,
         created_at: r.try_get("created_at")?,
@@ -423,6 +432,58 @@ impl Store {
         let first = order.cases.first().map(|c| c.id);
         for user in notify {
             notify_in(&mut tx, *user, first, NOTIFY_ANSWER, &order.order_no, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Withdraws an order that is still open: a `supervision_withdrawn` event on each of
+    /// its cases and a notification to each of `notify`. `false` when it was no longer
+    /// open (answered or withdrawn meanwhile).
+    pub async fn withdraw_order(
+        &self,
+        order: &SupervisionOrder,
+        reason: &str,
+        actor: &Actor,
+        notify: &[i64],
+    ) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE supervision_orders SET state = 'withdrawn', withdrawn_reason = $1,
+                 withdrawn_at = $2, withdrawn_by_name = $3
+             WHERE id = $4 AND state = 'issued'",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(&actor.name)
+        .bind(order.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let event = Event::SupervisionWithdrawn {
+            order: order.order_ref(),
+            reason: reason.to_string(),
+        };
+        for c in &order.cases {
+            lock_case(&mut tx, c.id).await?;
+            append(&mut tx, c.id, &event, actor, now).await?;
+        }
+        let first = order.cases.first().map(|c| c.id);
+        for user in notify {
+            notify_in(
+                &mut tx,
+                *user,
+                first,
+                NOTIFY_WITHDRAWN,
+                &order.order_no,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -381,3 +381,85 @@ both_backends!(
         assert_eq!(before, after);
     }
 );
+
+both_backends!(
+    the_issuing_unit_withdraws_an_open_order_with_a_reason_and_nothing_more_is_owed,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let o = office(&app).await;
+        let id = case_in(&app, &o, "330106", 40).await;
+        let (status, order) = post(
+            &app,
+            &o.city_sup,
+            "/api/v1/supervision/orders",
+            &json!({"cases": [id], "reason": "逾期", "reply_days": 1}),
+        )
+        .await;
+        assert_eq!(status, 201, "{order}");
+        let path = format!("/api/v1/supervision/orders/{}/withdraw", order["id"]);
+
+        // Not the receiving unit, nor a unit that did not issue it; and never without a
+        // reason.
+        for c in [&o.county_sup, &o.county_clerk] {
+            let (status, _) = post(&app, c, &path, &json!({"reason": "不需要"})).await;
+            assert_eq!(status, 403);
+        }
+        assert_error(
+            &post(&app, &o.city_sup, &path, &json!({"reason": "  "})).await,
+            422,
+            "validation_failed",
+        );
+
+        let (status, done) = post(
+            &app,
+            &o.city_leader,
+            &path,
+            &json!({"reason": "误发：该件已由市人社局直接督办"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["state"], "withdrawn");
+        assert_eq!(done["withdrawn_reason"], "误发：该件已由市人社局直接督办");
+        assert_eq!(done["withdrawn_by_name"], "hz_leader");
+
+        // The case's timeline says so, the county is told, and it can neither answer
+        // the order nor be reminded of it; withdrawing twice is refused.
+        let events = events_of(&app, &o.county_clerk, id).await;
+        let w: Vec<_> = events
+            .iter()
+            .filter(|e| e["kind"] == "supervision_withdrawn")
+            .collect();
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            w[0]["payload"]["withdrawn_because"],
+            "误发：该件已由市人社局直接督办"
+        );
+        assert!(notes(&app, &o.county_clerk)
+            .await
+            .contains(&"supervision_withdrawn".to_string()));
+        let (status, _) = post(
+            &app,
+            &o.county_clerk,
+            &format!("/api/v1/supervision/orders/{}/reply", order["id"]),
+            &json!({"text": "已办理"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        let (status, _) = post(
+            &app,
+            &o.city_sup,
+            &format!("/api/v1/supervision/orders/{}/remind", order["id"]),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        let (status, _) = post(&app, &o.city_sup, &path, &json!({"reason": "再撤"})).await;
+        assert_eq!(status, 422);
+        let sent = app::supervision::remind_tick(&app.state, "a", Duration::ZERO)
+            .await
+            .expect("tick");
+        assert_eq!(sent, Some(0), "no scheduled reminder for a withdrawn order");
+    }
+);

@@ -107,6 +107,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(supervision::get_order))
         .routes(routes!(supervision::reply))
         .routes(routes!(supervision::remind))
+        .routes(routes!(supervision::withdraw))
         .routes(routes!(supervision::listing))
         .routes(routes!(
             supervision::list_accountability,

@@ -128,6 +128,28 @@ pub async fn remind(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+pub struct WithdrawBody {
+    /// Why the order is withdrawn (e.g. issued in error, or settled another way).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/supervision/orders/{id}/withdraw", tag = "supervision", request_body = WithdrawBody,
+    params(("id" = i64, Path, description = "Order id")),
+    responses((status = 200, description = "Withdrawn: nothing more is owed on it, no reminder follows, the receiving unit is told and each case's timeline shows it"),
+        (status = 403, description = "Only a supervisor or leader of the issuing unit withdraws its order", body = crate::error::ErrorBody),
+        (status = 422, description = "No reason, or the order is no longer open", body = crate::error::ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(b): JsonBody<WithdrawBody>,
+) -> ApiResult<Json<SupervisionOrder>> {
+    Ok(Json(
+        state.withdraw_order(&who.caller(), id, &b.reason).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ListingBody {
     /// true to put the case under listed supervision, false to lift it.
     pub listed: bool,

@@ -158,6 +158,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(supervision_orders::remind),
         )
         .route(
+            "/staff/supervision/orders/{id}/withdraw",
+            post(supervision_orders::withdraw),
+        )
+        .route(
             "/staff/cases/{id}/listing",
             post(supervision_orders::listing),
         )

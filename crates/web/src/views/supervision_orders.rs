@@ -114,9 +114,17 @@ struct OrderPage {
     csrf: String,
     may_answer: bool,
     may_remind: bool,
+    may_withdraw: bool,
     notice: Option<String>,
     error: Option<String>,
     reply_text: String,
+    withdraw_text: String,
+}
+
+/// What a refused form said, and the text typed into it, kept for the next try.
+enum Refused {
+    Reply(String, String),
+    Withdraw(String, String),
 }
 
 fn unit_name(u: &domain::UnitRef, lang: Lang) -> String {
@@ -129,15 +137,20 @@ async fn show(
     who: &Principal,
     id: i64,
     notice: Option<String>,
-    error: Option<(String, String)>,
+    error: Option<Refused>,
 ) -> Response {
     let o = match state.supervision_order(&who.caller(), id).await {
         Ok(o) => o,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let (may_answer, may_remind) = state.order_rights(&who.caller(), &o);
+    let may_withdraw = state.may_withdraw(&who.caller(), &o);
     let failed = error.is_some();
-    let (error, reply_text) = error.map(|(e, v)| (Some(e), v)).unwrap_or_default();
+    let (error, reply_text, withdraw_text) = match error {
+        None => (None, String::new(), String::new()),
+        Some(Refused::Reply(e, v)) => (Some(e), v, String::new()),
+        Some(Refused::Withdraw(e, v)) => (Some(e), String::new(), v),
+    };
     let page = OrderPage {
         nav: Nav::with_warnings(state, &t, who).await,
         issuer: unit_name(&o.issuer_unit, t.lang),
@@ -146,9 +159,11 @@ async fn show(
         csrf: who.csrf().to_string(),
         may_answer,
         may_remind,
+        may_withdraw,
         notice,
         error,
         reply_text,
+        withdraw_text,
         t,
     };
     let status = if failed {
@@ -164,6 +179,7 @@ pub struct Flags {
     issued: Option<String>,
     answered: Option<String>,
     reminded: Option<String>,
+    withdrawn: Option<String>,
 }
 
 pub async fn page(
@@ -180,6 +196,8 @@ pub async fn page(
         Some(t.t("sv-order-answered"))
     } else if f.reminded.is_some() {
         Some(t.t("sv-order-reminded"))
+    } else if f.withdrawn.is_some() {
+        Some(t.t("sv-order-withdrawn"))
     } else {
         None
     };
@@ -303,7 +321,15 @@ pub async fn reply(
             let e: ApiError = e.into();
             if matches!(e, ApiError::Validation(_)) {
                 let msg = form_error(&t, &e);
-                show(&state, t, &who, id, None, Some((msg, text.to_string()))).await
+                show(
+                    &state,
+                    t,
+                    &who,
+                    id,
+                    None,
+                    Some(Refused::Reply(msg, text.to_string())),
+                )
+                .await
             } else {
                 error_page(&t, Some(&who), &e)
             }
@@ -330,7 +356,45 @@ pub async fn remind(
             let e: ApiError = e.into();
             if matches!(e, ApiError::Validation(_)) {
                 let msg = form_error(&t, &e);
-                show(&state, t, &who, id, None, Some((msg, String::new()))).await
+                show(
+                    &state,
+                    t,
+                    &who,
+                    id,
+                    None,
+                    Some(Refused::Reply(msg, String::new())),
+                )
+                .await
+            } else {
+                error_page(&t, Some(&who), &e)
+            }
+        }
+    }
+}
+
+/// The issuing unit withdraws its order, from the order's page.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let t = tr(&state, lang);
+    if !csrf_ok(&who, get(&f, "csrf")) {
+        return csrf_refused(&t, &who);
+    }
+    let reason = get(&f, "reason");
+    match state.withdraw_order(&who.caller(), id, reason).await {
+        Ok(_) => {
+            Redirect::to(&format!("/staff/supervision/orders/{id}?withdrawn=1")).into_response()
+        }
+        Err(e) => {
+            let e: ApiError = e.into();
+            if matches!(e, ApiError::Validation(_)) {
+                let msg = form_error(&t, &e);
+                let kept = Refused::Withdraw(msg, reason.to_string());
+                show(&state, t, &who, id, None, Some(kept)).await
             } else {
                 error_page(&t, Some(&who), &e)
             }

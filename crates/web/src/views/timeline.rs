@@ -188,6 +188,14 @@ async fn lines(state: &AppState, t: &Tr, ev: &Event) -> Vec<String> {
             out.push(line(t, "sv-timeline-answered", &[("no", &order.order_no)]));
             out.push(line(t, "timeline-reply-text", &[("text", text)]));
         }
+        Event::SupervisionWithdrawn { order, reason } => {
+            out.push(line(t, "sv-timeline-withdrawn", &[("no", &order.order_no)]));
+            out.push(line(
+                t,
+                "sv-timeline-withdrawn-reason",
+                &[("reason", reason)],
+            ));
+        }
         Event::SupervisionReminded { order, scheduled } => out.push(line(
             t,
             if *scheduled {
