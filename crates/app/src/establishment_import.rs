@@ -152,7 +152,7 @@ fn parse(rows: Rows, errors: &mut Vec<RowError>) -> Vec<Parsed> {
     if !errors.is_empty() {
         return vec![];
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut out = vec![];
     for (row, cells) in it {
         if out.len() >= MAX_IMPORT_ROWS {
@@ -183,11 +183,8 @@ fn parse(rows: Rows, errors: &mut Vec<RowError>) -> Vec<Parsed> {
             errors.push(RowError::new(row, "licence_no", "required"));
         } else if p.licence_no.chars().count() > 64 {
             errors.push(RowError::new(row, "licence_no", "too_long"));
-        } else if let Some(first) = seen.get(&p.licence_no) {
-            let _ = first;
+        } else if !seen.insert(p.licence_no.clone()) {
             errors.push(RowError::new(row, "licence_no", "duplicate_in_file"));
-        } else {
-            seen.insert(p.licence_no.clone(), row);
         }
         if p.name.is_empty() {
             errors.push(RowError::new(row, "name", "required"));

@@ -8,7 +8,7 @@ use crate::attachments::{check, path_for, Upload};
 use crate::{App, AppError, AppResult, Caller};
 use chrono::NaiveDate;
 use domain::inspection::{
-    is_open, may_edit_checklists, may_inspect, next_state, rectify_due, Answer, EstablishmentKind,
+    may_edit_checklists, may_inspect, next_state, rectify_due, Answer, EstablishmentKind,
     HazardState, HazardStep, OrderKind, Severity, DEFAULT_RECTIFY_DAYS, MAX_RECTIFY_DAYS,
 };
 use domain::FieldErrors;
@@ -577,11 +577,6 @@ impl App {
             id,
         };
         Ok(self.store.register_events(entry).await?)
-    }
-
-    /// Whether a hazard still counts as open.
-    pub fn hazard_open(h: &Hazard) -> bool {
-        HazardState::parse(&h.state).is_some_and(is_open)
     }
 }
 

@@ -245,9 +245,8 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let c = campaign_from_row(&row)?;
-        if scope.contains(&c.unit_path)
-            || c.unit_path.len() <= scope.path().len() && scope.path().starts_with(&c.unit_path)
-        {
+        // Its unit is in the caller's subtree, or above the caller (the campaign covers it).
+        if scope.contains(&c.unit_path) || scope.path().starts_with(&c.unit_path) {
             Ok(c)
         } else {
             Err(StoreError::NotFound)

@@ -90,7 +90,7 @@ async fn home_page(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let today = state.config.today().to_string();
-    let value = |k: &str, d: &str| form.map(|f| get(f, k).to_string()).unwrap_or(d.into());
+    let value = |k: &str, d: &str| form.map_or_else(|| d.to_string(), |f| get(f, k).to_string());
     let checked: Vec<String> = form
         .map(|f| {
             f.iter()
