@@ -11,6 +11,7 @@ pub mod due;
 pub mod duty;
 pub mod error;
 pub mod event;
+pub mod inspection;
 pub mod lifecycle;
 pub mod link;
 pub mod petitioner;

@@ -14,8 +14,10 @@ mod categories;
 mod connect;
 mod duty;
 mod error;
+mod establishments;
 mod exports;
 mod feed;
+mod inspections;
 mod intake;
 mod jobs;
 mod links;
@@ -50,8 +52,13 @@ pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use duty::{HandoverRow, ShiftRow, SwapRow};
 pub use error::StoreError;
+pub use establishments::{Establishment, NewEstablishment, ESTABLISHMENT_LIST_CAP};
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
+pub use inspections::{
+    Campaign, CampaignStanding, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
+    NewInspection,
+};
 pub use intake::IntakeOffice;
 pub use links::{CaseLife, LinkRow};
 pub use models::*;

@@ -10,6 +10,7 @@ pub mod duty;
 pub mod exports;
 pub mod extract;
 pub mod feed;
+pub mod inspections;
 pub mod intake;
 mod json;
 pub mod links;
@@ -51,6 +52,7 @@ use utoipa_axum::routes;
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
+        (name = "inspections", description = "Safety inspection campaigns (安全隐患排查): the establishments register and its import, campaigns and their progress, inspections, hazards with rectification (整改通知) and suspension (停业整顿) orders, and the checklists"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -129,10 +131,31 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(duty::current))
         .routes(routes!(duty::handovers, duty::write_handover))
         .routes(routes!(duty::acknowledge))
+        .routes(routes!(inspections::list_establishments))
+        .routes(routes!(inspections::get_establishment))
+        .routes(routes!(inspections::establishment_events))
+        .routes(routes!(
+            inspections::list_campaigns,
+            inspections::create_campaign
+        ))
+        .routes(routes!(inspections::get_campaign))
+        .routes(routes!(inspections::campaign_events))
+        .routes(routes!(inspections::export_campaign))
+        .routes(routes!(inspections::record_inspection))
+        .routes(routes!(inspections::get_inspection))
+        .routes(routes!(inspections::get_hazard))
+        .routes(routes!(inspections::rectification))
+        .routes(routes!(inspections::reinspection))
+        .routes(routes!(inspections::suspension))
+        .routes(routes!(
+            inspections::get_checklist,
+            inspections::put_checklist
+        ))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))
         .routes(routes!(cases::add_attachments))
+        .routes(routes!(inspections::import))
         .layer(upload_limit);
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(json_routes)

@@ -11,6 +11,8 @@ mod case;
 mod case_holder;
 mod duty_pages;
 mod exports_page;
+mod inspection_pages;
+mod inspection_visits;
 mod intake_pages;
 mod links;
 mod login;
@@ -51,6 +53,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(register::form).post(register::submit),
         )
         .route("/staff/cases/{id}/attachments", post(case::upload))
+        .route(
+            "/staff/inspections/establishments/import",
+            post(inspection_pages::import),
+        )
+        .route(
+            "/staff/inspections/campaigns/{id}/inspect/{est}",
+            get(inspection_visits::form).post(inspection_visits::record),
+        )
         .layer(DefaultBodyLimit::max(
             state.config.max_upload_bytes * 5 + 1024 * 1024,
         ));
@@ -197,6 +207,51 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/reports/special-periods",
             post(report_pages::add_period),
         )
+        .route("/staff/inspections", get(inspection_pages::home))
+        .route(
+            "/staff/inspections/campaigns",
+            post(inspection_pages::create_campaign),
+        )
+        .route(
+            "/staff/inspections/campaigns/{id}",
+            get(inspection_pages::campaign),
+        )
+        .route(
+            "/staff/inspections/campaigns/{id}/export",
+            get(inspection_pages::export),
+        )
+        .route(
+            "/staff/inspections/establishments",
+            get(inspection_pages::establishments),
+        )
+        .route(
+            "/staff/inspections/checklists",
+            get(inspection_pages::checklists),
+        )
+        .route(
+            "/staff/inspections/checklists/{kind}",
+            post(inspection_pages::save_checklist),
+        )
+        .route(
+            "/staff/inspections/visits/{id}",
+            get(inspection_visits::visit),
+        )
+        .route(
+            "/staff/inspections/visits/{id}/photos/{n}",
+            get(inspection_visits::photo),
+        )
+        .route(
+            "/staff/inspections/hazards/{id}",
+            get(inspection_visits::hazard),
+        )
+        .route(
+            "/staff/inspections/hazards/{id}/{step}",
+            post(inspection_visits::step),
+        )
+        .route(
+            "/staff/inspections/orders/{id}/print",
+            get(inspection_visits::print),
+        )
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }
@@ -226,6 +281,8 @@ pub struct Nav {
     pub minimal: bool,
     /// The teams on duty now in the user's unit and its parent, one line each.
     pub duty: Vec<String>,
+    /// Records safety inspections (安全隐患排查).
+    pub can_inspect: bool,
 }
 
 impl Nav {
@@ -268,6 +325,7 @@ impl Nav {
             uses_tokens: p.role().is_some_and(|r| r.uses_api_tokens()),
             minimal: p.user.must_change_password,
             duty: vec![],
+            can_inspect: p.role().is_some_and(domain::inspection::may_inspect),
         })
     }
 }

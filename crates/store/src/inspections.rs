@@ -1,0 +1,645 @@
+//! Inspection campaigns: the campaign, the inspections recorded in it, the hazards they
+//! found and the orders those hazards led to. Every change appends an event to the
+//! establishment's history and the campaign's, in the change's own transaction.
+
+use crate::establishments::{establishment_from_row, Establishment, ESTABLISHMENT_COLUMNS};
+use crate::register_events::append_register_event;
+use crate::search_source::placeholders;
+use crate::{bounds_of, now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub kinds: Vec<String>,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCampaign {
+    pub name: String,
+    pub kinds: Vec<String>,
+    pub unit: Unit,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+/// One checklist answer: the item as it read that day, and `pass`, `fail` or `na`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct ChecklistAnswer {
+    pub item: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInspection {
+    pub campaign_id: i64,
+    pub establishment: Establishment,
+    pub inspected_on: String,
+    pub inspectors: String,
+    pub answers: Vec<ChecklistAnswer>,
+    pub findings: String,
+    /// Stored photo names (see `app::inspections`).
+    pub photos: Vec<String>,
+    /// Each hazard's description and severity.
+    pub hazards: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub establishment_id: i64,
+    pub establishment_name: String,
+    pub inspected_on: String,
+    pub inspectors: String,
+    pub answers: Vec<ChecklistAnswer>,
+    pub findings: String,
+    pub photos: Vec<String>,
+    pub recorded_by: String,
+    pub hazards: Vec<Hazard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hazard {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub campaign_id: i64,
+    pub establishment_id: i64,
+    pub establishment_name: String,
+    #[serde(skip)]
+    pub unit_path: String,
+    pub description: String,
+    pub severity: String,
+    pub state: String,
+    pub reinspected_on: Option<String>,
+    pub reinspection_notes: String,
+    pub orders: Vec<HazardOrder>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HazardOrder {
+    pub id: i64,
+    pub hazard_id: i64,
+    /// `rectification_order` or `suspension_order`.
+    pub kind: String,
+    pub order_no: String,
+    pub issued_on: String,
+    pub due_on: Option<String>,
+    pub requirements: String,
+    pub issued_by: String,
+}
+
+/// One establishment's standing in a campaign, for its progress.
+#[derive(Debug, Clone)]
+pub struct CampaignStanding {
+    pub establishment: Establishment,
+    pub visited: bool,
+    pub open_hazards: i64,
+    pub overdue_orders: i64,
+}
+
+const CAMPAIGN_COLUMNS: &str = "c.id, c.name, c.kinds, c.unit_path, c.starts_on, c.ends_on,
+    c.created_by, c.created_at, u.code AS unit_code, u.name AS unit_name";
+
+fn campaign_from_row(r: &AnyRow) -> Result<Campaign> {
+    let kinds: String = r.try_get("kinds")?;
+    Ok(Campaign {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        kinds: kinds
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(String::from)
+            .collect(),
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        unit_path: r.try_get("unit_path")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+const HAZARD_COLUMNS: &str = "h.id, h.inspection_id, h.campaign_id, h.establishment_id,
+    h.unit_path, h.description, h.severity, h.state, h.reinspected_on, h.reinspection_notes,
+    e.name AS establishment_name";
+
+fn hazard_from_row(r: &AnyRow) -> Result<Hazard> {
+    Ok(Hazard {
+        id: r.try_get("id")?,
+        inspection_id: r.try_get("inspection_id")?,
+        campaign_id: r.try_get("campaign_id")?,
+        establishment_id: r.try_get("establishment_id")?,
+        establishment_name: r.try_get("establishment_name")?,
+        unit_path: r.try_get("unit_path")?,
+        description: r.try_get("description")?,
+        severity: r.try_get("severity")?,
+        state: r.try_get("state")?,
+        reinspected_on: r.try_get("reinspected_on")?,
+        reinspection_notes: r.try_get("reinspection_notes")?,
+        orders: vec![],
+    })
+}
+
+/// The deeper of two nested paths: the part of a campaign the caller sees.
+fn narrower<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if a.len() >= b.len() {
+        a
+    } else {
+        b
+    }
+}
+
+/// Appends the same event to the establishment's history and the campaign's.
+async fn both_events(
+    tx: &mut Transaction<'_, Any>,
+    establishment: i64,
+    campaign: i64,
+    unit_path: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+    actor: &Actor,
+) -> Result<()> {
+    let e = EntryRef {
+        register: "establishment",
+        id: establishment,
+    };
+    append_register_event(tx, e, unit_path, kind, payload, actor).await?;
+    let c = EntryRef {
+        register: "inspection_campaign",
+        id: campaign,
+    };
+    append_register_event(tx, c, unit_path, kind, payload, actor).await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_campaign(&self, c: &NewCampaign, actor: &Actor) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO inspection_campaigns (name, kinds, unit_id, unit_path, starts_on,
+                 ends_on, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&c.name)
+        .bind(c.kinds.join(","))
+        .bind(c.unit.id)
+        .bind(&c.unit.path)
+        .bind(&c.starts_on)
+        .bind(&c.ends_on)
+        .bind(&actor.name)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        let payload = serde_json::json!({
+            "name": c.name, "kinds": c.kinds, "unit": c.unit.code,
+            "starts_on": c.starts_on, "ends_on": c.ends_on,
+        });
+        let entry = EntryRef {
+            register: "inspection_campaign",
+            id,
+        };
+        append_register_event(&mut tx, entry, &c.unit.path, "created", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Campaigns the caller takes part in: those of its subtree and those of the units
+    /// above it (which cover it), newest first.
+    pub async fn campaigns(&self, scope: &Scope) -> Result<Vec<Campaign>> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM inspection_campaigns c JOIN units u ON u.id = c.unit_id
+             WHERE (c.unit_path >= $1 AND c.unit_path < $2) OR $3 LIKE c.unit_path || '%'
+             ORDER BY c.id DESC LIMIT 200"
+        ))
+        .bind(lo)
+        .bind(hi)
+        .bind(scope.path())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(campaign_from_row).collect()
+    }
+
+    /// One campaign the caller takes part in; `NotFound` otherwise.
+    pub async fn campaign(&self, scope: &Scope, id: i64) -> Result<Campaign> {
+        let row = sqlx::query(&format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM inspection_campaigns c JOIN units u ON u.id = c.unit_id
+             WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let c = campaign_from_row(&row)?;
+        // Its unit is in the caller's subtree, or above the caller (the campaign covers it).
+        if scope.contains(&c.unit_path) || scope.path().starts_with(&c.unit_path) {
+            Ok(c)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    /// Every establishment the campaign covers that the caller sees, with whether it was
+    /// visited, its open hazards and its rectification orders past their deadline.
+    pub async fn campaign_standings(
+        &self,
+        scope: &Scope,
+        c: &Campaign,
+        today: &str,
+    ) -> Result<Vec<CampaignStanding>> {
+        if c.kinds.is_empty() {
+            return Ok(vec![]);
+        }
+        let (lo, hi) = bounds_of(narrower(scope.path(), &c.unit_path));
+        let q = format!(
+            "SELECT {ESTABLISHMENT_COLUMNS},
+                (SELECT COUNT(*) FROM inspections i
+                   WHERE i.campaign_id = $1 AND i.establishment_id = e.id) AS visits,
+                (SELECT COUNT(*) FROM inspection_hazards h
+                   WHERE h.campaign_id = $1 AND h.establishment_id = e.id
+                     AND h.state IN ('open', 'rectifying', 'not_fixed')) AS open_hazards,
+                (SELECT COUNT(*) FROM inspection_hazards h JOIN inspection_orders o
+                     ON o.hazard_id = h.id AND o.kind = 'rectification_order'
+                   WHERE h.campaign_id = $1 AND h.establishment_id = e.id
+                     AND h.state = 'rectifying' AND o.due_on < $2) AS overdue
+             FROM establishments e JOIN units u ON u.id = e.unit_id
+             WHERE e.unit_path >= $3 AND e.unit_path < $4 AND e.kind IN ({})
+             ORDER BY e.unit_path, e.licence_no",
+            placeholders(5, c.kinds.len())
+        );
+        let mut query = sqlx::query(&q).bind(c.id).bind(today).bind(lo).bind(hi);
+        for k in &c.kinds {
+            query = query.bind(k.as_str());
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|r| {
+                let visits: i64 = r.try_get("visits")?;
+                Ok(CampaignStanding {
+                    establishment: establishment_from_row(r)?,
+                    visited: visits > 0,
+                    open_hazards: r.try_get("open_hazards")?,
+                    overdue_orders: r.try_get("overdue")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records an inspection and its hazards, with their events.
+    pub async fn record_inspection(&self, i: &NewInspection, actor: &Actor) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let now = now_ms();
+        let e = &i.establishment;
+        let answers =
+            serde_json::to_string(&i.answers).map_err(|x| StoreError::Data(x.to_string()))?;
+        let photos =
+            serde_json::to_string(&i.photos).map_err(|x| StoreError::Data(x.to_string()))?;
+        let row = sqlx::query(
+            "INSERT INTO inspections (campaign_id, establishment_id, unit_path, inspected_on,
+                 inspectors, answers, findings, photos, recorded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(i.campaign_id)
+        .bind(e.id)
+        .bind(&e.unit_path)
+        .bind(&i.inspected_on)
+        .bind(&i.inspectors)
+        .bind(answers)
+        .bind(&i.findings)
+        .bind(photos)
+        .bind(&actor.name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        let failed = i.answers.iter().filter(|a| a.answer == "fail").count();
+        let payload = serde_json::json!({
+            "inspection": id, "establishment": e.name, "inspected_on": i.inspected_on,
+            "inspectors": i.inspectors, "failed_items": failed, "hazards": i.hazards.len(),
+        });
+        both_events(
+            &mut tx,
+            e.id,
+            i.campaign_id,
+            &e.unit_path,
+            "inspected",
+            &payload,
+            actor,
+        )
+        .await?;
+        for (description, severity) in &i.hazards {
+            let row = sqlx::query(
+                "INSERT INTO inspection_hazards (inspection_id, campaign_id, establishment_id,
+                     unit_path, description, severity, state, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
+            )
+            .bind(id)
+            .bind(i.campaign_id)
+            .bind(e.id)
+            .bind(&e.unit_path)
+            .bind(description)
+            .bind(severity)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let hazard: i64 = row.try_get("id")?;
+            let payload = serde_json::json!({
+                "hazard": hazard, "establishment": e.name, "severity": severity,
+                "description": description,
+            });
+            both_events(
+                &mut tx,
+                e.id,
+                i.campaign_id,
+                &e.unit_path,
+                "hazard_found",
+                &payload,
+                actor,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One inspection with its hazards (the caller checks scope on `unit_path`).
+    pub async fn inspection(&self, scope: &Scope, id: i64) -> Result<Inspection> {
+        let row = sqlx::query(
+            "SELECT i.id, i.campaign_id, i.establishment_id, i.unit_path, i.inspected_on,
+                 i.inspectors, i.answers, i.findings, i.photos, i.recorded_by,
+                 e.name AS establishment_name
+             FROM inspections i JOIN establishments e ON e.id = i.establishment_id
+             WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let path: String = row.try_get("unit_path")?;
+        if !scope.contains(&path) {
+            return Err(StoreError::NotFound);
+        }
+        let answers: String = row.try_get("answers")?;
+        let photos: String = row.try_get("photos")?;
+        let hazards = self.hazards_where("h.inspection_id = $1", id).await?;
+        Ok(Inspection {
+            id,
+            campaign_id: row.try_get("campaign_id")?,
+            establishment_id: row.try_get("establishment_id")?,
+            establishment_name: row.try_get("establishment_name")?,
+            inspected_on: row.try_get("inspected_on")?,
+            inspectors: row.try_get("inspectors")?,
+            answers: serde_json::from_str(&answers).unwrap_or_default(),
+            findings: row.try_get("findings")?,
+            photos: serde_json::from_str(&photos).unwrap_or_default(),
+            recorded_by: row.try_get("recorded_by")?,
+            hazards,
+        })
+    }
+
+    /// The inspections of a campaign the caller sees, newest first (without hazards).
+    pub async fn campaign_inspections(
+        &self,
+        scope: &Scope,
+        campaign: i64,
+    ) -> Result<Vec<Inspection>> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(
+            "SELECT i.id, i.campaign_id, i.establishment_id, i.inspected_on, i.inspectors,
+                 i.findings, i.recorded_by, e.name AS establishment_name
+             FROM inspections i JOIN establishments e ON e.id = i.establishment_id
+             WHERE i.campaign_id = $1 AND i.unit_path >= $2 AND i.unit_path < $3
+             ORDER BY i.id DESC",
+        )
+        .bind(campaign)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Inspection {
+                    id: r.try_get("id")?,
+                    campaign_id: r.try_get("campaign_id")?,
+                    establishment_id: r.try_get("establishment_id")?,
+                    establishment_name: r.try_get("establishment_name")?,
+                    inspected_on: r.try_get("inspected_on")?,
+                    inspectors: r.try_get("inspectors")?,
+                    answers: vec![],
+                    findings: r.try_get("findings")?,
+                    photos: vec![],
+                    recorded_by: r.try_get("recorded_by")?,
+                    hazards: vec![],
+                })
+            })
+            .collect()
+    }
+
+    async fn hazards_where(&self, cond: &str, id: i64) -> Result<Vec<Hazard>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {HAZARD_COLUMNS} FROM inspection_hazards h
+             JOIN establishments e ON e.id = h.establishment_id WHERE {cond} ORDER BY h.id"
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = vec![];
+        for r in &rows {
+            let mut h = hazard_from_row(r)?;
+            h.orders = self.hazard_orders(h.id).await?;
+            out.push(h);
+        }
+        Ok(out)
+    }
+
+    /// The hazards of a campaign the caller sees, oldest first.
+    pub async fn campaign_hazards(&self, scope: &Scope, campaign: i64) -> Result<Vec<Hazard>> {
+        let hazards = self.hazards_where("h.campaign_id = $1", campaign).await?;
+        Ok(hazards
+            .into_iter()
+            .filter(|h| scope.contains(&h.unit_path))
+            .collect())
+    }
+
+    /// One hazard with its orders; `NotFound` outside the caller's subtree.
+    pub async fn hazard(&self, scope: &Scope, id: i64) -> Result<Hazard> {
+        let h = self
+            .hazards_where("h.id = $1", id)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound)?;
+        if scope.contains(&h.unit_path) {
+            Ok(h)
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
+    async fn hazard_orders(&self, hazard: i64) -> Result<Vec<HazardOrder>> {
+        let rows = sqlx::query(
+            "SELECT id, hazard_id, kind, order_no, issued_on, due_on, requirements, issued_by
+             FROM inspection_orders WHERE hazard_id = $1 ORDER BY id",
+        )
+        .bind(hazard)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HazardOrder {
+                    id: r.try_get("id")?,
+                    hazard_id: r.try_get("hazard_id")?,
+                    kind: r.try_get("kind")?,
+                    order_no: r.try_get("order_no")?,
+                    issued_on: r.try_get("issued_on")?,
+                    due_on: r.try_get("due_on")?,
+                    requirements: r.try_get("requirements")?,
+                    issued_by: r.try_get("issued_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a hazard from `from` to `to` (`Conflict` when someone moved it first) and
+    /// writes the order, with their events. Returns the order's id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn issue_hazard_order(
+        &self,
+        h: &Hazard,
+        from: &str,
+        to: &str,
+        kind: &str,
+        issued_on: &str,
+        due_on: Option<&str>,
+        requirements: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        move_hazard(&mut tx, h.id, from, to).await?;
+        let prefix = if kind == "suspension_order" {
+            "TY"
+        } else {
+            "ZG"
+        };
+        let row = sqlx::query(
+            "INSERT INTO inspection_orders (hazard_id, kind, order_no, issued_on, due_on,
+                 requirements, issued_by, created_at)
+             VALUES ($1, $2, '', $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(h.id)
+        .bind(kind)
+        .bind(issued_on)
+        .bind(due_on)
+        .bind(requirements)
+        .bind(&actor.name)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        let id: i64 = row.try_get("id")?;
+        let year = issued_on.get(..4).unwrap_or("0000");
+        let order_no = format!("{prefix}-{year}-{id:05}");
+        sqlx::query("UPDATE inspection_orders SET order_no = $1 WHERE id = $2")
+            .bind(&order_no)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let payload = serde_json::json!({
+            "hazard": h.id, "order": id, "order_no": order_no, "establishment": h.establishment_name,
+            "issued_on": issued_on, "due_on": due_on,
+        });
+        both_events(
+            &mut tx,
+            h.establishment_id,
+            h.campaign_id,
+            &h.unit_path,
+            kind,
+            &payload,
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a re-inspection of a hazard under rectification, with its event.
+    pub async fn reinspect_hazard(
+        &self,
+        h: &Hazard,
+        to: &str,
+        on: &str,
+        notes: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        move_hazard(&mut tx, h.id, &h.state, to).await?;
+        sqlx::query(
+            "UPDATE inspection_hazards SET reinspected_on = $1, reinspection_notes = $2 WHERE id = $3",
+        )
+        .bind(on)
+        .bind(notes)
+        .bind(h.id)
+        .execute(&mut *tx)
+        .await?;
+        let payload = serde_json::json!({
+            "hazard": h.id, "establishment": h.establishment_name, "reinspected_on": on,
+            "fixed": to == "fixed", "notes": notes,
+        });
+        both_events(
+            &mut tx,
+            h.establishment_id,
+            h.campaign_id,
+            &h.unit_path,
+            "reinspected",
+            &payload,
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One order with its hazard; `NotFound` outside the caller's subtree.
+    pub async fn hazard_order(&self, scope: &Scope, id: i64) -> Result<(HazardOrder, Hazard)> {
+        let row = sqlx::query("SELECT hazard_id FROM inspection_orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let hazard = self.hazard(scope, row.try_get("hazard_id")?).await?;
+        let order = hazard
+            .orders
+            .iter()
+            .find(|o| o.id == id)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        Ok((order, hazard))
+    }
+}
+
+async fn move_hazard(tx: &mut Transaction<'_, Any>, id: i64, from: &str, to: &str) -> Result<()> {
+    let done = sqlx::query("UPDATE inspection_hazards SET state = $1 WHERE id = $2 AND state = $3")
+        .bind(to)
+        .bind(id)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict { current_version: 0 });
+    }
+    Ok(())
+}
