@@ -14,6 +14,7 @@ pub mod event;
 pub mod lifecycle;
 pub mod link;
 pub mod petitioner;
+pub mod plans;
 pub mod reception;
 pub mod registration;
 pub mod role;

@@ -11,12 +11,14 @@ pub mod exports;
 pub mod extract;
 pub mod feed;
 pub mod intake;
+pub mod leading_groups;
 mod json;
 pub mod links;
 mod meta;
 pub mod notices;
 pub mod notifications;
 pub mod ownership;
+pub mod plans;
 pub mod public;
 pub mod reports;
 pub mod routing;
@@ -50,6 +52,7 @@ use utoipa_axum::routes;
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
+        (name = "plans", description = "Emergency plans (应急预案) with versions, the proposals a group visit raises, incidents with tasks, log and after-action review, and leading groups (领导小组)"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -125,6 +128,24 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(duty::current))
         .routes(routes!(duty::handovers, duty::write_handover))
         .routes(routes!(duty::acknowledge))
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::get, plans::revise))
+        .routes(routes!(plans::plan_events))
+        .routes(routes!(plans::activate))
+        .routes(routes!(plans::case_proposals))
+        .routes(routes!(plans::incidents))
+        .routes(routes!(plans::incident))
+        .routes(routes!(plans::incident_events))
+        .routes(routes!(plans::add_task))
+        .routes(routes!(plans::finish_task))
+        .routes(routes!(plans::log))
+        .routes(routes!(plans::close))
+        .routes(routes!(leading_groups::list, leading_groups::create))
+        .routes(routes!(leading_groups::get))
+        .routes(routes!(leading_groups::events))
+        .routes(routes!(leading_groups::export_plans))
+        .routes(routes!(leading_groups::export_incidents))
+        .routes(routes!(leading_groups::export_groups))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))
