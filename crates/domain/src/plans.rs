@@ -30,6 +30,8 @@ pub enum Trigger {
 /// so the app can tell them) or a named person with a phone.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
+    /// Filled from the account when the member is given by `username`.
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub phone: String,
