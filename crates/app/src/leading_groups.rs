@@ -3,7 +3,7 @@
 //! its members' dashboards while its period runs.
 
 use crate::{App, AppError, AppResult, Caller};
-use domain::plans::{member_of, may_keep_plans, validate_group, Member};
+use domain::plans::{may_keep_plans, member_of, validate_group, Member};
 use store::{EntryRef, NewLeadingGroup, RegisterEvent};
 
 /// A leading group and its working groups, as the store defines them.
@@ -76,7 +76,11 @@ impl App {
     }
 
     /// The unit a plan or group belongs to: the caller's own, or one in their subtree.
-    pub(crate) async fn plan_unit(&self, who: &Caller, code: Option<&str>) -> AppResult<store::Unit> {
+    pub(crate) async fn plan_unit(
+        &self,
+        who: &Caller,
+        code: Option<&str>,
+    ) -> AppResult<store::Unit> {
         match code.map(str::trim).filter(|c| !c.is_empty()) {
             None => Ok(self.store.unit(who.unit_id).await?),
             Some(c) => match self.store.unit_by_code(c).await {

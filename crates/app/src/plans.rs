@@ -154,7 +154,9 @@ impl App {
         if headcount < 2 {
             return Ok(vec![]);
         }
-        let notice = |name: &str| format!("预案「{name}」的触发条件已满足（{headcount} 人），请决定是否启动 / The trigger of plan “{name}” is met ({headcount} people): decide whether to activate it");
+        let notice = |name: &str| {
+            format!("预案「{name}」的触发条件已满足（{headcount} 人），请决定是否启动 / The trigger of plan “{name}” is met ({headcount} people): decide whether to activate it")
+        };
         Ok(self
             .store
             .propose_plans(case_id, &unit.path, headcount, &notice)
@@ -329,7 +331,9 @@ impl App {
         if text.trim().is_empty() {
             return Err(AppError::field("text", "required"));
         }
-        self.store.log_incident(&i, text.trim(), &who.actor()).await?;
+        self.store
+            .log_incident(&i, text.trim(), &who.actor())
+            .await?;
         Ok(i)
     }
 

@@ -367,7 +367,9 @@ mod tests {
 
     #[test]
     fn teams_parse_from_lines_and_back() {
-        let t = parse_teams("接待组 | 接待来访群众 | @zhang | 13800000000\n接待组 | | 李四 | 139\n协调组 | 协调");
+        let t = parse_teams(
+            "接待组 | 接待来访群众 | @zhang | 13800000000\n接待组 | | 李四 | 139\n协调组 | 协调",
+        );
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].members.len(), 2);
         assert_eq!(t[0].members[0].username.as_deref(), Some("zhang"));
@@ -400,7 +402,10 @@ mod tests {
             ..Default::default()
         };
         let f = bad.validate("预案").unwrap_err();
-        assert_eq!(f.get("triggers").map(String::as_str), Some("invalid_trigger"));
+        assert_eq!(
+            f.get("triggers").map(String::as_str),
+            Some("invalid_trigger")
+        );
         assert!(f.contains_key("resources[0].kind"));
     }
 

@@ -54,11 +54,11 @@ pub use error::StoreError;
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
 pub use intake::IntakeOffice;
+pub use leading_groups::{LeadingGroup, NewLeadingGroup, WorkingGroup};
 pub use links::{CaseLife, LinkRow};
 pub use models::*;
 pub use notice_templates::{notice_kinds, NoticeTemplate, TemplateSource, UnitTemplate};
 pub use notifications::{DueCase, Notification};
-pub use leading_groups::{LeadingGroup, NewLeadingGroup, WorkingGroup};
 pub use ownership::AttendanceRow;
 pub use plans::{
     Activation, Incident, IncidentTask, NewPlan, Plan, PlanRow, PlanVersion, Proposal,

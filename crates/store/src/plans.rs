@@ -179,7 +179,18 @@ async fn plan_event(
     payload: serde_json::Value,
     actor: &Actor,
 ) -> Result<i64> {
-    append_register_event(tx, EntryRef { register: "plan", id }, path, kind, &payload, actor).await
+    append_register_event(
+        tx,
+        EntryRef {
+            register: "plan",
+            id,
+        },
+        path,
+        kind,
+        &payload,
+        actor,
+    )
+    .await
 }
 
 async fn incident_event(
@@ -265,11 +276,13 @@ impl Store {
     }
 
     pub async fn plan(&self, id: i64) -> Result<Plan> {
-        let r = sqlx::query(&format!("SELECT {PLAN_COLUMNS} {PLAN_FROM} WHERE p.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let r = sqlx::query(&format!(
+            "SELECT {PLAN_COLUMNS} {PLAN_FROM} WHERE p.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let row = plan_row(&r)?;
         let body = self.plan_body(id, row.current_version).await?;
         let versions = sqlx::query(
@@ -372,7 +385,15 @@ impl Store {
             let Some(row) = inserted else { continue };
             let pid: i64 = row.try_get("id")?;
             let payload = json!({"case_id": case_id, "headcount": headcount});
-            plan_event(&mut tx, plan_id, &path, "proposed", payload, &Actor::system()).await?;
+            plan_event(
+                &mut tx,
+                plan_id,
+                &path,
+                "proposed",
+                payload,
+                &Actor::system(),
+            )
+            .await?;
             let users = sqlx::query(
                 "SELECT id FROM users WHERE unit_id = $1 AND active = 1
                  AND role IN ('leader', 'supervisor') ORDER BY id",

@@ -10,6 +10,8 @@ use crate::error::ApiResult;
 use crate::i18n::ReqLang;
 use crate::state::AppState;
 use app::leading_groups::GroupInput;
+use app::leading_groups::{LeadingGroup, WorkingGroup};
+use app::plans::RegisterEvent;
 use app::table_file::{table_bytes, Table};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,8 +19,6 @@ use axum::response::Response;
 use axum::Json;
 use domain::plans::Member;
 use serde::Deserialize;
-use app::leading_groups::{LeadingGroup, WorkingGroup};
-use app::plans::RegisterEvent;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct WorkingGroupBody {
@@ -140,7 +140,13 @@ pub async fn list_file(
     let caller = who.caller();
     let (keys, rows): (&[&str], Vec<Vec<String>>) = match which {
         "plans" => (
-            &["plan-name", "plan-unit", "plan-version", "plan-trigger", "plan-group"],
+            &[
+                "plan-name",
+                "plan-unit",
+                "plan-version",
+                "plan-trigger",
+                "plan-group",
+            ],
             state
                 .plans(&caller, filter)
                 .await?
@@ -157,7 +163,14 @@ pub async fn list_file(
                 .collect(),
         ),
         "incidents" => (
-            &["incident-no", "incident-title", "plan-version", "incident-state", "incident-opened", "incident-tasks"],
+            &[
+                "incident-no",
+                "incident-title",
+                "plan-version",
+                "incident-state",
+                "incident-opened",
+                "incident-tasks",
+            ],
             state
                 .incidents(&caller, filter)
                 .await?
@@ -175,12 +188,28 @@ pub async fn list_file(
                 .collect(),
         ),
         _ => (
-            &["group-name", "plan-unit", "group-starts", "group-ends", "group-head", "group-office"],
+            &[
+                "group-name",
+                "plan-unit",
+                "group-starts",
+                "group-ends",
+                "group-head",
+                "group-office",
+            ],
             state
                 .leading_groups(&caller, filter)
                 .await?
                 .into_iter()
-                .map(|g| vec![g.name, g.unit_name, g.starts_on, g.ends_on, g.head, g.office])
+                .map(|g| {
+                    vec![
+                        g.name,
+                        g.unit_name,
+                        g.starts_on,
+                        g.ends_on,
+                        g.head,
+                        g.office,
+                    ]
+                })
                 .collect(),
         ),
     };
@@ -211,7 +240,15 @@ pub async fn export_plans(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let t = crate::views::tr(&state, lang);
-    list_file(&state, &who, &t, "plans", f.format.as_deref(), q.filter.as_deref()).await
+    list_file(
+        &state,
+        &who,
+        &t,
+        "plans",
+        f.format.as_deref(),
+        q.filter.as_deref(),
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/export", tag = "plans", params(TableFormat, ExportQuery),
@@ -238,5 +275,13 @@ pub async fn export_groups(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let t = crate::views::tr(&state, lang);
-    list_file(&state, &who, &t, "groups", f.format.as_deref(), q.filter.as_deref()).await
+    list_file(
+        &state,
+        &who,
+        &t,
+        "groups",
+        f.format.as_deref(),
+        q.filter.as_deref(),
+    )
+    .await
 }

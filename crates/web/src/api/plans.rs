@@ -8,12 +8,12 @@ use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use app::plans::PlanInput;
+use app::plans::{Incident, Plan, PlanRow, Proposal, RegisterEvent};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use domain::plans::{Contact, PlanBody, Resource, Team, Trigger};
 use serde::{Deserialize, Serialize};
-use app::plans::{Incident, Plan, PlanRow, Proposal, RegisterEvent};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct PlanRequest {
@@ -109,7 +109,9 @@ pub async fn revise(
     ApiPath(id): ApiPath<i64>,
     JsonBody(b): JsonBody<PlanRequest>,
 ) -> ApiResult<Json<Plan>> {
-    Ok(Json(state.revise_plan(&who.caller(), id, &b.input()).await?))
+    Ok(Json(
+        state.revise_plan(&who.caller(), id, &b.input()).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}/events", tag = "plans",

@@ -8,13 +8,13 @@ use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::leading_groups::GroupInput;
+use app::leading_groups::{LeadingGroup, WorkingGroup};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::plans::parse_teams;
-use app::leading_groups::{LeadingGroup, WorkingGroup};
 
 #[derive(Template)]
 #[template(path = "groups.html")]
@@ -75,7 +75,13 @@ struct FormPage {
     error: Option<String>,
 }
 
-async fn form_page(state: &AppState, t: Tr, who: &Principal, f: GroupForm, error: Option<String>) -> Response {
+async fn form_page(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    f: GroupForm,
+    error: Option<String>,
+) -> Response {
     let failed = error.is_some();
     let page = FormPage {
         nav: Nav::with_warnings(state, &t, who).await,

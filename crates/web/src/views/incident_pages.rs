@@ -8,12 +8,12 @@ use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
+use app::plans::Incident;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use app::plans::Incident;
 
 #[derive(Template)]
 #[template(path = "incidents.html")]
@@ -102,7 +102,10 @@ async fn show(
     };
     let mut teams: Vec<String> = i.tasks.iter().map(|t| t.team.clone()).collect();
     teams.dedup();
-    let events = state.incident_timeline(&caller, id).await.unwrap_or_default();
+    let events = state
+        .incident_timeline(&caller, id)
+        .await
+        .unwrap_or_default();
     let open = i.state == domain::plans::INCIDENT_OPEN;
     let role = who.role();
     let failed = !typed.error.is_empty();
@@ -172,7 +175,13 @@ async fn step(state: &AppState, t: Tr, who: &Principal, id: i64, s: Step, f: Fie
         Step::Task => (
             "task",
             state
-                .add_incident_task(&caller, id, get(&f, "team"), get(&f, "title"), get(&f, "due_at"))
+                .add_incident_task(
+                    &caller,
+                    id,
+                    get(&f, "team"),
+                    get(&f, "title"),
+                    get(&f, "due_at"),
+                )
                 .await
                 .map(|_| ()),
         ),
@@ -185,11 +194,17 @@ async fn step(state: &AppState, t: Tr, who: &Principal, id: i64, s: Step, f: Fie
         ),
         Step::Log => (
             "log",
-            state.log_incident(&caller, id, get(&f, "text")).await.map(|_| ()),
+            state
+                .log_incident(&caller, id, get(&f, "text"))
+                .await
+                .map(|_| ()),
         ),
         Step::Close => {
             let review = (get(&f, "happened"), get(&f, "worked"), get(&f, "improve"));
-            ("close", state.close_incident(&caller, id, review).await.map(|_| ()))
+            (
+                "close",
+                state.close_incident(&caller, id, review).await.map(|_| ()),
+            )
         }
     };
     match result.map_err(ApiError::from) {

@@ -190,7 +190,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/reports/special-periods",
             post(report_pages::add_period),
         )
-        .route("/staff/plans", get(plans_pages::list).post(plans_pages::create))
+        .route(
+            "/staff/plans",
+            get(plans_pages::list).post(plans_pages::create),
+        )
         .route("/staff/plans/new", get(plans_pages::new_form))
         .route("/staff/plans/{id}", get(plans_pages::page))
         .route(
@@ -200,14 +203,20 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/plans/{id}/activate", post(plans_pages::activate))
         .route("/staff/incidents", get(incident_pages::list))
         .route("/staff/incidents/{id}", get(incident_pages::page))
-        .route("/staff/incidents/{id}/tasks", post(incident_pages::add_task))
+        .route(
+            "/staff/incidents/{id}/tasks",
+            post(incident_pages::add_task),
+        )
         .route(
             "/staff/incidents/{id}/tasks/{task}/done",
             post(incident_pages::finish_task),
         )
         .route("/staff/incidents/{id}/log", post(incident_pages::log))
         .route("/staff/incidents/{id}/close", post(incident_pages::close))
-        .route("/staff/groups", get(group_pages::list).post(group_pages::create))
+        .route(
+            "/staff/groups",
+            get(group_pages::list).post(group_pages::create),
+        )
         .route("/staff/groups/new", get(group_pages::new_form))
         .route("/staff/groups/{id}", get(group_pages::page))
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))

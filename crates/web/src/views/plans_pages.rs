@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::plans::PlanInput;
+use app::plans::{Plan, PlanRow, RegisterEvent};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -17,7 +18,6 @@ use domain::plans::{
     contacts_text, parse_contacts, parse_resources, parse_steps, parse_teams, resources_text,
     teams_text, PlanBody, Trigger,
 };
-use app::plans::{Plan, PlanRow, RegisterEvent};
 
 pub type Fields = Vec<(String, String)>;
 
@@ -78,9 +78,19 @@ pub fn event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<Eve
             let detail = match e.kind.as_str() {
                 "created" | "revised" => t.t1("pl-ev-version", "v", &s("version")),
                 "proposed" => t.t1("pl-ev-headcount", "n", &s("headcount")),
-                "activated" => format!("#{} · {}", s("incident_id"), t.t1("pl-ev-version", "v", &s("version"))),
+                "activated" => format!(
+                    "#{} · {}",
+                    s("incident_id"),
+                    t.t1("pl-ev-version", "v", &s("version"))
+                ),
                 "opened" => t.t1("pl-ev-version", "v", &s("version")),
-                "task_assigned" => format!("{} · {} · {} {}", s("team"), s("title"), t.t("pl-task-due"), s("due_at")),
+                "task_assigned" => format!(
+                    "{} · {} · {} {}",
+                    s("team"),
+                    s("title"),
+                    t.t("pl-task-due"),
+                    s("due_at")
+                ),
                 "task_done" => format!("{} · {} {}", s("team"), s("title"), s("note")),
                 "log" => s("text"),
                 "closed" => format!(
@@ -164,7 +174,10 @@ impl PlanForm {
         PlanForm {
             name: p.row.name.clone(),
             group_id: p.row.group_id.map(|g| g.to_string()).unwrap_or_default(),
-            trigger_people: b.group_visit_min().map(|n| n.to_string()).unwrap_or_default(),
+            trigger_people: b
+                .group_visit_min()
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             trigger_hazard: b.triggers.contains(&Trigger::CriticalHazard),
             trigger_manual: b.triggers.contains(&Trigger::Manual),
             teams: teams_text(&b.teams),
@@ -428,7 +441,12 @@ pub struct PlanBanner {
 
 /// The case page's banner: plans whose trigger this case met, with the activate button
 /// for those who may decide.
-pub async fn case_banner(state: &AppState, t: &Tr, who: &Principal, case_id: i64) -> Vec<PlanBanner> {
+pub async fn case_banner(
+    state: &AppState,
+    t: &Tr,
+    who: &Principal,
+    case_id: i64,
+) -> Vec<PlanBanner> {
     state
         .case_proposals(&who.caller(), case_id)
         .await
