@@ -89,9 +89,13 @@ pub fn event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<Eve
                     s("team"),
                     s("title"),
                     t.t("pl-task-due"),
-                    s("due_at")
+                    s("due_at").replace('T', " ")
                 ),
-                "task_done" => format!("{} · {} {}", s("team"), s("title"), s("note")),
+                "task_done" => [s("team"), s("title"), s("note")]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 "log" => s("text"),
                 "closed" => format!(
                     "{}：{} {}：{} {}：{}",
