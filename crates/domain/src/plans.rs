@@ -393,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_plan_needs_a_name_a_trigger_and_a_team() {
-        let f = PlanBody::default().validate(" ").unwrap_err();
+        let f = PlanBody::default().validate(" ").expect_err("refused");
         assert!(f.contains_key("name") && f.contains_key("triggers") && f.contains_key("teams"));
         let bad = PlanBody {
             triggers: vec![Trigger::GroupVisit { min_people: 0 }],
@@ -401,7 +401,7 @@ mod tests {
             resources: parse_resources("boat | x"),
             ..Default::default()
         };
-        let f = bad.validate("预案").unwrap_err();
+        let f = bad.validate("预案").expect_err("refused");
         assert_eq!(
             f.get("triggers").map(String::as_str),
             Some("invalid_trigger")
@@ -413,7 +413,7 @@ mod tests {
     fn a_review_needs_all_three_parts() {
         assert!(validate_review("a", "b", "c").is_ok());
         assert!(validate_review("a", " ", "c")
-            .unwrap_err()
+            .expect_err("refused")
             .contains_key("worked"));
     }
 
