@@ -119,7 +119,7 @@ pub async fn get(
 #[utoipa::path(get, path = "/api/v1/leading-groups/{id}/events", tag = "plans",
     params(("id" = i64, Path, description = "Group id")),
     responses((status = 200, description = "The group's timeline")))]
-pub async fn events(
+pub async fn group_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,

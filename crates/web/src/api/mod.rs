@@ -142,7 +142,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(plans::close))
         .routes(routes!(leading_groups::list, leading_groups::create))
         .routes(routes!(leading_groups::get))
-        .routes(routes!(leading_groups::events))
+        .routes(routes!(leading_groups::group_events))
         .routes(routes!(leading_groups::export_plans))
         .routes(routes!(leading_groups::export_incidents))
         .routes(routes!(leading_groups::export_groups))
