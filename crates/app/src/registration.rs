@@ -41,7 +41,7 @@ impl App {
             .calendar
             .add(reg.received_on, self.config.rules.route);
         let year = self.config.today().year();
-        Ok(self
+        let result = self
             .store
             .register(NewRegistration {
                 reg: reg.clone(),
@@ -52,7 +52,13 @@ impl App {
                 actor: actor.clone(),
                 attachments: saved,
             })
-            .await?)
+            .await?;
+        // After the commit: a group visit that meets a plan's trigger raises a proposal
+        // (a person decides). A failure here must not undo the registration.
+        if let Err(e) = self.propose_plans(result.id, unit, reg.headcount).await {
+            tracing::warn!(error = %e, case = result.id, "plan proposal failed");
+        }
+        Ok(result)
     }
 
     /// Validates and stores a staff registration with its uploads. Nothing is stored when

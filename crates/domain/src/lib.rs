@@ -15,6 +15,7 @@ pub mod inspection;
 pub mod lifecycle;
 pub mod link;
 pub mod petitioner;
+pub mod plans;
 pub mod reception;
 pub mod registration;
 pub mod role;

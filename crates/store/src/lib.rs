@@ -20,11 +20,13 @@ mod feed;
 mod inspections;
 mod intake;
 mod jobs;
+mod leading_groups;
 mod links;
 mod models;
 mod notice_templates;
 mod notifications;
 mod ownership;
+mod plans;
 mod public;
 mod reception;
 mod register_batch;
@@ -60,11 +62,16 @@ pub use inspections::{
     NewInspection,
 };
 pub use intake::IntakeOffice;
+pub use leading_groups::{LeadingGroup, NewLeadingGroup, WorkingGroup};
 pub use links::{CaseLife, LinkRow};
 pub use models::*;
 pub use notice_templates::{notice_kinds, NoticeTemplate, TemplateSource, UnitTemplate};
 pub use notifications::{DueCase, Notification};
 pub use ownership::AttendanceRow;
+pub use plans::{
+    Activation, Incident, IncidentTask, NewPlan, Plan, PlanRow, PlanVersion, Proposal,
+    NOTIFY_INCIDENT, NOTIFY_PROPOSAL,
+};
 pub use public::{TrackingKey, PORTAL_SETTING_KEYS};
 pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,

@@ -23,6 +23,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/stats.zh-CN.ftl"),
     include_str!("../i18n/duty.zh-CN.ftl"),
     include_str!("../i18n/inspections.zh-CN.ftl"),
+    include_str!("../i18n/plans.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -39,6 +40,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/stats.en.ftl"),
     include_str!("../i18n/duty.en.ftl"),
     include_str!("../i18n/inspections.en.ftl"),
+    include_str!("../i18n/plans.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

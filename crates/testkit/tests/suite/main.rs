@@ -33,6 +33,8 @@ mod pilot_notices_api;
 mod pilot_queue_account;
 mod pilot_queue_admin;
 mod pilot_queue_list;
+mod plans_groups;
+mod plans_incidents;
 mod search_api;
 mod search_index_restart;
 mod sec_api_contract;

@@ -13,11 +13,13 @@ pub mod feed;
 pub mod inspections;
 pub mod intake;
 mod json;
+pub mod leading_groups;
 pub mod links;
 mod meta;
 pub mod notices;
 pub mod notifications;
 pub mod ownership;
+pub mod plans;
 pub mod public;
 pub mod report_history;
 pub mod reports;
@@ -53,6 +55,7 @@ use utoipa_axum::routes;
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
         (name = "inspections", description = "Safety inspection campaigns (安全隐患排查): the establishments register and its import, campaigns and their progress, inspections, hazards with rectification (整改通知) and suspension (停业整顿) orders, and the checklists"),
+        (name = "plans", description = "Emergency plans (应急预案) with versions, the proposals a group visit raises, incidents with tasks, log and after-action review, and leading groups (领导小组)"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -151,6 +154,24 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
             inspections::get_checklist,
             inspections::put_checklist
         ))
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::get, plans::revise))
+        .routes(routes!(plans::plan_events))
+        .routes(routes!(plans::activate))
+        .routes(routes!(plans::case_proposals))
+        .routes(routes!(plans::incidents))
+        .routes(routes!(plans::incident))
+        .routes(routes!(plans::incident_events))
+        .routes(routes!(plans::add_task))
+        .routes(routes!(plans::finish_task))
+        .routes(routes!(plans::log))
+        .routes(routes!(plans::close))
+        .routes(routes!(leading_groups::list, leading_groups::create))
+        .routes(routes!(leading_groups::get))
+        .routes(routes!(leading_groups::group_events))
+        .routes(routes!(leading_groups::export_plans))
+        .routes(routes!(leading_groups::export_incidents))
+        .routes(routes!(leading_groups::export_groups))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

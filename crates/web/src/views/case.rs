@@ -65,6 +65,8 @@ struct CasePage {
     draft: Option<super::case_holder::DraftBox>,
     links: super::links::LinksBox,
     supervision: Option<super::supervision_orders::CaseSupervision>,
+    /// Plans whose trigger this case met (预案 proposals), for the banner.
+    plan_proposals: Vec<super::plans_pages::PlanBanner>,
 }
 
 pub struct DeadlineRow {
@@ -234,7 +236,9 @@ async fn show_page(
         .chain(&c.summary.region);
     let links = super::links::links_box(state, &t, who, &c).await;
     let supervision = super::supervision_orders::case_box(state, &t, who, &c.summary).await;
+    let plan_proposals = super::plans_pages::case_banner(state, &t, who, c.summary.id).await;
     let page = CasePage {
+        plan_proposals,
         links,
         supervision,
         holder,

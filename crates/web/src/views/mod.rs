@@ -13,12 +13,15 @@ mod duty_pages;
 mod exports_page;
 mod inspection_pages;
 mod inspection_visits;
+mod group_pages;
+mod incident_pages;
 mod intake_pages;
 mod links;
 mod login;
 mod notice_pages;
 mod notifications;
 mod ownership_pages;
+mod plans_pages;
 pub mod queue;
 pub mod regions;
 mod register;
@@ -252,6 +255,35 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/staff/inspections/orders/{id}/print",
             get(inspection_visits::print),
         )
+        .route(
+            "/staff/plans",
+            get(plans_pages::list).post(plans_pages::create),
+        )
+        .route("/staff/plans/new", get(plans_pages::new_form))
+        .route("/staff/plans/{id}", get(plans_pages::page))
+        .route(
+            "/staff/plans/{id}/edit",
+            get(plans_pages::edit_form).post(plans_pages::revise),
+        )
+        .route("/staff/plans/{id}/activate", post(plans_pages::activate))
+        .route("/staff/incidents", get(incident_pages::list))
+        .route("/staff/incidents/{id}", get(incident_pages::page))
+        .route(
+            "/staff/incidents/{id}/tasks",
+            post(incident_pages::add_task),
+        )
+        .route(
+            "/staff/incidents/{id}/tasks/{task}/done",
+            post(incident_pages::finish_task),
+        )
+        .route("/staff/incidents/{id}/log", post(incident_pages::log))
+        .route("/staff/incidents/{id}/close", post(incident_pages::close))
+        .route(
+            "/staff/groups",
+            get(group_pages::list).post(group_pages::create),
+        )
+        .route("/staff/groups/new", get(group_pages::new_form))
+        .route("/staff/groups/{id}", get(group_pages::page))
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }

@@ -18,6 +18,8 @@ struct TodayPage {
     duty: Vec<String>,
     /// Per window, how many subordinates have filed.
     filed: Vec<(app::reports::WindowStatus, usize)>,
+    /// The leading groups the user is in, in force today (rendered box, or empty).
+    groups_html: String,
 }
 
 pub async fn page(
@@ -41,7 +43,9 @@ pub async fn page(
             (w.clone(), n)
         })
         .collect();
+    let groups_html = super::group_pages::today_box(&state, &t, &who).await;
     render(&TodayPage {
+        groups_html,
         t,
         nav,
         d,

@@ -1,0 +1,214 @@
+//! Leading groups (领导小组) for a campaign or special period, with their working groups.
+//! The staff accounts among the members are kept apart so each sees the group on their
+//! dashboard while the period runs. Creating a group is a `register_events` row
+//! ("leading_group") in the same transaction.
+
+use crate::register_events::append_register_event;
+use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use domain::plans::Member;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkingGroup {
+    pub name: String,
+    pub duties: String,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadingGroup {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub head: String,
+    pub head_phone: String,
+    pub deputies: String,
+    pub office: String,
+    pub created_at: i64,
+    pub working_groups: Vec<WorkingGroup>,
+}
+
+/// What creating a group writes; `users` are the staff accounts among its people.
+#[derive(Debug, Clone)]
+pub struct NewLeadingGroup {
+    pub unit: Unit,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub head: String,
+    pub head_phone: String,
+    pub deputies: String,
+    pub office: String,
+    pub working_groups: Vec<WorkingGroup>,
+    pub users: Vec<i64>,
+}
+
+const COLUMNS: &str = "g.id, g.unit_id, u.name AS unit_name, g.unit_path, g.name, g.starts_on,
+    g.ends_on, g.head, g.head_phone, g.deputies, g.office, g.created_at";
+const FROM: &str = "FROM leading_groups g JOIN units u ON u.id = g.unit_id";
+
+fn row(r: &AnyRow) -> Result<LeadingGroup> {
+    Ok(LeadingGroup {
+        id: r.try_get("id")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_name: r.try_get("unit_name")?,
+        unit_path: r.try_get("unit_path")?,
+        name: r.try_get("name")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        head: r.try_get("head")?,
+        head_phone: r.try_get("head_phone")?,
+        deputies: r.try_get("deputies")?,
+        office: r.try_get("office")?,
+        created_at: r.try_get("created_at")?,
+        working_groups: vec![],
+    })
+}
+
+impl Store {
+    pub async fn create_leading_group(&self, g: &NewLeadingGroup, actor: &Actor) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO leading_groups (unit_id, unit_path, name, starts_on, ends_on, head,
+                head_phone, deputies, office, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(g.unit.id)
+        .bind(&g.unit.path)
+        .bind(&g.name)
+        .bind(&g.starts_on)
+        .bind(&g.ends_on)
+        .bind(&g.head)
+        .bind(&g.head_phone)
+        .bind(&g.deputies)
+        .bind(&g.office)
+        .bind(now)
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        for w in &g.working_groups {
+            let members =
+                serde_json::to_string(&w.members).map_err(|e| StoreError::Data(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO working_groups (group_id, name, duties, members)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(&w.name)
+            .bind(&w.duties)
+            .bind(members)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut users = g.users.clone();
+        users.sort_unstable();
+        users.dedup();
+        for u in users {
+            sqlx::query("INSERT INTO leading_group_users (group_id, user_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(u)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let payload = json!({"name": g.name, "starts_on": g.starts_on, "ends_on": g.ends_on,
+            "working_groups": g.working_groups.len()});
+        append_register_event(
+            &mut tx,
+            EntryRef {
+                register: "leading_group",
+                id,
+            },
+            &g.unit.path,
+            "created",
+            &payload,
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn leading_group(&self, id: i64) -> Result<LeadingGroup> {
+        let r = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE g.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut g = row(&r)?;
+        g.working_groups = self.working_groups(id).await?;
+        Ok(g)
+    }
+
+    async fn working_groups(&self, id: i64) -> Result<Vec<WorkingGroup>> {
+        let rows = sqlx::query(
+            "SELECT name, duties, members FROM working_groups WHERE group_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let members: String = r.try_get("members")?;
+                Ok(WorkingGroup {
+                    name: r.try_get("name")?,
+                    duties: r.try_get("duties")?,
+                    members: serde_json::from_str(&members).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Groups of a subtree, latest period first; `on` keeps those whose period covers
+    /// that day (`YYYY-MM-DD`).
+    pub async fn leading_groups(
+        &self,
+        scope: &Scope,
+        on: Option<&str>,
+    ) -> Result<Vec<LeadingGroup>> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} {FROM} WHERE g.unit_path >= $1 AND g.unit_path < $2
+             AND ($3 = '' OR (g.starts_on <= $3 AND g.ends_on >= $3))
+             ORDER BY g.starts_on DESC, g.id DESC LIMIT 500"
+        ))
+        .bind(lo)
+        .bind(hi)
+        .bind(on.unwrap_or(""))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// The groups a staff account is in whose period covers `day`, with working groups.
+    pub async fn leading_groups_of_user(
+        &self,
+        user_id: i64,
+        day: &str,
+    ) -> Result<Vec<LeadingGroup>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} {FROM} JOIN leading_group_users m ON m.group_id = g.id
+             WHERE m.user_id = $1 AND g.starts_on <= $2 AND g.ends_on >= $2
+             ORDER BY g.starts_on, g.id"
+        ))
+        .bind(user_id)
+        .bind(day)
+        .fetch_all(&self.read)
+        .await?;
+        let mut out = vec![];
+        for r in &rows {
+            let mut g = row(r)?;
+            g.working_groups = self.working_groups(g.id).await?;
+            out.push(g);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,468 @@
+//! Emergency plans (应急预案) as pages: the list, the form (new and edit: an edit writes a
+//! new version), one plan with its versions, timeline and the activate button, and the
+//! case page's proposal banner.
+
+use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
+use crate::auth::{PageUser, Principal};
+use crate::error::ApiError;
+use crate::i18n::{ReqLang, Tr};
+use crate::state::AppState;
+use app::plans::PlanInput;
+use app::plans::{Plan, PlanRow, RegisterEvent};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::plans::{
+    contacts_text, parse_contacts, parse_resources, parse_steps, parse_teams, resources_text,
+    teams_text, PlanBody, Trigger,
+};
+
+pub type Fields = Vec<(String, String)>;
+
+pub fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
+    f.iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// A refused form as one line: each field named, then what is wrong with it.
+pub fn form_error(t: &Tr, e: &ApiError) -> String {
+    match e {
+        ApiError::Validation(f) => f
+            .iter()
+            .map(|(k, v)| {
+                let base = k.split('[').next().unwrap_or(k);
+                let field = t.code("plfield", base);
+                // `teams[0].members[1]` → 工作组与成员 #1 #2
+                let at: String = k
+                    .split('[')
+                    .skip(1)
+                    .filter_map(|p| p.split(']').next()?.parse::<usize>().ok())
+                    .map(|n| format!(" #{}", n + 1))
+                    .collect();
+                format!(
+                    "{} {}",
+                    t.t1("err-field", "field", &format!("{field}{at}")),
+                    t.code("err", v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => t.code("err", other.code()),
+    }
+}
+
+/// One row of a register entry's timeline.
+pub struct EventRow {
+    pub at: String,
+    pub kind: String,
+    pub title: String,
+    pub actor: String,
+    pub detail: String,
+}
+
+/// A register entry's events as rows, oldest first, with their details in words.
+pub fn event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<EventRow> {
+    events
+        .iter()
+        .map(|e| {
+            let p = &e.payload;
+            let s = |k: &str| match &p[k] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let detail = match e.kind.as_str() {
+                "created" | "revised" => t.t1("pl-ev-version", "v", &s("version")),
+                "proposed" => t.t1("pl-ev-headcount", "n", &s("headcount")),
+                "activated" => format!(
+                    "#{} · {}",
+                    s("incident_id"),
+                    t.t1("pl-ev-version", "v", &s("version"))
+                ),
+                "opened" => t.t1("pl-ev-version", "v", &s("version")),
+                "task_assigned" => format!(
+                    "{} · {} · {} {}",
+                    s("team"),
+                    s("title"),
+                    t.t("pl-task-due"),
+                    s("due_at").replace('T', " ")
+                ),
+                "task_done" => [s("team"), s("title"), s("note")]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                "log" => s("text"),
+                "closed" => format!(
+                    "{}：{} {}：{} {}：{}",
+                    t.t("plfield-happened"),
+                    s("happened"),
+                    t.t("plfield-worked"),
+                    s("worked"),
+                    t.t("plfield-improve"),
+                    s("improve")
+                ),
+                _ => String::new(),
+            };
+            EventRow {
+                at: super::local_time(state, e.at),
+                kind: e.kind.clone(),
+                title: t.code("pl-ev", &e.kind),
+                actor: t.code("actor", &e.actor_name),
+                detail,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct ListPage {
+    t: Tr,
+    nav: Option<Nav>,
+    rows: Vec<PlanRow>,
+    q: String,
+    q_enc: String,
+    may_keep: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let t = tr(&state, lang);
+    let q = q.q.unwrap_or_default();
+    let rows = match state.plans(&who.caller(), Some(q.trim())).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    let page = ListPage {
+        nav: Nav::with_warnings(&state, &t, &who).await,
+        rows,
+        q_enc: super::urlencode(q.trim()),
+        q,
+        may_keep: who.role().is_some_and(domain::plans::may_keep_plans),
+        t,
+    };
+    render(&page)
+}
+
+/// What the form shows: the values as typed.
+#[derive(Default)]
+pub struct PlanForm {
+    pub name: String,
+    pub group_id: String,
+    pub trigger_people: String,
+    pub trigger_hazard: bool,
+    pub trigger_manual: bool,
+    pub teams: String,
+    pub resources: String,
+    pub steps: String,
+    pub contacts: String,
+}
+
+impl PlanForm {
+    fn of(p: &Plan) -> PlanForm {
+        let b = &p.body;
+        PlanForm {
+            name: p.row.name.clone(),
+            group_id: p.row.group_id.map(|g| g.to_string()).unwrap_or_default(),
+            trigger_people: b
+                .group_visit_min()
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            trigger_hazard: b.triggers.contains(&Trigger::CriticalHazard),
+            trigger_manual: b.triggers.contains(&Trigger::Manual),
+            teams: teams_text(&b.teams),
+            resources: resources_text(&b.resources),
+            steps: b.steps.join("\n"),
+            contacts: contacts_text(&b.contacts),
+        }
+    }
+
+    fn from_fields(f: &Fields) -> PlanForm {
+        PlanForm {
+            name: get(f, "name").into(),
+            group_id: get(f, "group_id").into(),
+            trigger_people: get(f, "trigger_people").into(),
+            trigger_hazard: get(f, "trigger_hazard") == "1",
+            trigger_manual: get(f, "trigger_manual") == "1",
+            teams: get(f, "teams").into(),
+            resources: get(f, "resources").into(),
+            steps: get(f, "steps").into(),
+            contacts: get(f, "contacts").into(),
+        }
+    }
+
+    fn input(&self) -> Result<PlanInput, ApiError> {
+        let mut triggers = vec![];
+        match self.trigger_people.trim() {
+            "" => {}
+            n => match n.parse::<i64>() {
+                Ok(n) => triggers.push(Trigger::GroupVisit { min_people: n }),
+                Err(_) => return Err(ApiError::field("triggers", "invalid_trigger")),
+            },
+        }
+        if self.trigger_hazard {
+            triggers.push(Trigger::CriticalHazard);
+        }
+        if self.trigger_manual {
+            triggers.push(Trigger::Manual);
+        }
+        let group_id = match self.group_id.trim() {
+            "" => None,
+            g => Some(
+                g.parse()
+                    .map_err(|_| ApiError::field("group_id", "invalid_reference"))?,
+            ),
+        };
+        Ok(PlanInput {
+            unit: None,
+            group_id,
+            name: self.name.clone(),
+            body: PlanBody {
+                triggers,
+                teams: parse_teams(&self.teams),
+                resources: parse_resources(&self.resources),
+                steps: parse_steps(&self.steps),
+                contacts: parse_contacts(&self.contacts),
+            },
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plan_form.html")]
+struct FormPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    /// The plan being revised, or none for a new one.
+    id: Option<i64>,
+    f: PlanForm,
+    groups: Vec<super::Opt>,
+    error: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    t: Tr,
+    who: &Principal,
+    id: Option<i64>,
+    f: PlanForm,
+    error: Option<String>,
+) -> Response {
+    let groups = state
+        .leading_groups(&who.caller(), None)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| super::Opt {
+            code: g.id.to_string(),
+            label: format!("{} ({} – {})", g.name, g.starts_on, g.ends_on),
+        })
+        .collect();
+    let failed = error.is_some();
+    let page = FormPage {
+        nav: Nav::with_warnings(state, &t, who).await,
+        csrf: who.csrf().to_string(),
+        id,
+        f,
+        groups,
+        error,
+        t,
+    };
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, render(&page)).into_response()
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+) -> Response {
+    let t = tr(&state, lang);
+    let f = PlanForm {
+        trigger_manual: true,
+        ..Default::default()
+    };
+    form_page(&state, t, &who, None, f, None).await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let t = tr(&state, lang);
+    match state.plan(&who.caller(), id).await {
+        Ok(p) => form_page(&state, t, &who, Some(id), PlanForm::of(&p), None).await,
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+async fn save(state: &AppState, t: Tr, who: &Principal, id: Option<i64>, f: Fields) -> Response {
+    if !csrf_ok(who, get(&f, "csrf")) {
+        return csrf_refused(&t, who);
+    }
+    let form = PlanForm::from_fields(&f);
+    let result = match form.input() {
+        Ok(input) => match id {
+            None => state.create_plan(&who.caller(), &input).await,
+            Some(id) => state.revise_plan(&who.caller(), id, &input).await,
+        }
+        .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => Redirect::to(&format!("/staff/plans/{}?saved=1", p.row.id)).into_response(),
+        Err(e @ ApiError::Validation(_)) => {
+            let msg = form_error(&t, &e);
+            form_page(state, t, who, id, form, Some(msg)).await
+        }
+        Err(e) => error_page(&t, Some(who), &e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Form(f): Form<Fields>,
+) -> Response {
+    let t = tr(&state, lang);
+    save(&state, t, &who, None, f).await
+}
+
+pub async fn revise(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let t = tr(&state, lang);
+    save(&state, t, &who, Some(id), f).await
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    t: Tr,
+    nav: Option<Nav>,
+    csrf: String,
+    p: Plan,
+    may_keep: bool,
+    notice: Option<String>,
+    events: Vec<EventRow>,
+    incidents: Vec<app::plans::Incident>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Flags {
+    saved: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Query(flags): Query<Flags>,
+) -> Response {
+    let t = tr(&state, lang);
+    let caller = who.caller();
+    let p = match state.plan(&caller, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
+    let events = state.plan_timeline(&caller, id).await.unwrap_or_default();
+    let incidents = state
+        .incidents(&caller, None)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i.plan_id == id)
+        .collect();
+    let page = PlanPage {
+        nav: Nav::with_warnings(&state, &t, &who).await,
+        csrf: who.csrf().to_string(),
+        may_keep: who.role().is_some_and(domain::plans::may_keep_plans),
+        notice: flags.saved.map(|_| t.t("pl-saved")),
+        events: event_rows(&state, &t, &events),
+        incidents,
+        p,
+        t,
+    };
+    render(&page)
+}
+
+/// Activates a plan (from its page or the case page's banner), then shows the incident.
+pub async fn activate(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    PageUser(who): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let t = tr(&state, lang);
+    if !csrf_ok(&who, get(&f, "csrf")) {
+        return csrf_refused(&t, &who);
+    }
+    let case_id = get(&f, "case_id").trim().parse::<i64>().ok();
+    let due = get(&f, "due_at");
+    match state
+        .activate_plan(&who.caller(), id, case_id, Some(due))
+        .await
+    {
+        Ok(i) => Redirect::to(&format!("/staff/incidents/{}?opened=1", i.id)).into_response(),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
+    }
+}
+
+/// One plan whose trigger a case met, as the case page's banner shows it.
+pub struct PlanBanner {
+    pub p: app::plans::Proposal,
+    pub may_activate: bool,
+    pub text: String,
+}
+
+/// The case page's banner: plans whose trigger this case met, with the activate button
+/// for those who may decide.
+pub async fn case_banner(
+    state: &AppState,
+    t: &Tr,
+    who: &Principal,
+    case_id: i64,
+) -> Vec<PlanBanner> {
+    state
+        .case_proposals(&who.caller(), case_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| PlanBanner {
+            text: t.targs(
+                "pl-proposal-banner",
+                &[("plan", &c.p.plan_name), ("n", &c.p.headcount.to_string())],
+            ),
+            p: c.p,
+            may_activate: c.may_activate,
+        })
+        .collect()
+}
