@@ -100,7 +100,7 @@ fn top(mut rows: Vec<VolumeRow>) -> Vec<VolumeRow> {
 
 impl App {
     /// The unit `code` (the caller's own by default) if it lies in the caller's scope.
-    pub async fn unit_in_scope(&self, who: &Caller, code: Option<&str>) -> AppResult<Unit> {
+    pub async fn report_unit(&self, who: &Caller, code: Option<&str>) -> AppResult<Unit> {
         match code.map(str::trim).filter(|c| !c.is_empty()) {
             None => Ok(self.store.unit(who.unit_id).await?),
             Some(c) => {
@@ -127,7 +127,7 @@ impl App {
         if !domain::stats::may_read_statistics(who.role) {
             return Err(AppError::Forbidden);
         }
-        let unit = self.unit_in_scope(who, code).await?;
+        let unit = self.report_unit(who, code).await?;
         let (Some(first), Some(last)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
@@ -308,7 +308,7 @@ impl App {
         done: &str,
     ) -> AppResult<AnnualReport> {
         let figures = self.annual_figures(who, code, year).await?;
-        let unit = self.unit_in_scope(who, code).await?;
+        let unit = self.report_unit(who, code).await?;
         let (template, template_from) = self.annual_template(&unit, lang).await?;
         let text = self.word(&figures, &template, lang, done).await?;
         Ok(AnnualReport {
@@ -380,7 +380,11 @@ impl App {
         let done = done.trim();
         v.insert(
             "done",
-            if done.is_empty() { none.to_string() } else { done.to_string() },
+            if done.is_empty() {
+                none.to_string()
+            } else {
+                done.to_string()
+            },
         );
         Ok(fill(template, &v))
     }
@@ -402,7 +406,7 @@ impl App {
             return Err(AppError::field("done", "too_long"));
         }
         let report = self.annual_report(who, code, year, lang, done).await?;
-        let unit = self.unit_in_scope(who, code).await?;
+        let unit = self.report_unit(who, code).await?;
         let figures = serde_json::to_string(&report.figures)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(self
@@ -429,10 +433,7 @@ impl App {
     ) -> AppResult<Vec<IssuedReport>> {
         Ok(self
             .store
-            .issued_annual_reports(
-                &who.scope(),
-                unit_year.map(|(u, y)| (u.id, i64::from(y))),
-            )
+            .issued_annual_reports(&who.scope(), unit_year.map(|(u, y)| (u.id, i64::from(y))))
             .await?)
     }
 

@@ -134,7 +134,7 @@ impl App {
         if !(1..=1000).contains(&min) {
             return Err(AppError::field("min", "out_of_range"));
         }
-        let unit = self.unit_in_scope(who, code).await?;
+        let unit = self.report_unit(who, code).await?;
         let w = windows(self.config.today(), days);
         let f = CaseFilter {
             unit_path: Some(unit.path.clone()),
@@ -162,7 +162,11 @@ impl App {
                     .push(r);
             }
             if !r.region.is_empty() {
-                let key = format!("place:{}:{}", region_of(&r.region), top_category(&r.category));
+                let key = format!(
+                    "place:{}:{}",
+                    region_of(&r.region),
+                    top_category(&r.category)
+                );
                 groups
                     .entry(key.clone())
                     .or_insert_with(|| Group {
@@ -400,7 +404,7 @@ impl App {
         if key.is_empty() || key.chars().count() > 200 {
             return Err(AppError::field("key", "invalid"));
         }
-        let unit = self.unit_in_scope(who, code).await?;
+        let unit = self.report_unit(who, code).await?;
         let user = self
             .store
             .user(owner)

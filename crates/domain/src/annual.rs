@@ -186,7 +186,10 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 31).expect("date");
         let w = windows(today, 30);
         assert_eq!(w.now.0, NaiveDate::from_ymd_opt(2026, 3, 2).expect("date"));
-        assert_eq!(w.before.1, NaiveDate::from_ymd_opt(2026, 3, 1).expect("date"));
+        assert_eq!(
+            w.before.1,
+            NaiveDate::from_ymd_opt(2026, 3, 1).expect("date")
+        );
         assert_eq!((w.before.1 - w.before.0).num_days(), 29);
         assert!(is_rising(3, 0, 3));
         assert!(!is_rising(3, 3, 3));

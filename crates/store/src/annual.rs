@@ -258,7 +258,11 @@ impl Store {
 
     /// Keeps a report as issued: the next version for its unit and year, with an audit
     /// row in the same transaction.
-    pub async fn issue_annual_report(&self, r: &NewIssuedReport<'_>, actor: &Actor) -> Result<IssuedReport> {
+    pub async fn issue_annual_report(
+        &self,
+        r: &NewIssuedReport<'_>,
+        actor: &Actor,
+    ) -> Result<IssuedReport> {
         let mut tx = self.write.begin().await?;
         let last = sqlx::query(
             "SELECT COALESCE(MAX(version), 0) AS v FROM annual_reports WHERE unit_id = $1 AND year = $2",

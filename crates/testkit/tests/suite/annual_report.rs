@@ -43,8 +43,10 @@ both_backends!(annual_figures_equal_the_queue, |kind| async move {
         register(
             &app,
             &o.admin,
-            &case_with(json!({"unit": "330106", "channel": channel, "respondent": respondent,
-                "received_on": on, "content": format!("第{n}件：小区物业长期不维修电梯")})),
+            &case_with(
+                json!({"unit": "330106", "channel": channel, "respondent": respondent,
+                "received_on": on, "content": format!("第{n}件：小区物业长期不维修电梯")}),
+            ),
         )
         .await;
     }
@@ -87,7 +89,11 @@ both_backends!(annual_figures_equal_the_queue, |kind| async move {
             );
         }
         assert_eq!(sum, total, "the months add up to the year");
-        for (field, filter) in [("by_channel", "channel"), ("by_type", "type"), ("by_category", "category")] {
+        for (field, filter) in [
+            ("by_channel", "channel"),
+            ("by_type", "type"),
+            ("by_category", "category"),
+        ] {
             let mut sum = 0;
             for r in f[field].as_array().expect("rows") {
                 let key = r["key"].as_str().expect("key").replace('!', "%21");
@@ -169,7 +175,11 @@ both_backends!(annual_wording_follows_the_admins_edit, |kind| async move {
     assert!(before.text.contains("开展专项治理"), "{}", before.text);
     assert!(before.template_from.is_none());
     app.state
-        .set_annual_template(&caller, "zh", "{year}年{unit}共收到{total}件。主要工作：{done}")
+        .set_annual_template(
+            &caller,
+            "zh",
+            "{year}年{unit}共收到{total}件。主要工作：{done}",
+        )
         .await
         .expect("edit");
     let audited = audit(&app, &o.admin, "annual_template_set").await;
@@ -240,12 +250,24 @@ both_backends!(rates_and_search_export_as_files, |kind| async move {
         })
         .collect();
     let units = rates["rows"].as_array().expect("rows");
-    assert_eq!(rows.len(), units.len() + 2, "headings, one row per unit, total");
+    assert_eq!(
+        rows.len(),
+        units.len() + 2,
+        "headings, one row per unit, total"
+    );
     for (row, unit) in rows[1..].iter().zip(units) {
         assert_eq!(row[1], unit["unit"].as_str().expect("code"));
         // The first rate (routing): percent, numerator, denominator.
-        assert_eq!(row[3], unit["rates"]["routing"]["num"].to_string(), "{row:?}");
-        assert_eq!(row[4], unit["rates"]["routing"]["den"].to_string(), "{row:?}");
+        assert_eq!(
+            row[3],
+            unit["rates"]["routing"]["num"].to_string(),
+            "{row:?}"
+        );
+        assert_eq!(
+            row[4],
+            unit["rates"]["routing"]["den"].to_string(),
+            "{row:?}"
+        );
     }
     let total = rows.last().expect("total");
     assert_eq!(total[4], rates["total"]["routing"]["den"].to_string());

@@ -87,7 +87,10 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
     )
     .await;
     let item = find(&h, "respondent:华安物业公司").unwrap_or_else(|| panic!("hotspot: {h}"));
-    assert_eq!((item["now"].as_i64(), item["before"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (item["now"].as_i64(), item["before"].as_i64()),
+        (Some(2), Some(1))
+    );
     // Over two days: one now against one before is not rising.
     let (_, h) = get(
         &app,
@@ -102,9 +105,11 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
     assert_eq!(s, 404);
     let (s, h) = get(&app, &o.other_clerk, "/api/v1/stats/hotspots").await;
     assert_eq!(s, 200);
-    assert!(h["items"].as_array().expect("items").iter().all(|i| case_ids(i)
+    assert!(h["items"]
+        .as_array()
+        .expect("items")
         .iter()
-        .all(|id| !ids.contains(id))));
+        .all(|i| case_ids(i).iter().all(|id| !ids.contains(id))));
     let (s, v) = get(&app, &o.city_sup, "/api/v1/stats/hotspots?window=0").await;
     assert_eq!(s, 422);
     assert_eq!(v["fields"]["window"], "out_of_range");
@@ -119,12 +124,30 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
         json!({"key": "respondent:华安物业公司", "unit": "330106", "owner": owner,
                "label": "华安物业公司", "cases": ids})
     };
-    let (s, v) = post(&app, &o.city_sup, "/api/v1/stats/hotspots/owner", &body(clerk)).await;
+    let (s, v) = post(
+        &app,
+        &o.city_sup,
+        "/api/v1/stats/hotspots/owner",
+        &body(clerk),
+    )
+    .await;
     assert_eq!(s, 422, "{v}");
     assert_eq!(v["fields"]["owner"], "not_a_leader");
-    let (s, _) = post(&app, &o.county_clerk, "/api/v1/stats/hotspots/owner", &body(leader)).await;
+    let (s, _) = post(
+        &app,
+        &o.county_clerk,
+        "/api/v1/stats/hotspots/owner",
+        &body(leader),
+    )
+    .await;
     assert_eq!(s, 403);
-    let (s, v) = post(&app, &o.city_sup, "/api/v1/stats/hotspots/owner", &body(leader)).await;
+    let (s, v) = post(
+        &app,
+        &o.city_sup,
+        "/api/v1/stats/hotspots/owner",
+        &body(leader),
+    )
+    .await;
     assert_eq!(s, 204, "{v}");
     let (_, h) = get(&app, &o.city_sup, "/api/v1/stats/hotspots?unit=330106").await;
     let item = find(&h, "respondent:华安物业公司").expect("hotspot");

@@ -55,9 +55,6 @@ pub struct Section {
 
 /// Everything the report shows, for the screen and the print document.
 pub struct Doc {
-    pub unit: String,
-    pub unit_name: String,
-    pub year: i32,
     pub total: String,
     pub prev_total: String,
     pub change: String,
@@ -71,9 +68,7 @@ pub struct Doc {
     pub paragraphs: Vec<String>,
 }
 
-fn lines(
-    rows: &[(String, i64, String)],
-) -> Vec<Line> {
+fn lines(rows: &[(String, i64, String)]) -> Vec<Line> {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     rows.iter()
         .map(|(label, n, link)| Line {
@@ -141,7 +136,11 @@ pub fn doc(t: &Tr, f: &AnnualFigures, text: &str) -> Doc {
                         Some(g) => t.code(g, &r.key),
                         None => named(&r.name, &r.name_en),
                     };
-                    let label = if label.is_empty() { r.key.clone() } else { label };
+                    let label = if label.is_empty() {
+                        r.key.clone()
+                    } else {
+                        label
+                    };
                     (label, r.count, link(k, &r.key))
                 })
                 .collect::<Vec<_>>(),
@@ -149,9 +148,6 @@ pub fn doc(t: &Tr, f: &AnnualFigures, text: &str) -> Doc {
     };
     let a = &f.activity;
     Doc {
-        unit: f.unit.clone(),
-        unit_name: named(&f.unit_name, &f.unit_name_en),
-        year: f.year,
         total: grouped(f.total),
         prev_total: grouped(f.prev_total),
         change: f
@@ -341,7 +337,11 @@ pub async fn page(
                 .find(|u| u.id == r.unit_id)
                 .map(|u| u.name.clone())
                 .unwrap_or_default();
-            (r.id, format!("{unit} {} · v{}", r.year, r.version), r.issued_by_name)
+            (
+                r.id,
+                format!("{unit} {} · v{}", r.year, r.version),
+                r.issued_by_name,
+            )
         })
         .collect();
     let page = ReportPage {
@@ -487,7 +487,7 @@ async fn template_page(
     saved: bool,
     error: Option<String>,
 ) -> Response {
-    let unit = match state.unit_in_scope(&who.caller(), None).await {
+    let unit = match state.report_unit(&who.caller(), None).await {
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -500,7 +500,10 @@ async fn template_page(
                 froms.insert(
                     lang,
                     match from {
-                        Some((code, name)) => t.targs("annual-template-from", &[("unit", &format!("{name} ({code})"))]),
+                        Some((code, name)) => t.targs(
+                            "annual-template-from",
+                            &[("unit", &format!("{name} ({code})"))],
+                        ),
                         None => t.t("annual-template-default"),
                     },
                 );
@@ -575,7 +578,15 @@ pub async fn template_save(
                     .map(|(k, c)| format!("{}: {}", k, t.code("err", c)))
                     .collect::<Vec<_>>()
                     .join(" ");
-                return template_page(&state, t, &who, Some((f.zh.clone(), f.en.clone())), false, Some(msg)).await;
+                return template_page(
+                    &state,
+                    t,
+                    &who,
+                    Some((f.zh.clone(), f.en.clone())),
+                    false,
+                    Some(msg),
+                )
+                .await;
             }
             return error_page(&t, Some(&who), &e);
         }

@@ -61,7 +61,13 @@ pub fn spark(series: &[usize]) -> String {
     series
         .iter()
         .enumerate()
-        .map(|(i, n)| format!("{:.1},{:.1}", i as f64 * step, 22.0 - *n as f64 * 20.0 / max))
+        .map(|(i, n)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                22.0 - *n as f64 * 20.0 / max
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -88,7 +94,14 @@ fn card(t: &Tr, regions: &Regions, unit: &str, h: &Hotspot) -> Card {
     let title = match h.kind {
         ClusterKind::Respondent => respondent.clone(),
         ClusterKind::Place => format!("{place_name} · {category}"),
-        ClusterKind::Text => t.t1("hotspot-text-title", "case", &h.cases.first().map(|c| c.case_no.clone()).unwrap_or_default()),
+        ClusterKind::Text => t.t1(
+            "hotspot-text-title",
+            "case",
+            &h.cases
+                .first()
+                .map(|c| c.case_no.clone())
+                .unwrap_or_default(),
+        ),
     };
     let ids: Vec<String> = h.cases.iter().map(|c| c.id.to_string()).collect();
     let case_ids = ids.join(",");
@@ -105,11 +118,14 @@ fn card(t: &Tr, regions: &Regions, unit: &str, h: &Hotspot) -> Card {
     );
     Card {
         key: h.key.clone(),
-        kind: t.code("hotspot-kind", match h.kind {
-            ClusterKind::Respondent => "respondent",
-            ClusterKind::Place => "place",
-            ClusterKind::Text => "text",
-        }),
+        kind: t.code(
+            "hotspot-kind",
+            match h.kind {
+                ClusterKind::Respondent => "respondent",
+                ClusterKind::Place => "place",
+                ClusterKind::Text => "text",
+            },
+        ),
         title,
         place: if category.is_empty() {
             place_name
@@ -119,7 +135,10 @@ fn card(t: &Tr, regions: &Regions, unit: &str, h: &Hotspot) -> Card {
         respondent,
         trend: t.targs(
             "hotspot-now-before",
-            &[("now", &h.now.to_string()), ("before", &h.before.to_string())],
+            &[
+                ("now", &h.now.to_string()),
+                ("before", &h.before.to_string()),
+            ],
         ),
         points: spark(&h.series),
         cases: h
@@ -175,7 +194,11 @@ pub async fn page(
                 ],
             );
             text_skipped = h.text_skipped;
-            cards = h.items.iter().map(|x| card(&t, &regions, &h.unit, x)).collect();
+            cards = h
+                .items
+                .iter()
+                .map(|x| card(&t, &regions, &h.unit, x))
+                .collect();
         }
         Err(app::AppError::Validation(fields)) => {
             error = Some(

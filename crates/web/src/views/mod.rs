@@ -74,7 +74,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/annual-report", get(annual_pages::page))
         .route("/staff/annual-report/print", get(annual_pages::print))
         .route("/staff/annual-report/issue", post(annual_pages::issue))
-        .route("/staff/annual-report/issued/{id}", get(annual_pages::issued))
+        .route(
+            "/staff/annual-report/issued/{id}",
+            get(annual_pages::issued),
+        )
         .route(
             "/staff/annual-report/template",
             get(annual_pages::template_form).post(annual_pages::template_save),

@@ -39,9 +39,11 @@ pub async fn rates(
 ) -> Response {
     let t = tr(&state, lang);
     let q = RatesQuery {
-        unit: q
-            .unit
-            .map(|u| u.trim().trim_end_matches(domain::stats::ONLY_MARK).to_string()),
+        unit: q.unit.map(|u| {
+            u.trim()
+                .trim_end_matches(domain::stats::ONLY_MARK)
+                .to_string()
+        }),
         ..q
     };
     match rates_file(&state, &who, &t, &q, f.format.as_deref()).await {
