@@ -569,7 +569,16 @@ pub async fn template_save(
         return csrf_refused(&t, &who);
     }
     let caller = who.caller();
+    let unit = match state.report_unit(&caller, None).await {
+        Ok(u) => u,
+        Err(e) => return error_page(&t, Some(&who), &e.into()),
+    };
     for (lang, body) in [("zh", &f.zh), ("en", &f.en)] {
+        // A language left as it was is not saved as an edit of this unit.
+        let now = state.annual_template(&unit, lang).await.map(|(b, _)| b);
+        if now.is_ok_and(|b| b.replace("\r\n", "\n") == body.replace("\r\n", "\n")) {
+            continue;
+        }
         if let Err(e) = state.set_annual_template(&caller, lang, body).await {
             let e: ApiError = e.into();
             if let ApiError::Validation(fields) = &e {
