@@ -135,7 +135,7 @@ pub fn series(w: &Windows, days: &[NaiveDate]) -> Vec<usize> {
     let mut out = vec![0; SPARK_POINTS];
     for d in days {
         let at = (*d - w.before.0).num_days();
-        if at < 0 || at >= span {
+        if !(0..span).contains(&at) {
             continue;
         }
         let i = (at as usize * SPARK_POINTS) / span as usize;
