@@ -268,7 +268,7 @@ impl App {
         let most = |field: &dyn Fn(&MatterRow) -> String| -> Option<String> {
             let mut n: BTreeMap<String, usize> = BTreeMap::new();
             for r in &g.rows {
-                let v = field(*r);
+                let v = field(r);
                 if !v.trim().is_empty() {
                     *n.entry(v.trim().to_string()).or_default() += 1;
                 }
