@@ -49,7 +49,7 @@ impl VolumeBy {
 }
 
 /// One bar of a volume: the cases whose field has this key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct VolumeRow {
     /// The value the queue filter of the same name takes to list exactly these cases.
     pub key: String,
@@ -71,7 +71,7 @@ pub struct Volume {
 }
 
 /// A rate's numerator and denominator.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Figure {
     pub num: i64,
     pub den: i64,

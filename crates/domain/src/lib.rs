@@ -3,6 +3,7 @@
 //! Nothing in this crate does IO, touches a clock or a database. Randomness and
 //! time are passed in by the caller.
 
+pub mod annual;
 pub mod attendance;
 pub mod calendar;
 pub mod case;

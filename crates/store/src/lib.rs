@@ -7,6 +7,7 @@
 mod accountability;
 mod actions;
 mod admin_changes;
+mod annual;
 mod audit;
 mod case_list;
 mod cases;
@@ -17,6 +18,7 @@ mod error;
 mod establishments;
 mod exports;
 mod feed;
+mod hotspots;
 mod inspections;
 mod intake;
 mod jobs;
@@ -48,6 +50,7 @@ pub mod bulk;
 pub use accountability::{AccountabilityRecord, NewAccountability};
 pub use actions::ActionRecord;
 pub use admin_changes::{AuditNote, UserPage};
+pub use annual::{AnnualTemplate, IssuedReport, NewIssuedReport, YearActivity};
 pub use audit::AuditSubject;
 pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
@@ -57,6 +60,7 @@ pub use error::StoreError;
 pub use establishments::{Establishment, NewEstablishment, ESTABLISHMENT_LIST_CAP};
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
+pub use hotspots::{HotspotOwner, MatterRow, MATTER_ROWS_CAP};
 pub use inspections::{
     Campaign, CampaignStanding, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
     NewInspection,

@@ -24,6 +24,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/duty.zh-CN.ftl"),
     include_str!("../i18n/inspections.zh-CN.ftl"),
     include_str!("../i18n/plans.zh-CN.ftl"),
+    include_str!("../i18n/annual.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -41,6 +42,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/duty.en.ftl"),
     include_str!("../i18n/inspections.en.ftl"),
     include_str!("../i18n/plans.en.ftl"),
+    include_str!("../i18n/annual.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

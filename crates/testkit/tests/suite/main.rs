@@ -5,6 +5,7 @@ mod common;
 #[path = "common/portal.rs"]
 mod portal;
 
+mod annual_report;
 mod api_admin;
 mod api_attachments;
 mod api_case_help;
@@ -22,6 +23,7 @@ mod exports_api;
 mod feed_api;
 mod feed_attachments;
 mod feed_store;
+mod hotspots_api;
 mod inspections_common;
 mod inspections_flow;
 mod inspections_scope;

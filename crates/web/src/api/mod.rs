@@ -4,6 +4,7 @@
 pub mod account;
 pub mod actions;
 pub mod admin;
+pub mod annual;
 pub mod cases;
 mod contract;
 pub mod duty;
@@ -31,6 +32,7 @@ pub mod settings;
 pub mod stats;
 pub mod stats_export;
 pub mod supervision;
+pub mod table_exports;
 pub mod tokens;
 
 pub use json::{is_json, JsonBody};
@@ -172,6 +174,11 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(leading_groups::export_plans))
         .routes(routes!(leading_groups::export_incidents))
         .routes(routes!(leading_groups::export_groups))
+        .routes(routes!(annual::annual))
+        .routes(routes!(annual::hotspots))
+        .routes(routes!(annual::assign_owner))
+        .routes(routes!(table_exports::rates_export))
+        .routes(routes!(table_exports::search_export))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

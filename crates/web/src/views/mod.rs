@@ -6,15 +6,17 @@ mod accountability_pages;
 mod actions;
 mod admin;
 mod admin_users;
+mod annual_pages;
 mod audit;
 mod case;
 mod case_holder;
 mod duty_pages;
 mod exports_page;
+mod group_pages;
+mod hotspot_pages;
+mod incident_pages;
 mod inspection_pages;
 mod inspection_visits;
-mod group_pages;
-mod incident_pages;
 mod intake_pages;
 mod links;
 mod login;
@@ -32,6 +34,7 @@ mod search_page;
 mod stats_page;
 mod supervision_board;
 mod supervision_orders;
+mod table_export_pages;
 mod timeline;
 mod today_page;
 mod tokens;
@@ -82,6 +85,21 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/exports/{id}/file", get(exports_page::download))
         .route("/staff/stats", get(stats_page::page))
         .route("/staff/stats/export", get(stats_page::export))
+        .route("/staff/annual-report", get(annual_pages::page))
+        .route("/staff/annual-report/print", get(annual_pages::print))
+        .route("/staff/annual-report/issue", post(annual_pages::issue))
+        .route(
+            "/staff/annual-report/issued/{id}",
+            get(annual_pages::issued),
+        )
+        .route(
+            "/staff/annual-report/template",
+            get(annual_pages::template_form).post(annual_pages::template_save),
+        )
+        .route("/staff/hotspots", get(hotspot_pages::page))
+        .route("/staff/search/export", get(table_export_pages::search))
+        .route("/staff/stats/rates/export", get(table_export_pages::rates))
+        .route("/staff/hotspots/owner", post(hotspot_pages::assign))
         .route("/staff/cases/{id}", get(case::page))
         .route("/staff/cases/{id}/receipt", get(case::receipt))
         .route("/staff/cases/{id}/correct", post(case::correct))

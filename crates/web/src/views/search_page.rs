@@ -34,6 +34,8 @@ struct SearchPage {
     categories: Vec<Opt>,
     regions: Vec<Opt>,
     message: Option<String>,
+    /// This search as an XLSX or CSV file (add `&format=`).
+    export_link: String,
 }
 
 fn next_link(q: &SearchQuery, cursor: &str) -> String {
@@ -137,6 +139,7 @@ pub async fn page(
             .collect(),
         categories: category_options(&t, &cats),
         regions: regions.prefix_options(2),
+        export_link: next_link(&q, "").replacen("/staff/search?", "/staff/search/export?", 1),
         message,
         q,
         t,
