@@ -22,6 +22,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/supervision.zh-CN.ftl"),
     include_str!("../i18n/stats.zh-CN.ftl"),
     include_str!("../i18n/duty.zh-CN.ftl"),
+    include_str!("../i18n/disputes.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -37,6 +38,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/supervision.en.ftl"),
     include_str!("../i18n/stats.en.ftl"),
     include_str!("../i18n/duty.en.ftl"),
+    include_str!("../i18n/disputes.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

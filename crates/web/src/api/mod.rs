@@ -6,6 +6,7 @@ pub mod actions;
 pub mod admin;
 pub mod cases;
 mod contract;
+pub mod disputes;
 pub mod duty;
 pub mod exports;
 pub mod extract;
@@ -21,6 +22,7 @@ pub mod public;
 pub mod reports;
 pub mod routing;
 pub mod schemas;
+pub mod screenings;
 pub mod search;
 pub mod session;
 pub mod settings;
@@ -50,6 +52,7 @@ use utoipa_axum::routes;
         (name = "meta", description = "Categories, the current user, tokens and the audit log"),
         (name = "supervision", description = "The supervision board, supervision orders (督办单) with replies and reminders (催办), listed supervision (挂牌督办) and accountability records (问责)"),
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
+        (name = "disputes", description = "The dispute register (矛盾纠纷台账): entries about issues, never people, with their plans, mediation, linked petitions and outcomes; and screening campaigns (排查)"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -125,6 +128,21 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(duty::current))
         .routes(routes!(duty::handovers, duty::write_handover))
         .routes(routes!(duty::acknowledge))
+        .routes(routes!(disputes::list, disputes::create))
+        .routes(routes!(disputes::export))
+        .routes(routes!(disputes::get, disputes::update))
+        .routes(routes!(disputes::events))
+        .routes(routes!(disputes::add_step))
+        .routes(routes!(disputes::step_done))
+        .routes(routes!(disputes::add_mediation))
+        .routes(routes!(disputes::link))
+        .routes(routes!(disputes::unlink))
+        .routes(routes!(disputes::close))
+        .routes(routes!(disputes::stats))
+        .routes(routes!(screenings::list, screenings::create))
+        .routes(routes!(screenings::get))
+        .routes(routes!(screenings::events))
+        .routes(routes!(screenings::answer))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))
