@@ -113,7 +113,7 @@ impl From<DisputeBody> for DisputeInput {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/disputes", tag = "disputes", params(ListQuery),
+#[utoipa::path(operation_id = "dispute_list", get, path = "/api/v1/disputes", tag = "disputes", params(ListQuery),
     responses((status = 200, description = "Entries of your subtree matching the filters, newest first (at most 5000); each with `overdue_steps`")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -123,7 +123,7 @@ pub async fn list(
     Ok(Json(state.disputes(&who.caller(), &q.query()?).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes", tag = "disputes", request_body = DisputeBody,
+#[utoipa::path(operation_id = "dispute_create", post, path = "/api/v1/disputes", tag = "disputes", request_body = DisputeBody,
     responses((status = 201, description = "Entered, with its linked petitions; the timeline shows it"),
         (status = 403, description = "Only clerks, handlers, leaders and supervisors keep the register", body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -135,7 +135,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(d)))
 }
 
-#[utoipa::path(get, path = "/api/v1/disputes/{id}", tag = "disputes",
+#[utoipa::path(operation_id = "dispute_get", get, path = "/api/v1/disputes/{id}", tag = "disputes",
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "The entry with its steps, mediation record, linked petitions (in your scope) and outcome")))]
 pub async fn get(
@@ -146,7 +146,7 @@ pub async fn get(
     Ok(Json(state.dispute(&who.caller(), id).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/disputes/{id}", tag = "disputes", request_body = DisputeBody,
+#[utoipa::path(operation_id = "dispute_update", put, path = "/api/v1/disputes/{id}", tag = "disputes", request_body = DisputeBody,
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "Corrected (links are kept; use /cases to change them)"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -161,7 +161,7 @@ pub async fn update(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/disputes/{id}/events", tag = "disputes",
+#[utoipa::path(operation_id = "dispute_events", get, path = "/api/v1/disputes/{id}/events", tag = "disputes",
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "The entry's timeline, oldest first: created, edited, step_added, step_done, mediation, case_linked, case_unlinked, closed")))]
 pub async fn events(
@@ -183,7 +183,7 @@ pub struct StepBody {
     pub assignee: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes/{id}/steps", tag = "disputes", request_body = StepBody,
+#[utoipa::path(operation_id = "dispute_add_step", post, path = "/api/v1/disputes/{id}/steps", tag = "disputes", request_body = StepBody,
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "The step is in the plan"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -206,7 +206,7 @@ pub struct DoneBody {
     pub done_on: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes/{id}/steps/{step}/done", tag = "disputes", request_body = DoneBody,
+#[utoipa::path(operation_id = "dispute_step_done", post, path = "/api/v1/disputes/{id}/steps/{step}/done", tag = "disputes", request_body = DoneBody,
     params(("id" = i64, Path, description = "Entry id"), ("step" = i64, Path, description = "Step id")),
     responses((status = 200, description = "The step is done"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -233,7 +233,7 @@ pub struct MediationBody {
     pub agreed: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes/{id}/mediations", tag = "disputes", request_body = MediationBody,
+#[utoipa::path(operation_id = "dispute_add_mediation", post, path = "/api/v1/disputes/{id}/mediations", tag = "disputes", request_body = MediationBody,
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "Recorded in the mediation record"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -256,7 +256,7 @@ pub struct LinkBody {
     pub cases: Vec<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes/{id}/cases", tag = "disputes", request_body = LinkBody,
+#[utoipa::path(operation_id = "dispute_link", post, path = "/api/v1/disputes/{id}/cases", tag = "disputes", request_body = LinkBody,
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "Linked (cases already linked are left as they are)"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -273,7 +273,7 @@ pub async fn link(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/disputes/{id}/cases/{case}", tag = "disputes",
+#[utoipa::path(operation_id = "dispute_unlink", delete, path = "/api/v1/disputes/{id}/cases/{case}", tag = "disputes",
     params(("id" = i64, Path, description = "Entry id"), ("case" = i64, Path, description = "Case id")),
     responses((status = 200, description = "Unlinked"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -298,7 +298,7 @@ pub struct OutcomeBody {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/disputes/{id}/outcome", tag = "disputes", request_body = OutcomeBody,
+#[utoipa::path(operation_id = "dispute_close", post, path = "/api/v1/disputes/{id}/outcome", tag = "disputes", request_body = OutcomeBody,
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, description = "Closed with its outcome; its steps no longer count as overdue"),
         (status = 403, description = "Your role does not keep the register", body = crate::error::ErrorBody)))]
@@ -357,7 +357,7 @@ pub async fn list_file(
     file_download(format, "hearken-disputes", bytes)
 }
 
-#[utoipa::path(get, path = "/api/v1/disputes/export", tag = "disputes", params(ListQuery, TableFormat),
+#[utoipa::path(operation_id = "dispute_export", get, path = "/api/v1/disputes/export", tag = "disputes", params(ListQuery, TableFormat),
     responses((status = 200, description = "The filtered list as an XLSX (default) or CSV file, in your language")))]
 pub async fn export(
     State(state): State<AppState>,
@@ -395,7 +395,7 @@ pub struct DisputeStats {
     pub overdue_entries: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/stats/disputes", tag = "stats", params(StatsQuery),
+#[utoipa::path(operation_id = "dispute_stats", get, path = "/api/v1/stats/disputes", tag = "stats", params(StatsQuery),
     responses((status = 200, description = "The number of dispute entries in your subtree by kind, outcome or holding unit, with the overdue steps. Each key lists its entries through `GET /api/v1/disputes?kind=…|outcome=…|unit=…`", body = DisputeStats)))]
 pub async fn stats(
     State(state): State<AppState>,

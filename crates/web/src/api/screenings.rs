@@ -27,7 +27,7 @@ pub struct ScreeningBody {
     pub units: Vec<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/screenings", tag = "disputes",
+#[utoipa::path(operation_id = "screening_list", get, path = "/api/v1/screenings", tag = "disputes",
     responses((status = 200, description = "Campaigns your subtree issued or that cover a unit of it, newest first, with `units` and `answered`")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -36,7 +36,7 @@ pub async fn list(
     Ok(Json(state.screenings(&who.caller()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/screenings", tag = "disputes", request_body = ScreeningBody,
+#[utoipa::path(operation_id = "screening_create", post, path = "/api/v1/screenings", tag = "disputes", request_body = ScreeningBody,
     responses((status = 201, description = "Opened; each covered unit is listed as not answered"),
         (status = 403, description = "Only leaders and supervisors open campaigns", body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -55,7 +55,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(s)))
 }
 
-#[utoipa::path(get, path = "/api/v1/screenings/{id}", tag = "disputes",
+#[utoipa::path(operation_id = "screening_get", get, path = "/api/v1/screenings/{id}", tag = "disputes",
     params(("id" = i64, Path, description = "Campaign id")),
     responses((status = 200, description = "The campaign and each covered unit's answer: `nothing_found`, `found` (with `found` entries) or none yet")))]
 pub async fn get(
@@ -66,7 +66,7 @@ pub async fn get(
     Ok(Json(state.screening(&who.caller(), id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/screenings/{id}/events", tag = "disputes",
+#[utoipa::path(operation_id = "screening_events", get, path = "/api/v1/screenings/{id}/events", tag = "disputes",
     params(("id" = i64, Path, description = "Campaign id")),
     responses((status = 200, description = "The campaign's timeline: created, answered")))]
 pub async fn events(
@@ -87,7 +87,7 @@ pub struct AnswerBody {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/screenings/{id}/answer", tag = "disputes", request_body = AnswerBody,
+#[utoipa::path(operation_id = "screening_answer", post, path = "/api/v1/screenings/{id}/answer", tag = "disputes", request_body = AnswerBody,
     params(("id" = i64, Path, description = "Campaign id")),
     responses((status = 200, description = "Your unit's answer (replacing an earlier one)"),
         (status = 403, description = "Your unit is not covered, or your role does not keep the register", body = crate::error::ErrorBody)))]
