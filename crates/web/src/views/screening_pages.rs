@@ -20,14 +20,14 @@ use std::collections::HashMap;
 
 type Pairs = Vec<(String, String)>;
 
-fn first(f: &Pairs, k: &str) -> String {
+fn first(f: &[(String, String)], k: &str) -> String {
     f.iter()
         .find(|(n, _)| n == k)
         .map(|(_, v)| v.clone())
         .unwrap_or_default()
 }
 
-fn all(f: &Pairs, k: &str) -> Vec<String> {
+fn all(f: &[(String, String)], k: &str) -> Vec<String> {
     f.iter()
         .filter(|(n, _)| n == k)
         .map(|(_, v)| v.clone())
