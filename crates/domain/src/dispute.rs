@@ -260,7 +260,7 @@ mod tests {
         d.region = "12".into();
         d.people = "0".into();
         d.title = " ".into();
-        let e = check_dispute(&d).unwrap_err();
+        let e = check_dispute(&d).expect_err("refused");
         assert_eq!(e["kind"], "invalid");
         assert_eq!(e["region"], "invalid_region");
         assert_eq!(e["people"], "invalid");
@@ -270,21 +270,21 @@ mod tests {
     #[test]
     fn a_referral_names_its_channel_and_unresolved_says_why() {
         assert_eq!(
-            check_outcome("referred", "", "").unwrap_err()["channel"],
+            check_outcome("referred", "", "").expect_err("refused")["channel"],
             "required"
         );
         assert_eq!(
-            check_outcome("unresolved", "", " ").unwrap_err()["note"],
+            check_outcome("unresolved", "", " ").expect_err("refused")["note"],
             "required"
         );
         assert!(check_outcome("open", "", "").is_err());
-        let c = check_outcome("referred", "labour_arbitration", "").unwrap();
+        let c = check_outcome("referred", "labour_arbitration", "").expect("valid");
         assert_eq!(c.channel, Some(LegalChannel::Arbitration));
     }
 
     #[test]
     fn only_open_entries_have_overdue_steps() {
-        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("valid");
         let today = d("2026-03-10");
         assert!(step_overdue(d("2026-03-09"), false, Outcome::Open, today));
         assert!(!step_overdue(d("2026-03-10"), false, Outcome::Open, today));
@@ -301,7 +301,7 @@ mod tests {
     fn a_period_ends_after_it_starts() {
         assert!(check_period("2026-03-01", "2026-03-31").is_ok());
         assert_eq!(
-            check_period("2026-03-02", "2026-03-01").unwrap_err()["ends_on"],
+            check_period("2026-03-02", "2026-03-01").expect_err("refused")["ends_on"],
             "before_start"
         );
     }
