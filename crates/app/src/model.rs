@@ -11,3 +11,7 @@ pub use store::{
     TemplateSource, TrackingKey, Unit, UnitTemplate, User, UserPage, COUNT_CAP, NO_DUE,
     PORTAL_SETTING_KEYS,
 };
+pub use store::{
+    CoveredUnit, Dispute, DisputeCase, DisputeRow, DisputeStep, Finding, Mediation, RegisterEvent,
+    Screening, ScreeningRow,
+};

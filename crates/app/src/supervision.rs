@@ -79,6 +79,8 @@ pub struct Board {
     pub late: Vec<BoardCase>,
     /// Open cases under listed supervision.
     pub listed: Vec<BoardCase>,
+    /// Overdue steps of open dispute entries, by unit (each with its subtree).
+    pub dispute_steps: Vec<crate::disputes::OverdueUnit>,
 }
 
 /// How many late cases the board lists by name.
@@ -227,6 +229,7 @@ impl App {
             units: rows.into_values().collect(),
             late: late.items.into_iter().map(board_case).collect(),
             listed: listed.items.into_iter().map(board_case).collect(),
+            dispute_steps: self.overdue_dispute_units(who).await?,
         })
     }
 

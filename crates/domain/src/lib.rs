@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod case;
 pub mod codes;
+pub mod dispute;
 pub mod due;
 pub mod duty;
 pub mod error;

@@ -59,6 +59,11 @@ pub enum Permission {
     /// Set reporting schedules, declare special periods, plan the duty roster and keep
     /// leading groups.
     ManageDuty,
+    /// Keep the dispute register (矛盾纠纷台账): enter disputes, plan and record their
+    /// resolution, and answer screening campaigns. Auditors and others only read it.
+    KeepDisputes,
+    /// Open screening campaigns (排查) for the units below.
+    RunScreenings,
 }
 
 impl Role {
@@ -87,6 +92,8 @@ impl Role {
             LinkCases => matches!(self, Clerk | Handler | Leader | Supervisor),
             FileReports => !matches!(self, Auditor),
             ManageDuty => matches!(self, Admin | Supervisor | Leader | Duty),
+            KeepDisputes => matches!(self, Clerk | Handler | Leader | Supervisor),
+            RunScreenings => matches!(self, Leader | Supervisor),
         }
     }
 }

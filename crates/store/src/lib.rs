@@ -13,6 +13,8 @@ mod case_list;
 mod cases;
 mod categories;
 mod connect;
+mod dispute_stats;
+mod disputes;
 mod duty;
 mod error;
 mod establishments;
@@ -36,6 +38,7 @@ mod register_events;
 mod report_history;
 mod reports;
 mod routing;
+mod screenings;
 mod search_source;
 mod sessions;
 mod stat_tallies;
@@ -55,6 +58,11 @@ pub use audit::AuditSubject;
 pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
+pub use dispute_stats::OverdueByUnit;
+pub use disputes::{
+    Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, DisputeStep, Mediation,
+    DISPUTE_REGISTER,
+};
 pub use duty::{HandoverRow, ShiftRow, SwapRow};
 pub use error::StoreError;
 pub use establishments::{Establishment, NewEstablishment, ESTABLISHMENT_LIST_CAP};
@@ -85,6 +93,9 @@ pub use register_events::{EntryRef, RegisterEvent};
 pub use report_history::{ReportCursor, ReportSearch};
 pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
+pub use screenings::{
+    CoveredUnit, Finding, NewScreening, Screening, ScreeningRow, SCREENING_REGISTER,
+};
 pub use search_source::CaseText;
 pub use stat_tallies::{tally_rows, TallyRow, UnitRate};
 pub use stats::{VolumeBy, VolumeRow};

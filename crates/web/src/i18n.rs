@@ -25,6 +25,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/inspections.zh-CN.ftl"),
     include_str!("../i18n/plans.zh-CN.ftl"),
     include_str!("../i18n/annual.zh-CN.ftl"),
+    include_str!("../i18n/disputes.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -43,6 +44,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/inspections.en.ftl"),
     include_str!("../i18n/plans.en.ftl"),
     include_str!("../i18n/annual.en.ftl"),
+    include_str!("../i18n/disputes.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod annual;
 pub mod cases;
 mod contract;
+pub mod disputes;
 pub mod duty;
 pub mod exports;
 pub mod extract;
@@ -26,6 +27,7 @@ pub mod report_history;
 pub mod reports;
 pub mod routing;
 pub mod schemas;
+pub mod screenings;
 pub mod search;
 pub mod session;
 pub mod settings;
@@ -58,6 +60,7 @@ use utoipa_axum::routes;
         (name = "stats", description = "Statistics: volumes that list exactly their cases through the queue, and per-unit rates"),
         (name = "inspections", description = "Safety inspection campaigns (安全隐患排查): the establishments register and its import, campaigns and their progress, inspections, hazards with rectification (整改通知) and suspension (停业整顿) orders, and the checklists"),
         (name = "plans", description = "Emergency plans (应急预案) with versions, the proposals a group visit raises, incidents with tasks, log and after-action review, and leading groups (领导小组)"),
+        (name = "disputes", description = "The dispute register (矛盾纠纷台账): entries about issues, never people, with their plans, mediation, linked petitions and outcomes; and screening campaigns (排查)"),
         (name = "public", description = "The public portal for petitioners: submit, track, rate, ask for review, reception and appointments (no login; rate-limited)"),
     )
 )]
@@ -179,6 +182,21 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(annual::assign_owner))
         .routes(routes!(table_exports::rates_export))
         .routes(routes!(table_exports::search_export))
+        .routes(routes!(disputes::list, disputes::create))
+        .routes(routes!(disputes::export))
+        .routes(routes!(disputes::get, disputes::update))
+        .routes(routes!(disputes::events))
+        .routes(routes!(disputes::add_step))
+        .routes(routes!(disputes::step_done))
+        .routes(routes!(disputes::add_mediation))
+        .routes(routes!(disputes::link))
+        .routes(routes!(disputes::unlink))
+        .routes(routes!(disputes::close))
+        .routes(routes!(disputes::stats))
+        .routes(routes!(screenings::list, screenings::create))
+        .routes(routes!(screenings::get))
+        .routes(routes!(screenings::events))
+        .routes(routes!(screenings::answer))
         .layer(json_limit);
     let upload_routes = OpenApiRouter::new()
         .routes(routes!(cases::create))

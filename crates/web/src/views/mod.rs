@@ -10,6 +10,8 @@ mod annual_pages;
 mod audit;
 mod case;
 mod case_holder;
+mod dispute_actions;
+mod dispute_pages;
 mod duty_pages;
 mod exports_page;
 mod group_pages;
@@ -30,6 +32,7 @@ mod register;
 mod report_history_page;
 mod report_pages;
 mod routing_pages;
+mod screening_pages;
 mod search_page;
 mod stats_page;
 mod supervision_board;
@@ -302,6 +305,44 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/staff/groups/new", get(group_pages::new_form))
         .route("/staff/groups/{id}", get(group_pages::page))
+        .route("/staff/disputes", get(dispute_pages::list))
+        .route("/staff/disputes/export", get(dispute_pages::export))
+        .route(
+            "/staff/disputes/new",
+            get(dispute_pages::new_form).post(dispute_pages::create),
+        )
+        .route("/staff/disputes/{id}", get(dispute_pages::page))
+        .route(
+            "/staff/disputes/{id}/edit",
+            get(dispute_pages::edit_form).post(dispute_pages::update),
+        )
+        .route(
+            "/staff/disputes/{id}/steps",
+            post(dispute_actions::add_step),
+        )
+        .route(
+            "/staff/disputes/{id}/steps/{step}/done",
+            post(dispute_actions::step_done),
+        )
+        .route(
+            "/staff/disputes/{id}/mediations",
+            post(dispute_actions::add_mediation),
+        )
+        .route("/staff/disputes/{id}/cases", post(dispute_actions::link))
+        .route(
+            "/staff/disputes/{id}/cases/{case}/remove",
+            post(dispute_actions::unlink),
+        )
+        .route("/staff/disputes/{id}/outcome", post(dispute_actions::close))
+        .route(
+            "/staff/screenings",
+            get(screening_pages::list).post(screening_pages::create),
+        )
+        .route("/staff/screenings/{id}", get(screening_pages::page))
+        .route(
+            "/staff/screenings/{id}/answer",
+            post(screening_pages::answer),
+        )
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .merge(uploads)
 }

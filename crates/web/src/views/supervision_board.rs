@@ -48,6 +48,15 @@ struct BoardPage {
     listed: Vec<BoardCase>,
     all_overdue: String,
     all_listed: String,
+    /// Overdue dispute steps by unit, each linking to the filtered dispute list.
+    dispute_steps: Vec<(UnitLine, String)>,
+}
+
+/// A unit and its overdue dispute steps, in words.
+pub struct UnitLine {
+    pub code: String,
+    pub name: String,
+    pub depth: usize,
 }
 
 /// The queue of a unit's subtree, filtered like a board figure.
@@ -126,6 +135,29 @@ pub async fn page(
         units,
         late: board.late,
         listed: board.listed,
+        dispute_steps: board
+            .dispute_steps
+            .iter()
+            .map(|u| {
+                let line = UnitLine {
+                    code: u.code.clone(),
+                    name: if t.is_en() && !u.name_en.is_empty() {
+                        u.name_en.clone()
+                    } else {
+                        u.name.clone()
+                    },
+                    depth: u.depth,
+                };
+                let words = t.targs(
+                    "ds-board-steps",
+                    &[
+                        ("steps", &u.steps.to_string()),
+                        ("entries", &u.entries.to_string()),
+                    ],
+                );
+                (line, words)
+            })
+            .collect(),
         all_overdue: "/staff/cases?state=open&due=overdue".into(),
         all_listed: "/staff/cases?state=open&listed=1".into(),
         t,

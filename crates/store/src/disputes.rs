@@ -1,0 +1,568 @@
+//! The dispute register (矛盾纠纷台账): entries about issues, their resolution plans,
+//! mediation records, linked petitions and outcomes. Every change appends a
+//! `register_events` row (register `dispute`) in the change's own transaction.
+
+use crate::register_events::{append_register_event, EntryRef};
+use crate::{like_escape, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+/// The register's name in `register_events`.
+pub const DISPUTE_REGISTER: &str = "dispute";
+
+/// An entry as the list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub unit_name_en: String,
+    pub unit_path: String,
+    pub kind: String,
+    pub title: String,
+    pub region: String,
+    pub address: String,
+    pub parties: String,
+    pub people: i64,
+    pub scale: String,
+    pub urgency: String,
+    pub owner_user_id: Option<i64>,
+    pub owner_name: String,
+    pub hotspot: String,
+    /// `open`, `resolved`, `referred` or `unresolved`.
+    pub outcome: String,
+    /// The legal channel of a referral.
+    pub channel: String,
+    /// Why it stays unresolved, or a note on the outcome.
+    pub outcome_note: String,
+    pub closed_on: Option<String>,
+    pub created_by_name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Steps past their deadline and not done (0 once the entry is closed).
+    pub overdue_steps: i64,
+}
+
+/// A step of the resolution plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputeStep {
+    pub id: i64,
+    pub what: String,
+    pub due_on: String,
+    pub assignee: String,
+    pub done_on: Option<String>,
+}
+
+/// One entry of the mediation record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mediation {
+    pub id: i64,
+    pub held_on: String,
+    pub mediator: String,
+    pub agreed: String,
+}
+
+/// A linked petition as the entry shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputeCase {
+    pub id: i64,
+    pub case_no: String,
+    pub state: String,
+    pub stage: String,
+}
+
+/// A whole entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dispute {
+    #[serde(flatten)]
+    pub row: DisputeRow,
+    pub steps: Vec<DisputeStep>,
+    pub mediations: Vec<Mediation>,
+    /// Linked petitions in the reader's scope.
+    pub cases: Vec<DisputeCase>,
+}
+
+/// What an entry says (checked by `domain::dispute`).
+#[derive(Debug, Clone)]
+pub struct DisputeData {
+    pub unit: Unit,
+    pub kind: String,
+    pub title: String,
+    pub region: String,
+    pub address: String,
+    pub parties: String,
+    pub people: i64,
+    pub scale: String,
+    pub urgency: String,
+    pub owner_user_id: Option<i64>,
+    pub owner_name: String,
+    pub hotspot: String,
+}
+
+impl DisputeData {
+    fn payload(&self) -> serde_json::Value {
+        json!({
+            "unit": self.unit.code, "kind": self.kind, "title": self.title,
+            "region": self.region, "address": self.address, "parties": self.parties,
+            "people": self.people, "scale": self.scale, "urgency": self.urgency,
+            "owner_name": self.owner_name, "hotspot": self.hotspot,
+        })
+    }
+}
+
+/// The list's filters; the scope is the subtree to list.
+#[derive(Debug, Clone, Default)]
+pub struct DisputeFilter {
+    pub kind: Option<String>,
+    pub outcome: Option<String>,
+    /// A region-code prefix.
+    pub region: Option<String>,
+    /// Only open entries with a step due before this day and not done.
+    pub overdue_before: Option<String>,
+    pub text: Option<String>,
+}
+
+const COLUMNS: &str = "d.id, n.code AS unit_code, n.name AS unit_name, n.name_en AS unit_name_en,
+    d.unit_path, d.kind, d.title, d.region, d.address, d.parties, d.people, d.scale, d.urgency,
+    d.owner_user_id, d.owner_name, d.hotspot, d.outcome, d.channel, d.outcome_note, d.closed_on,
+    d.created_by_name, d.created_at, d.updated_at,
+    (SELECT COUNT(*) FROM dispute_steps s WHERE s.dispute_id = d.id AND s.done_on IS NULL
+        AND s.due_on < $1 AND d.outcome = 'open') AS overdue_steps";
+
+fn row_of(r: &AnyRow) -> Result<DisputeRow> {
+    Ok(DisputeRow {
+        id: r.try_get("id")?,
+        unit_code: r.try_get("unit_code")?,
+        unit_name: r.try_get("unit_name")?,
+        unit_name_en: r.try_get("unit_name_en")?,
+        unit_path: r.try_get("unit_path")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        region: r.try_get("region")?,
+        address: r.try_get("address")?,
+        parties: r.try_get("parties")?,
+        people: r.try_get("people")?,
+        scale: r.try_get("scale")?,
+        urgency: r.try_get("urgency")?,
+        owner_user_id: r.try_get("owner_user_id")?,
+        owner_name: r.try_get("owner_name")?,
+        hotspot: r.try_get("hotspot")?,
+        outcome: r.try_get("outcome")?,
+        channel: r.try_get("channel")?,
+        outcome_note: r.try_get("outcome_note")?,
+        closed_on: r.try_get("closed_on")?,
+        created_by_name: r.try_get("created_by_name")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        overdue_steps: r.try_get("overdue_steps")?,
+    })
+}
+
+/// Appends the entry's event and marks it changed.
+async fn changed(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    unit_path: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+    actor: &Actor,
+) -> Result<()> {
+    let entry = EntryRef {
+        register: DISPUTE_REGISTER,
+        id,
+    };
+    append_register_event(tx, entry, unit_path, kind, payload, actor).await?;
+    sqlx::query("UPDATE disputes SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn link_in(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    unit_path: &str,
+    case: &DisputeCase,
+    actor: &Actor,
+) -> Result<()> {
+    let done = sqlx::query(
+        "INSERT INTO dispute_cases (dispute_id, case_id) VALUES ($1, $2)
+         ON CONFLICT (dispute_id, case_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(case.id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() > 0 {
+        let payload = json!({"case_id": case.id, "case_no": case.case_no});
+        changed(tx, id, unit_path, "case_linked", &payload, actor).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Enters a dispute with its linked petitions; returns its id.
+    pub async fn create_dispute(
+        &self,
+        d: &DisputeData,
+        cases: &[DisputeCase],
+        actor: &Actor,
+    ) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO disputes (unit_id, unit_path, kind, title, region, address, parties,
+                 people, scale, urgency, owner_user_id, owner_name, hotspot, created_by_name,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             RETURNING id",
+        )
+        .bind(d.unit.id)
+        .bind(&d.unit.path)
+        .bind(&d.kind)
+        .bind(&d.title)
+        .bind(&d.region)
+        .bind(&d.address)
+        .bind(&d.parties)
+        .bind(d.people)
+        .bind(&d.scale)
+        .bind(&d.urgency)
+        .bind(d.owner_user_id)
+        .bind(&d.owner_name)
+        .bind(&d.hotspot)
+        .bind(&actor.name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        changed(&mut tx, id, &d.unit.path, "created", &d.payload(), actor).await?;
+        for c in cases {
+            link_in(&mut tx, id, &d.unit.path, c, actor).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Corrects what an entry says (its unit may move within the caller's scope).
+    pub async fn update_dispute(&self, id: i64, d: &DisputeData, actor: &Actor) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE disputes SET unit_id = $1, unit_path = $2, kind = $3, title = $4, region = $5,
+                 address = $6, parties = $7, people = $8, scale = $9, urgency = $10,
+                 owner_user_id = $11, owner_name = $12, hotspot = $13
+             WHERE id = $14",
+        )
+        .bind(d.unit.id)
+        .bind(&d.unit.path)
+        .bind(&d.kind)
+        .bind(&d.title)
+        .bind(&d.region)
+        .bind(&d.address)
+        .bind(&d.parties)
+        .bind(d.people)
+        .bind(&d.scale)
+        .bind(&d.urgency)
+        .bind(d.owner_user_id)
+        .bind(&d.owner_name)
+        .bind(&d.hotspot)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if n.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        changed(&mut tx, id, &d.unit.path, "edited", &d.payload(), actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a step to the plan.
+    pub async fn add_dispute_step(
+        &self,
+        id: i64,
+        unit_path: &str,
+        what: &str,
+        due_on: &str,
+        assignee: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let step: i64 = sqlx::query(
+            "INSERT INTO dispute_steps (dispute_id, what, due_on, assignee)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(id)
+        .bind(what)
+        .bind(due_on)
+        .bind(assignee)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let payload = json!({"step": step, "what": what, "due_on": due_on, "assignee": assignee});
+        changed(&mut tx, id, unit_path, "step_added", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(step)
+    }
+
+    /// Marks a step done on `done_on`.
+    pub async fn complete_dispute_step(
+        &self,
+        id: i64,
+        unit_path: &str,
+        step: i64,
+        done_on: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "UPDATE dispute_steps SET done_on = $1
+             WHERE id = $2 AND dispute_id = $3 AND done_on IS NULL RETURNING what",
+        )
+        .bind(done_on)
+        .bind(step)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let what: String = row.try_get("what")?;
+        let payload = json!({"step": step, "what": what, "done_on": done_on});
+        changed(&mut tx, id, unit_path, "step_done", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds an entry to the mediation record.
+    pub async fn add_mediation(
+        &self,
+        id: i64,
+        unit_path: &str,
+        held_on: &str,
+        mediator: &str,
+        agreed: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO dispute_mediations (dispute_id, held_on, mediator, agreed)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(held_on)
+        .bind(mediator)
+        .bind(agreed)
+        .execute(&mut *tx)
+        .await?;
+        let payload = json!({"held_on": held_on, "mediator": mediator, "agreed": agreed});
+        changed(&mut tx, id, unit_path, "mediation", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Links petitions to an entry (those already linked are left as they are).
+    pub async fn link_dispute_cases(
+        &self,
+        id: i64,
+        unit_path: &str,
+        cases: &[DisputeCase],
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        for c in cases {
+            link_in(&mut tx, id, unit_path, c, actor).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a petition's link.
+    pub async fn unlink_dispute_case(
+        &self,
+        id: i64,
+        unit_path: &str,
+        case: &DisputeCase,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query("DELETE FROM dispute_cases WHERE dispute_id = $1 AND case_id = $2")
+            .bind(id)
+            .bind(case.id)
+            .execute(&mut *tx)
+            .await?;
+        if n.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let payload = json!({"case_id": case.id, "case_no": case.case_no});
+        changed(&mut tx, id, unit_path, "case_unlinked", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the outcome of an open entry (`NotFound` once it is closed).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn close_dispute(
+        &self,
+        id: i64,
+        unit_path: &str,
+        outcome: &str,
+        channel: &str,
+        note: &str,
+        closed_on: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let n = sqlx::query(
+            "UPDATE disputes SET outcome = $1, channel = $2, outcome_note = $3, closed_on = $4
+             WHERE id = $5 AND outcome = 'open'",
+        )
+        .bind(outcome)
+        .bind(channel)
+        .bind(note)
+        .bind(closed_on)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if n.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let payload = json!({"outcome": outcome, "channel": channel, "note": note,
+            "closed_on": closed_on});
+        changed(&mut tx, id, unit_path, "closed", &payload, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One entry with its plan, mediation record and the linked petitions in scope.
+    pub async fn dispute(&self, scope: &Scope, id: i64, today: &str) -> Result<Dispute> {
+        let (lo, hi) = scope.bounds();
+        let r = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM disputes d JOIN units n ON n.id = d.unit_id
+             WHERE d.id = $2 AND d.unit_path >= $3 AND d.unit_path < $4"
+        ))
+        .bind(today)
+        .bind(id)
+        .bind(&lo)
+        .bind(&hi)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let row = row_of(&r)?;
+        let steps = sqlx::query(
+            "SELECT id, what, due_on, assignee, done_on FROM dispute_steps
+             WHERE dispute_id = $1 ORDER BY due_on, id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DisputeStep {
+                id: r.try_get("id")?,
+                what: r.try_get("what")?,
+                due_on: r.try_get("due_on")?,
+                assignee: r.try_get("assignee")?,
+                done_on: r.try_get("done_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let mediations = sqlx::query(
+            "SELECT id, held_on, mediator, agreed FROM dispute_mediations
+             WHERE dispute_id = $1 ORDER BY held_on, id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Mediation {
+                id: r.try_get("id")?,
+                held_on: r.try_get("held_on")?,
+                mediator: r.try_get("mediator")?,
+                agreed: r.try_get("agreed")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let cases = sqlx::query(
+            "SELECT c.id, c.case_no, c.state, c.stage FROM dispute_cases l
+             JOIN cases c ON c.id = l.case_id
+             WHERE l.dispute_id = $1 AND c.unit_path >= $2 AND c.unit_path < $3 ORDER BY c.id",
+        )
+        .bind(id)
+        .bind(&lo)
+        .bind(&hi)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DisputeCase {
+                id: r.try_get("id")?,
+                case_no: r.try_get("case_no")?,
+                state: r.try_get("state")?,
+                stage: r.try_get("stage")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Dispute {
+            row,
+            steps,
+            mediations,
+            cases,
+        })
+    }
+
+    /// Entries of a subtree matching the filters, newest first, at most `limit`.
+    pub async fn disputes(
+        &self,
+        scope: &Scope,
+        f: &DisputeFilter,
+        today: &str,
+        limit: i64,
+    ) -> Result<Vec<DisputeRow>> {
+        let (lo, hi) = scope.bounds();
+        let mut args: Vec<String> = vec![today.to_string(), lo, hi];
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM disputes d JOIN units n ON n.id = d.unit_id
+             WHERE d.unit_path >= $2 AND d.unit_path < $3"
+        );
+        let mut arg = |v: String| {
+            args.push(v);
+            format!("${}", args.len())
+        };
+        if let Some(k) = &f.kind {
+            sql.push_str(&format!(" AND d.kind = {}", arg(k.clone())));
+        }
+        if let Some(o) = &f.outcome {
+            sql.push_str(&format!(" AND d.outcome = {}", arg(o.clone())));
+        }
+        if let Some(r) = &f.region {
+            let p = arg(format!("{}%", like_escape(r)));
+            sql.push_str(&format!(" AND d.region LIKE {p} ESCAPE '\\'"));
+        }
+        if let Some(t) = &f.overdue_before {
+            let p = arg(t.clone());
+            sql.push_str(&format!(
+                " AND d.outcome = 'open' AND EXISTS (SELECT 1 FROM dispute_steps s
+                   WHERE s.dispute_id = d.id AND s.done_on IS NULL AND s.due_on < {p})"
+            ));
+        }
+        if let Some(t) = &f.text {
+            let p = arg(format!("%{}%", like_escape(&t.to_lowercase())));
+            sql.push_str(&format!(
+                " AND (LOWER(d.title) LIKE {p} ESCAPE '\\' OR LOWER(d.parties) LIKE {p} ESCAPE '\\'
+                   OR LOWER(d.address) LIKE {p} ESCAPE '\\' OR LOWER(d.hotspot) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY d.id DESC LIMIT {}",
+            limit.clamp(1, 10_000)
+        ));
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = q.bind(a);
+        }
+        q.fetch_all(&self.read).await?.iter().map(row_of).collect()
+    }
+}
