@@ -6,6 +6,7 @@
 use crate::case::string_enum;
 use crate::codes::RegionCode;
 use crate::error::FieldErrors;
+use crate::Role;
 use chrono::NaiveDate;
 
 string_enum!(
@@ -305,4 +306,10 @@ mod tests {
             "before_start"
         );
     }
+}
+
+/// Whether the register is in the role's menu: everyone who works cases, supervises or
+/// audits reads it; the administrators and the duty desk have no use for it.
+pub fn in_menu(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::Duty)
 }

@@ -31,8 +31,6 @@ pub struct RegisterEvent {
 
 /// Appends one event to an entry's history inside the caller's transaction. `unit_path`
 /// is the path of the unit responsible for the entry, so scoped readers can be checked.
-// Used by the registers as they land.
-#[allow(dead_code)]
 pub(crate) async fn append_register_event(
     tx: &mut Transaction<'_, Any>,
     entry: EntryRef<'_>,

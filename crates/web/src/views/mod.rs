@@ -374,6 +374,8 @@ pub struct Nav {
     pub duty: Vec<String>,
     /// Records safety inspections (安全隐患排查).
     pub can_inspect: bool,
+    /// Whether the menu shows the dispute register.
+    pub can_disputes: bool,
 }
 
 impl Nav {
@@ -417,6 +419,7 @@ impl Nav {
             minimal: p.user.must_change_password,
             duty: vec![],
             can_inspect: p.role().is_some_and(domain::inspection::may_inspect),
+            can_disputes: p.role().is_some_and(domain::dispute::in_menu),
         })
     }
 }
