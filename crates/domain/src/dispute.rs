@@ -236,6 +236,12 @@ pub fn check_period(starts: &str, ends: &str) -> Result<(NaiveDate, NaiveDate), 
     }
 }
 
+/// Whether the register is in the role's menu: everyone who works cases, supervises or
+/// audits reads it; the administrators and the duty desk have no use for it.
+pub fn in_menu(role: Role) -> bool {
+    !matches!(role, Role::Admin | Role::Duty)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,10 +312,4 @@ mod tests {
             "before_start"
         );
     }
-}
-
-/// Whether the register is in the role's menu: everyone who works cases, supervises or
-/// audits reads it; the administrators and the duty desk have no use for it.
-pub fn in_menu(role: Role) -> bool {
-    !matches!(role, Role::Admin | Role::Duty)
 }
