@@ -117,6 +117,15 @@ pub struct ImportReportDoc {
     pub errors: Vec<RowErrorDoc>,
 }
 
+/// Why an import was refused: its rows (`imported`, `errors`), or the request itself, e.g.
+/// no file (`error`, `fields`).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ImportRefusalDoc {
+    Rows(ImportReportDoc),
+    Request(crate::error::ErrorBody),
+}
+
 /// Reads the `file` field of a multipart body.
 pub async fn read_file_field(mut mp: axum::extract::Multipart) -> ApiResult<Vec<u8>> {
     let mut file = None;
@@ -134,7 +143,7 @@ pub async fn read_file_field(mut mp: axum::extract::Multipart) -> ApiResult<Vec<
     request_body(content((ImportForm = "multipart/form-data",
         encoding(("file" = (content_type = "application/octet-stream")))))),
     responses((status = 201, description = "Every row imported", body = ImportReportDoc),
-        (status = 422, description = "Refused whole: each error by row and column; nothing was imported", body = ImportReportDoc)))]
+        (status = 422, description = "Refused whole: each error by row and column, or the request named by field (e.g. no file); nothing was imported", body = ImportRefusalDoc)))]
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
