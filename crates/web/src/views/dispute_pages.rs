@@ -35,24 +35,16 @@ pub fn kinds(t: &Tr) -> Vec<Opt> {
     opts(t, "dkind", &c)
 }
 
-/// A refusal in words, naming each field.
+/// A refused form as one line in the user's language.
 pub fn form_error(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(f) => f
-            .iter()
-            .map(|(k, v)| {
-                let own = t.code("ds-err", v);
-                let msg = if own == *v { t.code("err", v) } else { own };
-                format!(
-                    "{} {}",
-                    t.t1("err-field", "field", &t.code("dsfield", k)),
-                    msg
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("err", other.code()),
-    }
+    super::forms::refusal_line(
+        t,
+        e,
+        super::forms::Labels {
+            field: "dsfield",
+            err: "ds-err",
+        },
+    )
 }
 
 #[derive(Template)]

@@ -17,31 +17,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::inspection::{may_edit_checklists, may_inspect, EstablishmentKind};
 
-pub type Fields = Vec<(String, String)>;
-
-pub fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
+pub use super::forms::{get, Fields};
 
 /// A refused form as one line in the user's language.
 pub fn form_error(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(f) => f
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{} {}",
-                    t.t1("err-field", "field", &t.code("insp-field", k)),
-                    t.code("insp-err", v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("insp-err", other.code()),
-    }
+    super::forms::refusal_line(
+        t,
+        e,
+        super::forms::Labels {
+            field: "insp-field",
+            err: "insp-err",
+        },
+    )
 }
 
 /// A kind as a select option, with its label in the user's language.

@@ -14,6 +14,7 @@ mod dispute_actions;
 mod dispute_pages;
 mod duty_pages;
 mod exports_page;
+mod forms;
 mod group_pages;
 mod hotspot_pages;
 mod incident_pages;

@@ -11,14 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use std::collections::HashMap;
 
-type Fields = Vec<(String, String)>;
-
-fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
+use super::forms::{get, Fields};
 
 async fn done(
     state: &AppState,

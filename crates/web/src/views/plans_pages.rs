@@ -19,40 +19,18 @@ use domain::plans::{
     teams_text, PlanBody, Trigger,
 };
 
-pub type Fields = Vec<(String, String)>;
+pub use super::forms::{get, Fields};
 
-pub fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-/// A refused form as one line: each field named, then what is wrong with it.
+/// A refused form as one line in the user's language.
 pub fn form_error(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(f) => f
-            .iter()
-            .map(|(k, v)| {
-                let base = k.split('[').next().unwrap_or(k);
-                let field = t.code("plfield", base);
-                // `teams[0].members[1]` → 工作组与成员 #1 #2
-                let at: String = k
-                    .split('[')
-                    .skip(1)
-                    .filter_map(|p| p.split(']').next()?.parse::<usize>().ok())
-                    .map(|n| format!(" #{}", n + 1))
-                    .collect();
-                format!(
-                    "{} {}",
-                    t.t1("err-field", "field", &format!("{field}{at}")),
-                    t.code("err", v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("err", other.code()),
-    }
+    super::forms::refusal_line(
+        t,
+        e,
+        super::forms::Labels {
+            field: "plfield",
+            err: "err",
+        },
+    )
 }
 
 /// One row of a register entry's timeline.

@@ -18,14 +18,7 @@ use axum::Form;
 use chrono::NaiveDate;
 use domain::supervision::{order_standing, OrderStanding, OrderState, DEFAULT_REPLY_DAYS};
 
-type Fields = Vec<(String, String)>;
-
-fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
+use super::forms::{get, Fields};
 
 /// An order's state as a person reads it: answered, N days left, N days late.
 pub fn standing(state: &AppState, t: &Tr, o: &SupervisionOrder) -> (String, &'static str) {
@@ -46,20 +39,14 @@ pub fn standing(state: &AppState, t: &Tr, o: &SupervisionOrder) -> (String, &'st
 
 /// A refused form as one line in the user's language.
 pub fn form_error(t: &Tr, e: &ApiError) -> String {
-    match e {
-        ApiError::Validation(f) => f
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{} {}",
-                    t.t1("err-field", "field", &t.code("svfield", k)),
-                    t.code("err", v)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        other => t.code("err", other.code()),
-    }
+    super::forms::refusal_line(
+        t,
+        e,
+        super::forms::Labels {
+            field: "svfield",
+            err: "err",
+        },
+    )
 }
 
 pub struct OrderRow {
