@@ -21,6 +21,7 @@ mod establishments;
 mod exports;
 mod feed;
 mod hotspots;
+mod inspection_hazards;
 mod inspections;
 mod intake;
 mod jobs;
