@@ -21,6 +21,7 @@ mod establishments;
 mod exports;
 mod feed;
 mod hotspots;
+mod incidents;
 mod inspection_hazards;
 mod inspections;
 mod intake;
