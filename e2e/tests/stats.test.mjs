@@ -144,6 +144,18 @@ for (const backend of ['sqlite', 'postgres']) {
       // The queue's own filter keeps the choice, so filtering further keeps those cases.
       assert.equal(await page.inputValue('select[name=unit]'), '330106!');
 
+      // A rate's denominator opens the queue of exactly the cases it counts: the eight
+      // petitions the county registered itself, counted by the repeat rate.
+      await page.goto(`${server.url}/staff/stats`);
+      const ownRates = page.locator('[data-testid=stats-rates] tbody tr.own');
+      const repeat = ownRates.locator('td').nth(5);
+      assert.equal(await text(repeat.locator('a[data-part=counted]')), '8');
+      await clickAndWait(page, repeat.locator('a[data-part=counted]'));
+      assert.equal(new URL(page.url()).pathname, '/staff/cases');
+      assert.equal(await queueCount(page), 8);
+      assert.match(await text(page.locator('[data-testid=rate-note]')), /重复信访率/);
+      await shoot(page, `stats-rate-cases-${backend}.png`);
+
       await page.goto(`${server.url}/staff/stats`);
       await page.setViewportSize(PHONE);
       await page.reload();

@@ -387,14 +387,15 @@ impl App {
     }
 
     /// Assigns the unit `code`'s hotspot `key` to `owner`, a leader in the caller's
-    /// scope: recorded with an event in the hotspot's history in the same transaction.
+    /// scope, or (`None`) removes its owner: recorded with an event in the hotspot's
+    /// history in the same transaction.
     pub async fn assign_hotspot(
         &self,
         who: &Caller,
         code: Option<&str>,
         key: &str,
         label: &str,
-        owner: i64,
+        owner: Option<i64>,
         cases: &[i64],
     ) -> AppResult<()> {
         if !domain::annual::may_assign_hotspot(who.role) {
@@ -405,6 +406,13 @@ impl App {
             return Err(AppError::field("key", "invalid"));
         }
         let unit = self.report_unit(who, code).await?;
+        let cases: Vec<i64> = cases.iter().copied().take(200).collect();
+        let Some(owner) = owner else {
+            return Ok(self
+                .store
+                .clear_hotspot_owner(&unit, key, &cases, &who.actor())
+                .await?);
+        };
         let user = self
             .store
             .user(owner)
@@ -417,7 +425,6 @@ impl App {
             return Err(AppError::field("owner", "not_a_leader"));
         }
         let label: String = label.chars().take(200).collect();
-        let cases: Vec<i64> = cases.iter().copied().take(200).collect();
         self.store
             .set_hotspot_owner(&unit, key, &label, user.id, &cases, &who.actor())
             .await?;

@@ -6,10 +6,10 @@ pub use store::{
     CaseFilter, CasePatch, CaseRecord, CaseSummary, Category, Cursor, ExportJob, FeedItem,
     FeedPage, FeedPosition, FieldVisit, HandoverRow, IntakeOffice, LinkRow, NewAppointment,
     NewAttachment, NewFieldVisit, NewRegistration, NewSlot, NewUnit, NewUser, NoticeTemplate,
-    Notification, Order, OrderCase, Page, PetitionerRecord, ReceptionSlot, RegisterResult,
-    ReportRow, RoutingRule, Scope, Session, ShiftRow, SpecialPeriodRow, SupervisionOrder, SwapRow,
-    TemplateSource, TrackingKey, Unit, UnitTemplate, User, UserPage, COUNT_CAP, NO_DUE,
-    PORTAL_SETTING_KEYS,
+    Notification, Order, OrderCase, Page, PetitionerRecord, RateFilter, ReceptionSlot,
+    RegisterResult, ReportRow, RoutingRule, Scope, Session, ShiftRow, SpecialPeriodRow,
+    SupervisionOrder, SwapRow, TemplateSource, TrackingKey, Unit, UnitTemplate, User, UserPage,
+    COUNT_CAP, NO_DUE, PORTAL_SETTING_KEYS,
 };
 pub use store::{
     CoveredUnit, Dispute, DisputeCase, DisputeRow, DisputeStep, Finding, Mediation, RegisterEvent,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use domain::stats::{region_level_below, spans, Rate, ONLY_MARK};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use store::{CaseFilter, TallyRow, Unit};
+use store::{CaseFilter, RateMark, TallyRow, Unit};
 
 /// What a volume is counted by. Each is the name of the queue filter its keys fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,6 +336,21 @@ impl App {
     /// each step counted by `domain::stats::counted` for the unit that held the case then.
     /// What the running tallies must equal.
     pub async fn recount_tallies(&self) -> AppResult<Vec<TallyRow>> {
+        Ok(self.recount().await?.0)
+    }
+
+    /// Every rate mark recounted from the event log, in key order: what the stored marks
+    /// must equal.
+    pub async fn recount_marks(&self) -> AppResult<Vec<RateMark>> {
+        Ok(self.recount().await?.1)
+    }
+
+    /// The stored marks, in key order.
+    pub async fn stored_marks(&self) -> AppResult<Vec<RateMark>> {
+        Ok(self.store.rate_marks().await?)
+    }
+
+    async fn recount(&self) -> AppResult<(Vec<TallyRow>, Vec<RateMark>)> {
         struct Replay {
             life: domain::lifecycle::Life,
             holder: i64,
@@ -344,6 +359,7 @@ impl App {
         let mut cases: HashMap<i64, Replay> = HashMap::new();
         let mut units: HashMap<String, i64> = HashMap::new();
         let mut counted: BTreeMap<i64, Vec<domain::stats::Tally>> = BTreeMap::new();
+        let mut marks: Vec<RateMark> = vec![];
         let mut at = store::FeedPosition::START;
         loop {
             let page = self.store.events_since(None, at, 5_000).await?;
@@ -372,10 +388,9 @@ impl App {
                             r.received_on,
                             Some((due.date, due.fallback)),
                         );
-                        counted
-                            .entry(holder)
-                            .or_default()
-                            .push(domain::stats::registered(r.received_on));
+                        let received = domain::stats::registered(r.received_on);
+                        marks.push(RateMark::of(case_id, holder, &received));
+                        counted.entry(holder).or_default().push(received);
                         cases.insert(
                             case_id,
                             Replay {
@@ -390,6 +405,7 @@ impl App {
                             continue;
                         };
                         let tallies = domain::stats::counted(&c.life, &step);
+                        marks.extend(tallies.iter().map(|t| RateMark::of(case_id, c.holder, t)));
                         counted.entry(c.holder).or_default().extend(tallies);
                         c.life = c.life.apply(&step);
                         match step.effect() {
@@ -417,7 +433,8 @@ impl App {
             .filter(|r| r.num != 0 || r.den != 0)
             .collect();
         rows.sort();
-        Ok(rows)
+        marks.sort();
+        Ok((rows, marks))
     }
 
     /// The stored tallies, in key order.
@@ -425,11 +442,26 @@ impl App {
         Ok(self.store.tally_rows().await?)
     }
 
+    /// Whether the tallies were counted before their marks existed (migration 0030).
+    pub async fn rate_marks_missing(&self) -> AppResult<bool> {
+        Ok(self.store.marks_missing().await?)
+    }
+
+    /// On a database whose tallies predate their marks (migration 0030), recounts both
+    /// from the event log, once. Returns whether it did.
+    pub async fn ensure_rate_marks(&self) -> AppResult<bool> {
+        if !self.rate_marks_missing().await? {
+            return Ok(false);
+        }
+        self.rebuild_tallies().await?;
+        Ok(true)
+    }
+
     /// Replaces the running tallies with a recount from the event log (after loading
     /// data written before the tallies existed).
     pub async fn rebuild_tallies(&self) -> AppResult<usize> {
-        let rows = self.recount_tallies().await?;
-        self.store.replace_tallies(&rows).await?;
+        let (rows, marks) = self.recount().await?;
+        self.store.replace_tallies(&rows, &marks).await?;
         Ok(rows.len())
     }
 }

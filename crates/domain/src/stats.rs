@@ -36,6 +36,28 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Which cases behind a rate's figure a list shows (the queue's `rate_part`).
+    RatePart {
+        /// The cases whose steps counted in the denominator.
+        Counted => "counted",
+        /// The cases whose steps counted in the numerator: on time, satisfied, changed on
+        /// review, or a repeat.
+        Met => "met",
+        /// The cases whose steps counted in the denominator and not in the numerator:
+        /// late, dissatisfied, upheld. Not offered for the repeat rate, whose numerator and
+        /// denominator are counted by different steps.
+        Missed => "missed",
+    }
+);
+
+impl Rate {
+    /// Whether a figure of this rate can list its misses ([`RatePart::Missed`]).
+    pub fn lists_misses(self) -> bool {
+        self != Rate::Repeat
+    }
+}
+
 /// One step's contribution to a rate, on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

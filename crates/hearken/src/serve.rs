@@ -39,6 +39,12 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     let app = App::new(store.clone(), config.core.clone());
+    // Before any new step is counted: the cases behind each rate, for a database whose
+    // tallies were counted before the marks existed.
+    if app.rate_marks_missing().await? {
+        println!("statistics: listing the cases behind each rate (once, after an upgrade)…");
+        app.ensure_rate_marks().await?;
+    }
     app::jobs::spawn(
         app.clone(),
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),

@@ -68,7 +68,7 @@ impl Store {
             });
         }
         append_event(&mut tx, id, a.kind, actor, now, &a.payload).await?;
-        crate::stat_tallies::add_tallies(&mut tx, current.unit_id, &a.tallies).await?;
+        crate::stat_tallies::add_tallies(&mut tx, id, current.unit_id, &a.tallies).await?;
         for (user, kind, detail) in &a.notify {
             sqlx::query(
                 "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -68,7 +68,7 @@ const ROWS_PER_STATEMENT: usize = 300;
 /// `(…),(…)` placeholders for `rows` rows of `cols` values. SQLite gets anonymous `?`
 /// parameters: it looks each numbered `$N` up by name in a list, which makes binding a
 /// statement of thousands of `$N` quadratic (it dominated the load before this).
-fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
+pub(crate) fn placeholders(backend: Backend, rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -203,6 +203,15 @@ impl Store {
             .flat_map(|(unit, ts)| crate::tally_rows(*unit, ts))
             .collect();
         crate::stat_tallies::add_rows(&mut tx, &rows).await?;
+        let marks: Vec<crate::RateMark> = with_ids
+            .iter()
+            .flat_map(|(id, c)| {
+                c.tallies
+                    .iter()
+                    .map(move |(unit, t)| crate::RateMark::of(*id, *unit, t))
+            })
+            .collect();
+        crate::stat_tallies::add_marks(&mut tx, self.backend, &marks).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -38,7 +38,25 @@ pub struct CaseFilter {
     pub due_until: Option<String>,
     /// Only cases under listed supervision (挂牌督办).
     pub listed: bool,
+    /// Only the cases behind a per-unit rate's figure.
+    pub rate: Option<RateFilter>,
     pub order: Order,
+}
+
+/// The cases behind a rate's figure: those whose counted steps (`rate_marks`) fall in the
+/// range, for the unit that held the case when the step was taken.
+#[derive(Debug, Clone)]
+pub struct RateFilter {
+    pub rate: domain::stats::Rate,
+    pub part: domain::stats::RatePart,
+    /// The unit whose figure it is (its subtree); `None`: the caller's whole scope.
+    pub unit_path: Option<String>,
+    /// The unit at `unit_path` itself, none of its subtree (the "own" row).
+    pub unit_only: bool,
+    /// Steps taken on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Steps taken on or before this day.
+    pub to: Option<String>,
 }
 
 /// The order of a queue.
@@ -165,6 +183,42 @@ fn case_no_clause(q: &mut Sql, input: &str) {
     }
 }
 
+/// The cases with a counted step of the rate in the range, for the unit (or subtree)
+/// whose figure it is.
+fn rate_clause(q: &mut Sql, r: &RateFilter, scope: &Scope) {
+    use domain::stats::RatePart;
+    let rate = q.arg(Arg::S(r.rate.as_str().into()));
+    let mut sub = format!(
+        "SELECT m.case_id FROM rate_marks m JOIN units mu ON mu.id = m.unit_id WHERE m.rate = {rate}"
+    );
+    let path = r
+        .unit_path
+        .clone()
+        .unwrap_or_else(|| scope.path().to_string());
+    if r.unit_only {
+        let a = q.arg(Arg::S(path));
+        sub.push_str(&format!(" AND mu.path = {a}"));
+    } else if path != "/" {
+        let (lo, hi) = bounds_of(&path);
+        let (a, b) = (q.arg(Arg::S(lo)), q.arg(Arg::S(hi)));
+        sub.push_str(&format!(" AND mu.path >= {a} AND mu.path < {b}"));
+    }
+    if let Some(d) = r.from.as_ref().filter(|v| !v.is_empty()) {
+        let a = q.arg(Arg::S(d.clone()));
+        sub.push_str(&format!(" AND m.on_day >= {a}"));
+    }
+    if let Some(d) = r.to.as_ref().filter(|v| !v.is_empty()) {
+        let a = q.arg(Arg::S(d.clone()));
+        sub.push_str(&format!(" AND m.on_day <= {a}"));
+    }
+    sub.push_str(match r.part {
+        RatePart::Counted => " AND m.den > 0",
+        RatePart::Met => " AND m.num > 0",
+        RatePart::Missed => " AND m.den > 0 AND m.num = 0",
+    });
+    q.and(&format!("c.id IN ({sub})"));
+}
+
 /// Escapes `%`, `_` and the escape character itself, so that they match literally.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -273,6 +327,9 @@ impl Store {
         }
         if f.listed {
             q.and("c.listed = 1");
+        }
+        if let Some(r) = &f.rate {
+            rate_clause(&mut q, r, scope);
         }
         if let Some(m) = f.month.as_ref().filter(|v| !v.is_empty()) {
             // `YYYY-MM-` up to `YYYY-MM.`: every day of the month, by the index's order.

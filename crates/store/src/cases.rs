@@ -249,7 +249,7 @@ pub(crate) async fn insert_registration(
     });
     append(tx, id, &event, &n.actor, now).await?;
     let received = domain::stats::registered(reg.received_on);
-    crate::stat_tallies::add_tallies(tx, unit.id, &[received]).await?;
+    crate::stat_tallies::add_tallies(tx, id, unit.id, &[received]).await?;
     for a in &n.attachments {
         insert_attachment(tx, id, a, &n.actor, now).await?;
     }

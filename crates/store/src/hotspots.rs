@@ -142,4 +142,45 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
+
+    /// Removes the owner of the unit's hotspot `key`, with an event in its history in
+    /// the same transaction. `NotFound` when it has none.
+    pub async fn clear_hotspot_owner(
+        &self,
+        unit: &Unit,
+        key: &str,
+        cases: &[i64],
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "DELETE FROM hotspot_owners WHERE unit_id = $1 AND hotspot_key = $2
+             RETURNING id, label, owner_id",
+        )
+        .bind(unit.id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(crate::StoreError::NotFound)?;
+        let id: i64 = row.try_get("id")?;
+        let label: String = row.try_get("label")?;
+        let owner_id: i64 = row.try_get("owner_id")?;
+        let payload = serde_json::json!({
+            "key": key, "label": label, "owner_id": owner_id, "cases": cases,
+        });
+        append_register_event(
+            &mut tx,
+            EntryRef {
+                register: "hotspot",
+                id,
+            },
+            &unit.path,
+            "owner_removed",
+            &payload,
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -57,7 +57,9 @@ pub use actions::ActionRecord;
 pub use admin_changes::{AuditNote, UserPage};
 pub use annual::{AnnualTemplate, IssuedReport, NewIssuedReport, YearActivity};
 pub use audit::AuditSubject;
-pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COUNT_CAP, NO_DUE};
+pub use case_list::{
+    like_escape, CaseCount, CaseFilter, Cursor, Order, Page, RateFilter, COUNT_CAP, NO_DUE,
+};
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use dispute_stats::OverdueByUnit;
@@ -99,7 +101,7 @@ pub use screenings::{
     CoveredUnit, Finding, NewScreening, Screening, ScreeningRow, SCREENING_REGISTER,
 };
 pub use search_source::CaseText;
-pub use stat_tallies::{tally_rows, TallyRow, UnitRate};
+pub use stat_tallies::{tally_rows, RateMark, TallyRow, UnitRate};
 pub use stats::{VolumeBy, VolumeRow};
 pub use supervision::{
     BoardCell, NewOrder, OpenOrder, OrderCase, SupervisionOrder, NOTIFY_ANSWER, NOTIFY_LISTED,

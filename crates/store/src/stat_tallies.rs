@@ -80,16 +80,85 @@ pub(crate) async fn add_rows(tx: &mut Transaction<'_, Any>, rows: &[TallyRow]) -
     Ok(())
 }
 
-/// Adds what `tallies` count for `unit_id` inside the caller's transaction.
+/// One counted step of one case: what it added to its unit's tally of a rate on a day.
+/// The marks of a rate over a range list exactly the cases behind its figure.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RateMark {
+    pub case_id: i64,
+    pub unit_id: i64,
+    pub rate: String,
+    pub on_day: String,
+    pub num: i64,
+    pub den: i64,
+}
+
+impl RateMark {
+    pub fn of(case_id: i64, unit_id: i64, t: &Tally) -> RateMark {
+        RateMark {
+            case_id,
+            unit_id,
+            rate: t.rate.as_str().into(),
+            on_day: t.on.to_string(),
+            num: t.num,
+            den: t.den,
+        }
+    }
+}
+
+/// Writes `marks` inside the caller's transaction, several rows to a statement.
+pub(crate) async fn add_marks(
+    tx: &mut Transaction<'_, Any>,
+    backend: crate::Backend,
+    marks: &[RateMark],
+) -> Result<()> {
+    for chunk in marks.chunks(500) {
+        let sql = format!(
+            "INSERT INTO rate_marks (case_id, unit_id, rate, on_day, num, den) VALUES {}",
+            crate::bulk::placeholders(backend, chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for m in chunk {
+            q = q
+                .bind(m.case_id)
+                .bind(m.unit_id)
+                .bind(&m.rate)
+                .bind(&m.on_day)
+                .bind(m.num)
+                .bind(m.den);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Adds what `tallies` count for `unit_id` inside the caller's transaction, with the marks
+/// that tie them to case `case_id`.
 pub(crate) async fn add_tallies(
     tx: &mut Transaction<'_, Any>,
+    case_id: i64,
     unit_id: i64,
     tallies: &[Tally],
 ) -> Result<()> {
     if tallies.is_empty() {
         return Ok(());
     }
-    add_rows(tx, &tally_rows(unit_id, tallies)).await
+    add_rows(tx, &tally_rows(unit_id, tallies)).await?;
+    for t in tallies {
+        let m = RateMark::of(case_id, unit_id, t);
+        sqlx::query(
+            "INSERT INTO rate_marks (case_id, unit_id, rate, on_day, num, den)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(m.case_id)
+        .bind(m.unit_id)
+        .bind(&m.rate)
+        .bind(&m.on_day)
+        .bind(m.num)
+        .bind(m.den)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -170,13 +239,54 @@ impl Store {
             .collect()
     }
 
-    /// Replaces every tally with `rows` (a recount from the events), in one transaction.
-    pub async fn replace_tallies(&self, rows: &[TallyRow]) -> Result<()> {
+    /// Every stored mark, in key order (for checking them against a recount).
+    pub async fn rate_marks(&self) -> Result<Vec<RateMark>> {
+        let rows = sqlx::query(
+            "SELECT case_id, unit_id, rate, on_day, num, den FROM rate_marks
+             ORDER BY case_id, unit_id, rate, on_day, num, den",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RateMark {
+                    case_id: r.try_get("case_id")?,
+                    unit_id: r.try_get("unit_id")?,
+                    rate: r.try_get("rate")?,
+                    on_day: r.try_get("on_day")?,
+                    num: r.try_get("num")?,
+                    den: r.try_get("den")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the tallies were counted before their marks existed (a database that
+    /// predates migration 0030): tallies are stored but no mark is.
+    pub async fn marks_missing(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM stat_tallies LIMIT 1) t) AS tallies,
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM rate_marks LIMIT 1) m) AS marks",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        let tallies: i64 = row.try_get("tallies")?;
+        let marks: i64 = row.try_get("marks")?;
+        Ok(tallies > 0 && marks == 0)
+    }
+
+    /// Replaces every tally with `rows` and every mark with `marks` (a recount from the
+    /// events), in one transaction.
+    pub async fn replace_tallies(&self, rows: &[TallyRow], marks: &[RateMark]) -> Result<()> {
         let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM stat_tallies")
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM rate_marks")
+            .execute(&mut *tx)
+            .await?;
         add_rows(&mut tx, rows).await?;
+        add_marks(&mut tx, self.backend, marks).await?;
         tx.commit().await?;
         Ok(())
     }

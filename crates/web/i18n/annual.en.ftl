@@ -67,3 +67,4 @@ hotspot-kind-place = Same place, same kind of matter
 hotspot-kind-text = Similar text
 err-invalid-year = Not a valid year
 err-not-a-leader = Must be a leader in your scope
+hotspot-no-owner = — no owner leader —

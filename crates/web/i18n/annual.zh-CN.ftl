@@ -67,3 +67,4 @@ hotspot-kind-place = 同一地区同类事项
 hotspot-kind-text = 内容相近
 err-invalid-year = 年度无效
 err-not-a-leader = 须为本辖区内的领导
+hotspot-no-owner = — 不再指定包案领导 —

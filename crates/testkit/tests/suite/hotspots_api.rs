@@ -167,7 +167,120 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, "owner_assigned");
     assert_eq!(events[0].payload["owner_id"], leader);
+
+    // The owner is removed with `owner: null`; the history keeps both steps, and
+    // removing an owner that is not there is a 404.
+    let mut none = body(leader);
+    none["owner"] = Value::Null;
+    let (s, v) = post(&app, &o.city_sup, "/api/v1/stats/hotspots/owner", &none).await;
+    assert_eq!(s, 204, "{v}");
+    let (_, h) = get(&app, &o.city_sup, "/api/v1/stats/hotspots?unit=330106").await;
+    let item = find(&h, "respondent:华安物业公司").expect("hotspot");
+    assert!(item["owner"].is_null(), "{item}");
+    let kinds: Vec<String> = app
+        .store
+        .register_events(store::EntryRef {
+            register: "hotspot",
+            id: owners[0].id,
+        })
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["owner_assigned", "owner_removed"]);
+    let (s, _) = post(&app, &o.city_sup, "/api/v1/stats/hotspots/owner", &none).await;
+    assert_eq!(s, 404);
 });
+
+both_backends!(
+    petitions_written_alike_make_a_text_hotspot,
+    |kind| async move {
+        let Some(app) = TestApp::spawn(kind).await else {
+            return;
+        };
+        let o = office(&app).await;
+        // Three petitions about one lift, each against a different respondent, in different
+        // categories and places: only their text ties them together.
+        let lift = [
+            (
+                "幸福里小区物业",
+                "330106001",
+                "幸福里小区3幢电梯长期故障停运，老人上下楼困难，物业多次报修无人维修。",
+            ),
+            (
+                "西湖区住建局",
+                "330106002",
+                "幸福里小区3幢电梯故障停运已两个月，报修后一直无人维修，老人出行困难。",
+            ),
+            (
+                "某电梯维保公司",
+                "330106003",
+                "反映幸福里小区3幢电梯长期停运故障，维保单位不来维修，住户上下楼困难。",
+            ),
+        ];
+        let mut ids = vec![];
+        for (i, (respondent, region, content)) in lift.iter().enumerate() {
+            let category = ["labor.wages", "housing", "land.contract"][i];
+            let v = register(
+                &app,
+                &o.admin,
+                &case_with(
+                    json!({"unit": "330106", "received_on": days_ago(i as i64 + 1),
+                "respondent": respondent, "region": region, "content": content,
+                "category": category}),
+                ),
+            )
+            .await;
+            ids.push(v["id"].as_i64().expect("id"));
+        }
+        // Something else entirely.
+        let other = register(
+            &app,
+            &o.admin,
+            &case_with(json!({"unit": "330106", "received_on": days_ago(2),
+            "respondent": "某学校", "region": "330106004",
+            "content": "学校食堂收费标准不公开，家长要求公示伙食费用明细。"})),
+        )
+        .await;
+        let other = other["id"].as_i64().expect("id");
+        ids.sort();
+
+        // The index follows the feed a moment behind: ask until the text cluster is there.
+        let mut last = Value::Null;
+        let mut found = None;
+        for _ in 0..100 {
+            let (s, h) = get(
+                &app,
+                &o.city_sup,
+                "/api/v1/stats/hotspots?unit=330106&min=3",
+            )
+            .await;
+            assert_eq!(s, 200, "{h}");
+            if let Some(item) = h["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|i| i["kind"] == "text")
+            {
+                found = Some(item.clone());
+                break;
+            }
+            last = h;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let item = found.unwrap_or_else(|| panic!("no text hotspot: {last}"));
+        let mut got = case_ids(&item);
+        got.sort();
+        assert_eq!(
+            got, ids,
+            "exactly the three petitions about the lift: {item}"
+        );
+        assert!(!got.contains(&other));
+        assert_eq!(item["key"], format!("text:{}", ids[0]));
+        assert_eq!(item["now"], 3);
+    }
+);
 
 both_backends!(search_results_export_as_files, |kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {

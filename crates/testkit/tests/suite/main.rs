@@ -52,6 +52,7 @@ mod sec_scope_migration;
 mod sec_scope_settings;
 mod sec_scope_uploads;
 mod stats_api;
+mod stats_rate_cases;
 mod stats_store;
 mod store_conformance;
 mod supervision_accountability;

@@ -123,8 +123,8 @@ pub struct OwnerBody {
     pub key: String,
     /// The unit whose hotspots these are (yours by default).
     pub unit: Option<String>,
-    /// The owner: a leader's user id in your scope.
-    pub owner: i64,
+    /// The owner: a leader's user id in your scope; `null` removes the owner.
+    pub owner: Option<i64>,
     /// What the hotspot is about, for its history.
     #[serde(default)]
     pub label: String,
@@ -134,7 +134,8 @@ pub struct OwnerBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/stats/hotspots/owner", tag = "stats", request_body = OwnerBody,
-    responses((status = 204, description = "Assigned; the hotspot's history records it"),
+    responses((status = 204, description = "Assigned (or, with `owner: null`, removed); the hotspot's history records it"),
+              (status = 404, description = "`owner: null`, and the hotspot has no owner", body = crate::error::ErrorBody),
               (status = 403, description = "Only supervisors and leaders assign hotspots", body = crate::error::ErrorBody),
               (status = 422, description = "The owner is not a leader in your scope, or the key is empty", body = crate::error::ErrorBody)))]
 pub async fn assign_owner(

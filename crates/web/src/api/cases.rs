@@ -215,6 +215,23 @@ pub struct ListQuery {
     /// `1`: only cases under listed supervision (挂牌督办).
     #[param(pattern = "^(1|true)?$")]
     pub listed: Option<String>,
+    /// Only the cases behind a per-unit rate's figure (`GET /api/v1/stats/rates`):
+    /// `routing`, `acceptance`, `completion`, `satisfaction`, `overturn` or `repeat`.
+    #[param(pattern = "^(routing|acceptance|completion|satisfaction|overturn|repeat)?$")]
+    pub rate: Option<String>,
+    /// With `rate`: `counted` (the denominator, the default), `met` (the numerator) or
+    /// `missed` (counted but not met: late, dissatisfied, upheld; not for `repeat`).
+    #[param(pattern = "^(counted|met|missed)?$")]
+    pub rate_part: Option<String>,
+    /// With `rate`: the unit whose figure it is, as in the rates' rows: a code (its
+    /// subtree) or a code with `!` (that unit itself). Your own unit by default.
+    pub rate_unit: Option<String>,
+    /// With `rate`: steps taken on or after (YYYY-MM-DD), as the rates' `from`.
+    #[param(format = Date)]
+    pub rate_from: Option<String>,
+    /// With `rate`: steps taken on or before (YYYY-MM-DD), as the rates' `to`.
+    #[param(format = Date)]
+    pub rate_to: Option<String>,
     /// `due` (soonest deadline first, the default) or `registered` (oldest first).
     #[param(pattern = "^(due|registered)?$")]
     pub sort: Option<String>,
@@ -247,6 +264,11 @@ impl ListQuery {
             ("stage", &self.stage),
             ("due", &self.due),
             ("listed", &self.listed),
+            ("rate", &self.rate),
+            ("rate_part", &self.rate_part),
+            ("rate_unit", &self.rate_unit),
+            ("rate_from", &self.rate_from),
+            ("rate_to", &self.rate_to),
             ("sort", &self.sort),
             ("cursor", &self.cursor),
         ];
@@ -267,7 +289,12 @@ impl ListQuery {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
         };
-        for (field, v) in [("from", &self.from), ("to", &self.to)] {
+        for (field, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("rate_from", &self.rate_from),
+            ("rate_to", &self.rate_to),
+        ] {
             if let Some(d) = nonempty(v) {
                 chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                     .map_err(|_| ApiError::field(field, "invalid_date"))?;
@@ -327,12 +354,14 @@ impl ListQuery {
             Some("1" | "true") => true,
             Some(_) => return Err(ApiError::field("listed", "invalid")),
         };
+        let rate = self.rate_filter(state).await?;
         Ok(CaseFilter {
             stages,
             due_before,
             due_from,
             due_until,
             listed,
+            rate,
             unit_path,
             unit_only,
             month: nonempty(&self.month),
@@ -350,6 +379,54 @@ impl ListQuery {
                 Some(_) => return Err(ApiError::field("sort", "invalid_sort")),
             },
         })
+    }
+
+    /// The rate filter (`rate`, `rate_part`, `rate_unit`, `rate_from`, `rate_to`).
+    async fn rate_filter(&self, state: &AppState) -> ApiResult<Option<app::model::RateFilter>> {
+        use domain::stats::{Rate, RatePart, ONLY_MARK};
+        let nonempty = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let Some(rate) = nonempty(&self.rate) else {
+            for (field, v) in [
+                ("rate_part", &self.rate_part),
+                ("rate_unit", &self.rate_unit),
+                ("rate_from", &self.rate_from),
+                ("rate_to", &self.rate_to),
+            ] {
+                if nonempty(v).is_some() {
+                    return Err(ApiError::field(field, "needs_rate"));
+                }
+            }
+            return Ok(None);
+        };
+        let rate = Rate::parse(&rate).ok_or_else(|| ApiError::field("rate", "invalid_rate"))?;
+        let part = match nonempty(&self.rate_part) {
+            None => RatePart::Counted,
+            Some(p) => RatePart::parse(&p)
+                .filter(|p| *p != RatePart::Missed || rate.lists_misses())
+                .ok_or_else(|| ApiError::field("rate_part", "invalid_rate_part"))?,
+        };
+        let unit = nonempty(&self.rate_unit);
+        let unit_only = unit.as_deref().is_some_and(|u| u.ends_with(ONLY_MARK));
+        let unit_path = match unit.map(|u| u.trim_end_matches(ONLY_MARK).to_ascii_uppercase()) {
+            None => None,
+            Some(code) => match state.unit_by_code(&code).await {
+                Ok(u) => Some(u.path),
+                Err(AppError::NotFound) => Some("/none/".into()),
+                Err(e) => return Err(e.into()),
+            },
+        };
+        Ok(Some(app::model::RateFilter {
+            rate,
+            part,
+            unit_path,
+            unit_only,
+            from: nonempty(&self.rate_from),
+            to: nonempty(&self.rate_to),
+        }))
     }
 
     pub fn cursor(&self) -> ApiResult<Option<Cursor>> {

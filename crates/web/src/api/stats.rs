@@ -206,6 +206,32 @@ impl RatesQuery {
 pub struct RateFigure {
     pub num: i64,
     pub den: i64,
+    /// The query of `GET /api/v1/cases` that lists the cases behind `den`
+    /// (`rate=…&rate_unit=…&rate_from=…&rate_to=…`); add `rate_part=met` for those behind
+    /// `num`, or `rate_part=missed` for those counted but not met (not for `repeat`).
+    pub cases: String,
+}
+
+/// The queue's query for the cases behind a rate's figure of unit `unit` (a code, with
+/// `!` for a unit's own row) over `from..=to`.
+pub fn rate_cases_query(
+    rate: domain::stats::Rate,
+    unit: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> String {
+    let mut q = format!(
+        "rate={}&rate_unit={}",
+        rate.as_str(),
+        crate::views::urlencode(unit)
+    );
+    if let Some(d) = from {
+        q.push_str(&format!("&rate_from={d}"));
+    }
+    if let Some(d) = to {
+        q.push_str(&format!("&rate_to={d}"));
+    }
+    q
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -227,6 +253,8 @@ pub struct RatesAnswer {
 
 fn figures(
     v: &[(domain::stats::Rate, app::stats::Figure)],
+    unit: &str,
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
 ) -> std::collections::BTreeMap<String, RateFigure> {
     v.iter()
         .map(|(r, f)| {
@@ -235,6 +263,7 @@ fn figures(
                 RateFigure {
                     num: f.num,
                     den: f.den,
+                    cases: rate_cases_query(*r, unit, from, to),
                 },
             )
         })
@@ -262,7 +291,7 @@ pub async fn rates(
         })?;
     let en = lang == crate::i18n::Lang::En;
     Ok(Json(RatesAnswer {
-        unit: r.unit,
+        unit: r.unit.clone(),
         rows: r
             .rows
             .iter()
@@ -274,9 +303,17 @@ pub async fn rates(
                     u.name.clone()
                 },
                 own: u.own,
-                rates: figures(&u.rates),
+                rates: figures(
+                    &u.rates,
+                    &if u.own {
+                        format!("{}{}", u.code, domain::stats::ONLY_MARK)
+                    } else {
+                        u.code.clone()
+                    },
+                    (from, to),
+                ),
             })
             .collect(),
-        total: figures(&r.total),
+        total: figures(&r.total, &r.unit, (from, to)),
     }))
 }

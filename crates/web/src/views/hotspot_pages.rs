@@ -265,8 +265,13 @@ pub async fn assign(
     if !csrf_ok(&who, &f.csrf) {
         return csrf_refused(&t, &who);
     }
-    let Ok(owner) = f.owner.trim().parse::<i64>() else {
-        return error_page(&t, Some(&who), &ApiError::field("owner", "required"));
+    // An empty choice on a hotspot that has an owner removes them.
+    let owner = match f.owner.trim() {
+        "" => None,
+        o => match o.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return error_page(&t, Some(&who), &ApiError::field("owner", "required")),
+        },
     };
     let cases: Vec<i64> = f
         .cases

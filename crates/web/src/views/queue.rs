@@ -53,6 +53,10 @@ struct QueuePage {
     csrf: String,
     /// The current filters, as hidden fields of the export form.
     export_fields: Vec<(&'static str, String)>,
+    /// The rate filter, kept as hidden fields of the filter form, and said in words with
+    /// a link that drops it.
+    rate_fields: Vec<(&'static str, String)>,
+    rate_note: Option<(String, String)>,
     may_export_personal: bool,
 }
 
@@ -99,11 +103,74 @@ fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
         ("stage", &q.stage),
         ("due", &q.due),
         ("listed", &q.listed),
+        ("rate", &q.rate),
+        ("rate_part", &q.rate_part),
+        ("rate_unit", &q.rate_unit),
+        ("rate_from", &q.rate_from),
+        ("rate_to", &q.rate_to),
         ("sort", &q.sort),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
     .collect()
+}
+
+/// "Only the cases behind 西湖区's on-time acceptance rate, not met, 2026-01-01 – …", and
+/// the queue without that filter.
+fn rate_note(t: &Tr, q: &ListQuery, units: &[app::model::Unit]) -> Option<(String, String)> {
+    let rate = q.rate.as_deref().filter(|r| !r.is_empty())?;
+    let code = q.rate_unit.as_deref().unwrap_or("");
+    let bare = code.trim_end_matches(domain::stats::ONLY_MARK);
+    let name = units
+        .iter()
+        .find(|u| u.code.eq_ignore_ascii_case(bare))
+        .or(units.first())
+        .map(|u| {
+            let n = if t.is_en() && !u.name_en.is_empty() {
+                u.name_en.clone()
+            } else {
+                u.name.clone()
+            };
+            if code.ends_with(domain::stats::ONLY_MARK) {
+                t.t1("stats-own", "name", &n)
+            } else {
+                n
+            }
+        })
+        .unwrap_or_default();
+    let part = q
+        .rate_part
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("counted");
+    let day = |d: &Option<String>| {
+        d.clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "…".into())
+    };
+    let key = if q.rate_from.as_deref().unwrap_or("").is_empty()
+        && q.rate_to.as_deref().unwrap_or("").is_empty()
+    {
+        "queue-rate-note-any"
+    } else {
+        "queue-rate-note"
+    };
+    let text = t.targs(
+        key,
+        &[
+            ("unit", &name),
+            ("rate", &t.code("stats-rate", rate)),
+            ("part", &t.code("queue-rate-part", part)),
+            ("from", &day(&q.rate_from)),
+            ("to", &day(&q.rate_to)),
+        ],
+    );
+    let kept: Vec<String> = filter_pairs(q)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("rate"))
+        .map(|(k, v)| format!("{k}={}", super::urlencode(&v)))
+        .collect();
+    Some((text, format!("/staff/cases?{}", kept.join("&"))))
 }
 
 /// The queue's filters as a query string (`state=open&category=03`), without the cursor.
@@ -232,6 +299,11 @@ pub async fn page(
             .map(|_| t.t("pq-account-password-changed")),
         csrf: who.csrf().to_string(),
         export_fields: filter_pairs(&q),
+        rate_fields: filter_pairs(&q)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("rate"))
+            .collect(),
+        rate_note: rate_note(&t, &q, &units),
         may_export_personal: who
             .role()
             .is_some_and(|r| r.can(domain::Permission::ExportPersonalData)),

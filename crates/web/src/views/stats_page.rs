@@ -13,6 +13,7 @@ use app::stats::VolumeBy;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use chrono::NaiveDate;
 use domain::stats::{Rate, ONLY_MARK};
 
 /// The longest bar, in SVG units (the bar's box is 100 wide).
@@ -32,7 +33,13 @@ pub struct Bar {
 
 pub struct RateCell {
     pub percent: String,
-    pub fraction: String,
+    pub num: String,
+    pub den: String,
+    /// The queue of the cases behind the numerator, the denominator, and (where the rate
+    /// has them) the misses with their count.
+    pub met_url: String,
+    pub counted_url: String,
+    pub missed: Option<(String, String)>,
 }
 
 pub struct RateLine {
@@ -118,14 +125,35 @@ fn stats_link(q: &VolumeQuery, by: VolumeBy, key: &str) -> String {
     format!("/staff/stats?{}", query_string(&p))
 }
 
-fn cell(f: &app::stats::Figure) -> RateCell {
+/// A rate's cell, each number linking to the queue of exactly the cases behind it.
+fn cell(
+    t: &Tr,
+    rate: Rate,
+    f: &app::stats::Figure,
+    unit: &str,
+    days: (Option<NaiveDate>, Option<NaiveDate>),
+) -> RateCell {
+    let base = format!(
+        "/staff/cases?state=&{}",
+        crate::api::stats::rate_cases_query(rate, unit, days.0, days.1)
+    );
+    let missed = f.den - f.num;
     RateCell {
         percent: if f.den == 0 {
             "—".into()
         } else {
             format!("{:.1}%", f.num as f64 * 100.0 / f.den as f64)
         },
-        fraction: format!("{}/{}", grouped(f.num), grouped(f.den)),
+        num: grouped(f.num),
+        den: grouped(f.den),
+        met_url: format!("{base}&rate_part=met"),
+        counted_url: base.clone(),
+        missed: (rate.lists_misses() && missed > 0).then(|| {
+            (
+                format!("{base}&rate_part=missed"),
+                t.t1("stats-missed", "n", &grouped(missed)),
+            )
+        }),
     }
 }
 
@@ -204,7 +232,12 @@ pub async fn page(
     if let Ok((from, to)) = days {
         match state.rates(&caller, rate_unit.as_deref(), from, to).await {
             Ok(r) => {
-                rate_total = r.total.iter().map(|(_, f)| cell(f)).collect();
+                let base_code = r.unit.clone();
+                rate_total = r
+                    .total
+                    .iter()
+                    .map(|(rate, f)| cell(&t, *rate, f, &base_code, (from, to)))
+                    .collect();
                 rate_lines = r
                     .rows
                     .iter()
@@ -244,7 +277,18 @@ pub async fn page(
                             cases: format!("/staff/cases?{}", query_string(&p)),
                             code: u.code.clone(),
                             own: u.own,
-                            cells: u.rates.iter().map(|(_, f)| cell(f)).collect(),
+                            cells: u
+                                .rates
+                                .iter()
+                                .map(|(rate, f)| {
+                                    let key = if u.own {
+                                        format!("{}{ONLY_MARK}", u.code)
+                                    } else {
+                                        u.code.clone()
+                                    };
+                                    cell(&t, *rate, f, &key, (from, to))
+                                })
+                                .collect(),
                         }
                     })
                     .collect();
