@@ -53,6 +53,11 @@ fn describe_filters(t: &Tr, params: &str) -> String {
                 "listed" => (t.t("sv-listed"), "✓".to_string()),
                 "month" => (t.t("export-month"), v.clone()),
                 "case_no" => (t.t("field-case-no"), v.clone()),
+                "rate" => (t.t("export-rate"), t.code("stats-rate", v)),
+                "rate_part" => (t.t("export-rate-part"), t.code("queue-rate-part", v)),
+                "rate_unit" => (t.t("export-rate-unit"), v.clone()),
+                "rate_from" => (t.t("export-rate-from"), v.clone()),
+                "rate_to" => (t.t("export-rate-to"), v.clone()),
                 other => (t.t(&format!("field-{other}")), v.clone()),
             };
             let colon = if t.is_en() { ": " } else { "：" };
