@@ -124,21 +124,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
-        let payload = serde_json::json!({
-            "key": key, "label": label, "owner_id": owner_id, "cases": cases,
-        });
-        append_register_event(
-            &mut tx,
-            EntryRef {
-                register: "hotspot",
-                id,
-            },
-            &unit.path,
-            "owner_assigned",
-            &payload,
-            actor,
-        )
-        .await?;
+        let owner = OwnerChange {
+            key,
+            label,
+            owner_id,
+            cases,
+        };
+        owner
+            .log(&mut tx, unit, id, "owner_assigned", actor)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -165,22 +159,50 @@ impl Store {
         let id: i64 = row.try_get("id")?;
         let label: String = row.try_get("label")?;
         let owner_id: i64 = row.try_get("owner_id")?;
+        let owner = OwnerChange {
+            key,
+            label: &label,
+            owner_id,
+            cases,
+        };
+        owner.log(&mut tx, unit, id, "owner_removed", actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// An owner given to or taken from a hotspot, as its history records it.
+struct OwnerChange<'a> {
+    key: &'a str,
+    label: &'a str,
+    owner_id: i64,
+    cases: &'a [i64],
+}
+
+impl OwnerChange<'_> {
+    async fn log(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        unit: &Unit,
+        id: i64,
+        kind: &str,
+        actor: &Actor,
+    ) -> Result<()> {
         let payload = serde_json::json!({
-            "key": key, "label": label, "owner_id": owner_id, "cases": cases,
+            "key": self.key, "label": self.label, "owner_id": self.owner_id, "cases": self.cases,
         });
         append_register_event(
-            &mut tx,
+            tx,
             EntryRef {
                 register: "hotspot",
                 id,
             },
             &unit.path,
-            "owner_removed",
+            kind,
             &payload,
             actor,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }
