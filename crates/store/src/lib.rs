@@ -22,7 +22,9 @@ mod exports;
 mod feed;
 mod hotspots;
 mod incidents;
+mod hazard_plans;
 mod inspection_hazards;
+mod inspection_overdue;
 mod inspections;
 mod intake;
 mod jobs;
@@ -61,6 +63,7 @@ pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COU
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use dispute_stats::OverdueByUnit;
+pub use hazard_plans::HazardProposal;
 pub use disputes::{
     Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, DisputeStep, Mediation,
     DISPUTE_REGISTER,
@@ -72,7 +75,7 @@ pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
 pub use hotspots::{HotspotOwner, MatterRow, MATTER_ROWS_CAP};
 pub use inspections::{
-    Campaign, CampaignStanding, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
+    Campaign, CampaignStanding, CampaignUnit, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
     NewInspection,
 };
 pub use intake::IntakeOffice;
