@@ -268,7 +268,7 @@ for (const backend of ['sqlite', 'postgres']) {
       const en = await newPage(browser, { locale: 'en' });
       open.push(en);
       await login(en.page, server.url, 'hz.leader', PASSWORD);
-      await en.page.goto(`${server.url}/staff/stats/registers`);
+      await en.page.goto(`${server.url}/staff/stats/registers?lang=en`);
       assert.match(await text(en.page.locator('h1')), /Register figures/);
       await en.page.setViewportSize(WIDE);
       await en.page.screenshot({ path: await artifactPath(`disputes-figures-en-1366-${backend}.png`), fullPage: true });

@@ -3,11 +3,11 @@
 //! date range. Its progress is by the establishment's unit, and every covered unit shows
 //! even when nothing under it is registered yet. The unit that runs it is the caller's.
 
+use crate::disputes::OverdueUnit;
 use crate::inspections::{
     date, done, text, Campaign, CampaignInput, CampaignView, EstablishmentStanding, ProgressRow,
     RegisterEvent,
 };
-use crate::disputes::OverdueUnit;
 use crate::{App, AppError, AppResult, Caller};
 use domain::inspection::EstablishmentKind;
 use domain::FieldErrors;

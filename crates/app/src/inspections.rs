@@ -16,7 +16,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 pub use store::{
-    Campaign, CampaignUnit, ChecklistAnswer, Establishment, Hazard, HazardOrder, Inspection, RegisterEvent,
+    Campaign, CampaignUnit, ChecklistAnswer, Establishment, Hazard, HazardOrder, Inspection,
+    RegisterEvent,
 };
 use store::{EntryRef, NewInspection};
 
@@ -211,12 +212,7 @@ impl App {
         let campaign = self.store.campaign(&scope, campaign_id).await?;
         let mut errs = FieldErrors::new();
         let est = match self.store.establishment(&scope, i.establishment_id).await {
-            Ok(e)
-                if campaign.kinds.contains(&e.kind)
-                    && campaign.covers(&e.unit_path) =>
-            {
-                Some(e)
-            }
+            Ok(e) if campaign.kinds.contains(&e.kind) && campaign.covers(&e.unit_path) => Some(e),
             Ok(_) | Err(store::StoreError::NotFound) => {
                 errs.insert("establishment".into(), "not_in_campaign".into());
                 None

@@ -72,7 +72,15 @@ impl Store {
             let pid: i64 = row.try_get("id")?;
             let payload = json!({"hazard_id": hazard_id, "trigger": "critical_hazard"});
             let path = &p.row.unit_path;
-            plan_event(&mut tx, p.row.id, path, "proposed", payload, &Actor::system()).await?;
+            plan_event(
+                &mut tx,
+                p.row.id,
+                path,
+                "proposed",
+                payload,
+                &Actor::system(),
+            )
+            .await?;
             let users = sqlx::query(
                 "SELECT id FROM users WHERE unit_id = $1 AND active = 1
                  AND role IN ('leader', 'supervisor') ORDER BY id",
@@ -137,7 +145,7 @@ pub(crate) async fn mark_hazard_proposal(
     .bind(incident_id)
     .bind(plan_id)
     .bind(hazard_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -274,7 +274,11 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut c = campaign_from_row(&row)?;
-        c.units = self.campaign_units(&[id]).await?.remove(&id).unwrap_or_default();
+        c.units = self
+            .campaign_units(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
         if c.visible_to(scope) {
             Ok(c)
         } else {

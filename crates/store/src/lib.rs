@@ -20,9 +20,9 @@ mod error;
 mod establishments;
 mod exports;
 mod feed;
+mod hazard_plans;
 mod hotspots;
 mod incidents;
-mod hazard_plans;
 mod inspection_hazards;
 mod inspection_overdue;
 mod inspections;
@@ -63,7 +63,6 @@ pub use case_list::{like_escape, CaseCount, CaseFilter, Cursor, Order, Page, COU
 pub use cases::{CasePatch, NewRegistration, RegisterResult};
 pub use connect::Backend;
 pub use dispute_stats::OverdueByUnit;
-pub use hazard_plans::HazardProposal;
 pub use disputes::{
     Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, DisputeStep, Mediation,
     DISPUTE_REGISTER,
@@ -73,10 +72,11 @@ pub use error::StoreError;
 pub use establishments::{Establishment, NewEstablishment, ESTABLISHMENT_LIST_CAP};
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
+pub use hazard_plans::HazardProposal;
 pub use hotspots::{HotspotOwner, MatterRow, MATTER_ROWS_CAP};
 pub use inspections::{
-    Campaign, CampaignStanding, CampaignUnit, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
-    NewInspection,
+    Campaign, CampaignStanding, CampaignUnit, ChecklistAnswer, Hazard, HazardOrder, Inspection,
+    NewCampaign, NewInspection,
 };
 pub use intake::IntakeOffice;
 pub use leading_groups::{LeadingGroup, NewLeadingGroup, WorkingGroup};

@@ -27,9 +27,30 @@ both_backends!(a_critical_hazard_proposes_a_plan, |kind| async move {
     let sc_leader = app.user(&o.admin, "sc_leader", "leader", "330102").await;
     let mut ids = vec![];
     for (who, body) in [
-        (&o.city, plan("食品安全事故应急预案", "3301", json!([{"kind": "critical_hazard"}]))),
-        (&o.city, plan("群体性来访预案", "3301", json!([{"kind": "group_visit", "min_people": 50}]))),
-        (&sc_leader, plan("上城区食品安全预案", "330102", json!([{"kind": "critical_hazard"}]))),
+        (
+            &o.city,
+            plan(
+                "食品安全事故应急预案",
+                "3301",
+                json!([{"kind": "critical_hazard"}]),
+            ),
+        ),
+        (
+            &o.city,
+            plan(
+                "群体性来访预案",
+                "3301",
+                json!([{"kind": "group_visit", "min_people": 50}]),
+            ),
+        ),
+        (
+            &sc_leader,
+            plan(
+                "上城区食品安全预案",
+                "330102",
+                json!([{"kind": "critical_hazard"}]),
+            ),
+        ),
     ] {
         let (status, p) = post(&app, who, "/api/v1/plans", &body).await;
         assert_eq!(status, 201, "{p}");
@@ -96,7 +117,10 @@ both_backends!(a_critical_hazard_proposes_a_plan, |kind| async move {
     assert_eq!(p[0]["may_activate"], true);
     assert!(p[0]["incident_id"].is_null());
     let (_, p) = get(&app, &o.county, &path).await;
-    assert_eq!(p[0]["may_activate"], false, "a county handler does not decide: {p}");
+    assert_eq!(
+        p[0]["may_activate"], false,
+        "a county handler does not decide: {p}"
+    );
     let (_, notes) = get(&app, &o.city, "/api/v1/notifications").await;
     assert!(
         notes
@@ -104,7 +128,9 @@ both_backends!(a_critical_hazard_proposes_a_plan, |kind| async move {
             .expect("notes")
             .iter()
             .any(|n| n["kind"] == "plan_proposal"
-                && n["detail"].as_str().is_some_and(|d| d.contains("西湖小学食堂"))),
+                && n["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("西湖小学食堂"))),
         "{notes}"
     );
     let (_, notes) = get(&app, &sc_leader, "/api/v1/notifications").await;
@@ -121,8 +147,14 @@ both_backends!(a_critical_hazard_proposes_a_plan, |kind| async move {
         .text()
         .await
         .expect("html");
-    assert!(html.contains("data-testid=\"hazard-plan-proposal\""), "{html}");
-    assert!(html.contains("预案「食品安全事故应急预案」的触发条件已满足"), "{html}");
+    assert!(
+        html.contains("data-testid=\"hazard-plan-proposal\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("预案「食品安全事故应急预案」的触发条件已满足"),
+        "{html}"
+    );
 
     // The county handler may not activate; the city supervisor does.
     let refused = post(

@@ -61,8 +61,16 @@ both_backends!(a_campaign_covers_a_list_of_units, |kind| async move {
     assert_eq!(codes(&c["units"]), ["330106", "330102"], "tree order: {c}");
     assert_eq!(c["unit_code"], "3301", "the city runs it");
     let cid = c["id"].as_i64().expect("id");
-    let (_, v) = get(&app, &o.city, &format!("/api/v1/inspection-campaigns/{cid}")).await;
-    assert_eq!(v["total"]["total"], 3, "the third county's school is not covered: {v}");
+    let (_, v) = get(
+        &app,
+        &o.city,
+        &format!("/api/v1/inspection-campaigns/{cid}"),
+    )
+    .await;
+    assert_eq!(
+        v["total"]["total"], 3,
+        "the third county's school is not covered: {v}"
+    );
     assert_eq!(row(&v, "330106")["total"], 2);
     assert_eq!(row(&v, "330102")["total"], 1);
     let listed: Vec<&str> = v["establishments"]
@@ -84,7 +92,12 @@ both_backends!(a_campaign_covers_a_list_of_units, |kind| async move {
     assert_eq!(field(&bad.1, "establishment"), "not_in_campaign");
 
     // A covered county sees it, and its own part only; the third county sees nothing.
-    let (_, mine) = get(&app, &o.county, &format!("/api/v1/inspection-campaigns/{cid}")).await;
+    let (_, mine) = get(
+        &app,
+        &o.county,
+        &format!("/api/v1/inspection-campaigns/{cid}"),
+    )
+    .await;
     assert_eq!(mine["total"]["total"], 2, "{mine}");
     let (_, list) = get(&app, &o.county, "/api/v1/inspection-campaigns").await;
     assert_eq!(list.as_array().expect("list").len(), 1);
@@ -125,7 +138,12 @@ both_backends!(a_campaign_covers_a_list_of_units, |kind| async move {
     .await;
     assert_eq!(status, 201, "{c3}");
     assert_eq!(codes(&c3["units"]), ["330105"]);
-    let (_, v3) = get(&app, &o.city, &format!("/api/v1/inspection-campaigns/{}", c3["id"])).await;
+    let (_, v3) = get(
+        &app,
+        &o.city,
+        &format!("/api/v1/inspection-campaigns/{}", c3["id"]),
+    )
+    .await;
     assert_eq!(row(&v3, "330105")["total"], 0, "{v3}");
     // Without units, the caller's own unit.
     let (_, c4) = post(
@@ -156,7 +174,10 @@ both_backends!(the_page_form_takes_several_units, |kind| async move {
         .await
         .expect("html");
     for code in ["3301", "330106", "330102"] {
-        assert!(html.contains(&format!("name=\"units\" value=\"{code}\"")), "{code}");
+        assert!(
+            html.contains(&format!("name=\"units\" value=\"{code}\"")),
+            "{code}"
+        );
     }
     let day = today();
     let form = [
@@ -177,7 +198,10 @@ both_backends!(the_page_form_takes_several_units, |kind| async move {
         .await
         .expect("create");
     assert_eq!(res.status(), 303, "{:?}", res.text().await);
-    let at = res.headers()["location"].to_str().expect("location").to_string();
+    let at = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
     let page = o
         .city
         .get(app.url(&at))
@@ -188,7 +212,10 @@ both_backends!(the_page_form_takes_several_units, |kind| async move {
         .text()
         .await
         .expect("html");
-    assert!(page.contains("西湖区市场监管局 <small>330106</small>、上城区市场监管局"), "{page}");
+    assert!(
+        page.contains("西湖区市场监管局 <small>330106</small>、上城区市场监管局"),
+        "{page}"
+    );
     let (_, list) = get(&app, &o.city, "/api/v1/inspection-campaigns").await;
     assert_eq!(codes(&list[0]["units"]), ["330106", "330102"]);
 });

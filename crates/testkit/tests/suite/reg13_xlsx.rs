@@ -11,7 +11,14 @@ use testkit::{both_backends, TestApp};
 fn xlsx(rows: &[[&str; 6]]) -> Vec<u8> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    let head = ["类型", "许可证号", "名称", "地址", "行政区划代码", "责任单位"];
+    let head = [
+        "类型",
+        "许可证号",
+        "名称",
+        "地址",
+        "行政区划代码",
+        "责任单位",
+    ];
     for (c, h) in head.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).expect("heading");
     }
@@ -35,9 +42,30 @@ both_backends!(an_xlsx_register_imports_all_or_nothing, |kind| async move {
     let o = office(&app).await;
     // A bad row: the whole file is refused, the row and the column named.
     let bad = xlsx(&[
-        ["学校食堂", "JY33010600011", "文三小学食堂", "文三路 2 号", "330106", "330106"],
-        ["药店", "JY33010600012", "文三大药房", "文三路 3 号", "3301", "330106"],
-        ["网吧", "JY33010600013", "某网吧", "文三路 4 号", "330106", "330106"],
+        [
+            "学校食堂",
+            "JY33010600011",
+            "文三小学食堂",
+            "文三路 2 号",
+            "330106",
+            "330106",
+        ],
+        [
+            "药店",
+            "JY33010600012",
+            "文三大药房",
+            "文三路 3 号",
+            "3301",
+            "330106",
+        ],
+        [
+            "网吧",
+            "JY33010600013",
+            "某网吧",
+            "文三路 4 号",
+            "330106",
+            "330106",
+        ],
     ]);
     let (status, report) = import(&app, &o.county, &bad, "名录.xlsx").await;
     assert_eq!(status, 422, "{report}");
@@ -62,7 +90,11 @@ both_backends!(an_xlsx_register_imports_all_or_nothing, |kind| async move {
         ]
     );
     let (_, list) = get(&app, &o.county, "/api/v1/establishments").await;
-    assert_eq!(list.as_array().expect("list").len(), 0, "nothing half-imported");
+    assert_eq!(
+        list.as_array().expect("list").len(),
+        0,
+        "nothing half-imported"
+    );
 
     // The page names them in the reader's language.
     let html = o
@@ -82,8 +114,7 @@ both_backends!(an_xlsx_register_imports_all_or_nothing, |kind| async move {
         );
     let page = o
         .county
-        .post(app.url("/staff/inspections/establishments/import"))
-        .header("accept-language", "en")
+        .post(app.url("/staff/inspections/establishments/import?lang=en"))
         .multipart(form)
         .send()
         .await
@@ -95,8 +126,22 @@ both_backends!(an_xlsx_register_imports_all_or_nothing, |kind| async move {
 
     // The good file imports whole; the numbers read back as codes.
     let good = xlsx(&[
-        ["学校食堂", "JY33010600011", "文三小学食堂", "文三路 2 号", "330106", "330106"],
-        ["pharmacy", "JY33010600012", "文三大药房", "文三路 3 号", "330106", "330106"],
+        [
+            "学校食堂",
+            "JY33010600011",
+            "文三小学食堂",
+            "文三路 2 号",
+            "330106",
+            "330106",
+        ],
+        [
+            "pharmacy",
+            "JY33010600012",
+            "文三大药房",
+            "文三路 3 号",
+            "330106",
+            "330106",
+        ],
     ]);
     let (status, report) = import(&app, &o.county, &good, "名录.xlsx").await;
     assert_eq!(status, 201, "{report}");

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::disputes::{DisputeInput, DisputeQuery};
-use app::model::{Dispute, DisputeRow, RegisterEvent};
+use app::model::{Dispute, RegisterEvent};
 use app::table_file::{table_bytes, Table};
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -74,7 +74,6 @@ fn all(f: &Fields, key: &str) -> Vec<String> {
         .collect()
 }
 
-
 async fn home_page(
     state: &AppState,
     t: Tr,

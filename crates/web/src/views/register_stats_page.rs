@@ -135,12 +135,18 @@ pub async fn page(
         sections,
         dispute_overdue: t.targs(
             "ds-board-steps",
-            &[("steps", &steps.to_string()), ("entries", &entries.to_string())],
+            &[
+                ("steps", &steps.to_string()),
+                ("entries", &entries.to_string()),
+            ],
         ),
         dispute_units: figures(&t, &disputes, "ds-board-steps"),
         order_overdue: t.targs(
             "insp-board-orders",
-            &[("steps", &n_orders.to_string()), ("entries", &n_est.to_string())],
+            &[
+                ("steps", &n_orders.to_string()),
+                ("entries", &n_est.to_string()),
+            ],
         ),
         order_units: figures(&t, &orders, "insp-board-orders"),
         t,
