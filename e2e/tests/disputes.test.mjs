@@ -241,7 +241,7 @@ for (const backend of ['sqlite', 'postgres']) {
           data: {
             kind: n % 3 ? 'land_compensation' : 'wage_arrears', title: `村民反映征地补偿问题 ${n}`,
             region: '330106', address: '西湖区某村', parties: '某村委会；村民', people: 5,
-            scale: 'small', urgency: 'normal', owner_name: '李副镇长',
+            scale: 'ordinary', urgency: 'normal', owner_name: '李副镇长',
           },
         });
         assert.equal(r.status(), 201, await r.text());
