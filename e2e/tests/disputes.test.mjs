@@ -231,5 +231,47 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.match(await text(row('330106')), /某工地拖欠农民工工资/);
       await shots(leader, 'screening');
     });
+
+    test('the list pages by 50, and the register figures show by kind, outcome and unit', { timeout: STEP_TIMEOUT * 2 }, async () => {
+      const clerk = await as('xihu.clerk');
+      const api = clerk.context().request;
+      const before = await (await api.get(`${server.url}/api/v1/disputes`)).json();
+      for (let n = before.length; n < 55; n++) {
+        const r = await api.post(`${server.url}/api/v1/disputes`, {
+          data: {
+            kind: n % 3 ? 'land_compensation' : 'wage_arrears', title: `村民反映征地补偿问题 ${n}`,
+            region: '330106', address: '西湖区某村', parties: '某村委会；村民', people: 5,
+            scale: 'ordinary', urgency: 'normal', owner_name: '李副镇长',
+          },
+        });
+        assert.equal(r.status(), 201, await r.text());
+      }
+      await clerk.goto(`${server.url}/staff/disputes`);
+      assert.match(await text(clerk.locator('[data-testid=dispute-count]')), /本页 50 条/);
+      assert.equal(await clerk.locator('[data-testid=disputes] tbody tr').count(), 50);
+      await clickAndWait(clerk, clerk.locator('[data-testid=dispute-next-page]'));
+      assert.equal(await clerk.locator('[data-testid=disputes] tbody tr').count(), 5);
+      assert.equal(await clerk.locator('[data-testid=dispute-next-page]').count(), 0);
+      await shots(clerk, 'list-second-page');
+      await clickAndWait(clerk, clerk.locator('[data-testid=dispute-first-page]'));
+      assert.equal(await clerk.locator('[data-testid=disputes] tbody tr').count(), 50);
+
+      // The figures, from the list's link; each number opens its list.
+      await clickAndWait(clerk, clerk.locator('[data-testid=dispute-stats-link]'));
+      assert.equal(new URL(clerk.url()).pathname, '/staff/stats/registers');
+      assert.match(await text(clerk.locator('[data-testid=reg-dispute-total]')), /共 55 条/);
+      assert.match(await text(clerk.locator('[data-testid=reg-disputes-by-outcome]')), /已化解\s*\d+/);
+      assert.match(await text(clerk.locator('[data-testid=reg-disputes-by-unit]')), /西湖区信访局\s*\d+/);
+      await shots(clerk, 'figures');
+      await clickAndWait(clerk, clerk.locator('[data-testid=reg-disputes-by-kind] a').first());
+      assert.match(new URL(clerk.url()).search, /kind=/);
+      const en = await newPage(browser, { locale: 'en' });
+      open.push(en);
+      await login(en.page, server.url, 'hz.leader', PASSWORD);
+      await en.page.goto(`${server.url}/staff/stats/registers?lang=en`);
+      assert.match(await text(en.page.locator('h1')), /Register figures/);
+      await en.page.setViewportSize(WIDE);
+      await en.page.screenshot({ path: await artifactPath(`disputes-figures-en-1366-${backend}.png`), fullPage: true });
+    });
   });
 }

@@ -217,5 +217,70 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.match(download.suggestedFilename(), /\.xlsx$/);
       await shots(city, 'campaign');
     });
+
+    test('a campaign over two counties; a critical hazard proposes a plan a person activates', { timeout: STEP_TIMEOUT }, async () => {
+      const admin = await request.newContext({ baseURL: server.url });
+      let r = await admin.post('/api/v1/session', { data: { username: 'admin', password: server.adminPassword } });
+      assert.ok(r.ok(), await r.text());
+      for (const [code, name] of [['330102', '上城区市场监督管理局'], ['330105', '拱墅区市场监督管理局']]) {
+        r = await admin.post('/api/v1/units', { data: { code, name, level: 'county', parent: '330100' } });
+        assert.ok(r.ok(), `${code}: ${await r.text()}`);
+      }
+      await admin.dispose();
+
+      // The city imports the other counties' schools and keeps a food-safety plan whose
+      // trigger is a critical hazard.
+      const city = await as('hz.inspector');
+      const cityApi = city.context().request;
+      await city.goto(`${server.url}/staff/inspections/establishments`);
+      await city.locator('details.box summary').click();
+      await upload(city, '两区.csv', `${HEAD}学校食堂,JY33010200001,上城实验学校食堂,上城区清泰街 5 号,330102,330102
+学校食堂,JY33010500001,拱墅小学食堂,拱墅区湖墅路 1 号,330105,330105
+`);
+      assert.match(await text(city.locator('[data-testid=insp-notice]')), /已导入 2 个检查对象/);
+      r = await cityApi.post(`${server.url}/api/v1/plans`, {
+        data: {
+          name: '学校食品安全事故应急预案', triggers: [{ kind: 'critical_hazard' }],
+          teams: [{ name: '现场处置组', role: '封存问题食品，安抚师生家长', members: [{ name: '王五', phone: '13800000002' }] }],
+          steps: ['到场核查', '封存留样'],
+        },
+      });
+      assert.equal(r.status(), 201, await r.text());
+
+      // A campaign over two of the three counties, ticked on the form.
+      await city.goto(`${server.url}/staff/inspections`);
+      await city.fill('#c-name', '两区学校食堂专项检查');
+      await city.check('input[name=kinds][value=school_canteen]');
+      await city.check('input[name=units][value="330106"]');
+      await city.check('input[name=units][value="330102"]');
+      await shots(city, 'campaign-form');
+      await clickAndWait(city, city.locator('[data-testid=insp-campaign-form] button[type=submit]'));
+      assert.match(await text(city.locator('[data-testid=insp-campaign-units]')), /西湖区市场监督管理局 330106、上城区市场监督管理局 330102/);
+      assert.match(await text(city.locator('[data-testid=insp-progress-total]')), /已检查 0 \/ 2 家/);
+      const progress = await text(city.locator('[data-testid=insp-progress]'));
+      assert.match(progress, /上城区市场监督管理局/);
+      assert.doesNotMatch(progress, /拱墅/);
+      await shots(city, 'campaign-two-units');
+
+      // The city inspects the Shangcheng school and grades a hazard critical.
+      await clickAndWait(city, city.locator('[data-testid=insp-inspect-JY33010200001]'));
+      await city.fill('#i-who', '赵六');
+      await city.fill('#hz-0', '冷库温度失控，部分食材已变质');
+      await city.selectOption('#sv-0', 'critical');
+      await clickAndWait(city, city.locator('[data-testid=insp-form] button[type=submit]'));
+      await clickAndWait(city, city.locator('[data-testid=insp-hazard-link]'));
+      const banner = city.locator('[data-testid=hazard-plan-proposal]');
+      assert.match(await text(banner), /本隐患评定为重大隐患，预案「学校食品安全事故应急预案」的触发条件已满足/);
+      await shots(city, 'hazard-proposal');
+      // Nothing is running until a person decides.
+      r = await cityApi.get(`${server.url}/api/v1/incidents`);
+      assert.deepEqual(await r.json(), []);
+      await clickAndWait(city, banner.locator('[data-testid=hazard-activate-plan]'));
+      assert.match(new URL(city.url()).pathname, /^\/staff\/incidents\/\d+$/);
+      assert.equal(await text(city.locator('[data-testid=incident-title]')), '学校食品安全事故应急预案 · 上城实验学校食堂');
+      await city.goBack();
+      await city.reload();
+      assert.match(await text(city.locator('[data-testid=hazard-plan-activated]')), /已启动预案「学校食品安全事故应急预案」/);
+    });
   });
 }

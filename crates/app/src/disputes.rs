@@ -40,7 +40,20 @@ pub struct DisputeQuery {
     pub region: String,
     pub overdue: bool,
     pub text: String,
+    /// Only entries older than this one (the `next` of the page before).
+    pub before: Option<i64>,
 }
+
+/// One page of the dispute list, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputePage {
+    pub items: Vec<DisputeRow>,
+    /// The cursor of the next page (the last entry's id); none on the last page.
+    pub next: Option<i64>,
+}
+
+/// Entries on one page of the list, unless the caller asks for another number.
+pub const PAGE_SIZE: i64 = 50;
 
 /// A unit (with its subtree) and its overdue dispute steps, for the supervision board.
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +116,15 @@ impl App {
 
     /// Entries of the caller's subtree (or a unit's inside it) matching the filters.
     pub async fn disputes(&self, who: &Caller, q: &DisputeQuery) -> AppResult<Vec<DisputeRow>> {
+        self.dispute_rows(who, q, LIST_LIMIT).await
+    }
+
+    async fn dispute_rows(
+        &self,
+        who: &Caller,
+        q: &DisputeQuery,
+        limit: i64,
+    ) -> AppResult<Vec<DisputeRow>> {
         let scope = self.subtree(who, &q.unit).await?;
         let mut e = FieldErrors::new();
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -134,11 +156,33 @@ impl App {
             region,
             overdue_before: q.overdue.then(|| self.today_s()),
             text: some(&q.text),
+            before: q.before,
         };
         Ok(self
             .store
-            .disputes(&scope, &f, &self.today_s(), LIST_LIMIT)
+            .disputes(&scope, &f, &self.today_s(), limit)
             .await?)
+    }
+
+    /// One page of the list: at most `limit` entries (1 to 500) older than `q.before`,
+    /// and the cursor of the next page.
+    pub async fn dispute_page(
+        &self,
+        who: &Caller,
+        q: &DisputeQuery,
+        limit: i64,
+    ) -> AppResult<DisputePage> {
+        if !(1..=500).contains(&limit) {
+            return Err(AppError::field("limit", "invalid"));
+        }
+        let mut items = self.dispute_rows(who, q, limit + 1).await?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            items.last().map(|r| r.id)
+        } else {
+            None
+        };
+        Ok(DisputePage { items, next })
     }
 
     /// One entry, if it is in the caller's subtree.
@@ -428,6 +472,16 @@ impl App {
             .store
             .overdue_dispute_steps(&who.scope(), &self.today_s())
             .await?;
+        self.overdue_rollup(who, cells).await
+    }
+
+    /// Overdue counts held by single units, rolled up to each unit under the caller (each
+    /// with its subtree), in tree order; units with none are left out.
+    pub(crate) async fn overdue_rollup(
+        &self,
+        who: &Caller,
+        cells: Vec<store::OverdueByUnit>,
+    ) -> AppResult<Vec<OverdueUnit>> {
         if cells.is_empty() {
             return Ok(vec![]);
         }

@@ -14,12 +14,12 @@ use domain::inspection::{
 use domain::FieldErrors;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 pub use store::{
-    Campaign, ChecklistAnswer, Establishment, Hazard, HazardOrder, Inspection, RegisterEvent,
+    Campaign, CampaignUnit, ChecklistAnswer, Establishment, Hazard, HazardOrder, Inspection,
+    RegisterEvent,
 };
-use store::{CampaignStanding, EntryRef, NewCampaign, NewInspection};
+use store::{EntryRef, NewInspection};
 
 /// Most photos one inspection keeps.
 pub const MAX_PHOTOS: usize = 6;
@@ -31,7 +31,9 @@ pub const MAX_HAZARDS: usize = 10;
 pub struct CampaignInput {
     pub name: String,
     pub kinds: Vec<String>,
-    /// The unit whose subtree the campaign covers; the caller's by default.
+    /// The units it covers (codes), each with its subtree; `unit` when none.
+    pub units: Vec<String>,
+    /// One unit it covers (the older form of `units`); the caller's by default.
     pub unit: Option<String>,
     pub starts_on: String,
     pub ends_on: String,
@@ -82,7 +84,7 @@ pub struct EstablishmentStanding {
     pub overdue_orders: i64,
 }
 
-fn date(field: &str, s: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
+pub(crate) fn date(field: &str, s: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -100,7 +102,7 @@ fn date(field: &str, s: &str, errs: &mut FieldErrors) -> Option<NaiveDate> {
     }
 }
 
-fn text(field: &str, s: &str, max: usize, required: bool, errs: &mut FieldErrors) {
+pub(crate) fn text(field: &str, s: &str, max: usize, required: bool, errs: &mut FieldErrors) {
     let n = s.trim().chars().count();
     if required && n == 0 {
         errs.insert(field.into(), "required".into());
@@ -109,7 +111,7 @@ fn text(field: &str, s: &str, max: usize, required: bool, errs: &mut FieldErrors
     }
 }
 
-fn done(errs: FieldErrors) -> AppResult<()> {
+pub(crate) fn done(errs: FieldErrors) -> AppResult<()> {
     if errs.is_empty() {
         Ok(())
     } else {
@@ -118,7 +120,7 @@ fn done(errs: FieldErrors) -> AppResult<()> {
 }
 
 impl App {
-    fn require_inspector(&self, who: &Caller) -> AppResult<()> {
+    pub(crate) fn require_inspector(&self, who: &Caller) -> AppResult<()> {
         if may_inspect(who.role) {
             Ok(())
         } else {
@@ -198,103 +200,6 @@ impl App {
         Ok(items)
     }
 
-    pub async fn create_campaign(&self, who: &Caller, c: &CampaignInput) -> AppResult<Campaign> {
-        self.require_inspector(who)?;
-        let mut errs = FieldErrors::new();
-        text("name", &c.name, 200, true, &mut errs);
-        let mut kinds: Vec<String> = vec![];
-        for k in &c.kinds {
-            match EstablishmentKind::parse(k.trim()) {
-                Some(k) if !kinds.iter().any(|x| x == k.as_str()) => kinds.push(k.as_str().into()),
-                Some(_) => {}
-                None => {
-                    errs.insert("kinds".into(), "unknown_kind".into());
-                }
-            }
-        }
-        if kinds.is_empty() && !errs.contains_key("kinds") {
-            errs.insert("kinds".into(), "required".into());
-        }
-        let from = date("starts_on", &c.starts_on, &mut errs);
-        let to = date("ends_on", &c.ends_on, &mut errs);
-        if let (Some(f), Some(t)) = (from, to) {
-            if t < f {
-                errs.insert("ends_on".into(), "ends_before_start".into());
-            }
-        }
-        let unit = match c.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            None => Some(self.store.unit(who.unit_id).await?),
-            Some(code) => match self.store.unit_by_code(code).await {
-                Ok(u) if who.scope().contains(&u.path) => Some(u),
-                Ok(_) | Err(store::StoreError::NotFound) => {
-                    errs.insert("unit".into(), "unit_out_of_scope".into());
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            },
-        };
-        done(errs)?;
-        let unit = unit.ok_or(AppError::NotFound)?;
-        let new = NewCampaign {
-            name: c.name.trim().into(),
-            kinds,
-            unit,
-            starts_on: c.starts_on.trim().into(),
-            ends_on: c.ends_on.trim().into(),
-        };
-        let id = self.store.create_campaign(&new, &who.actor()).await?;
-        Ok(self.store.campaign(&who.scope(), id).await?)
-    }
-
-    pub async fn campaigns(&self, who: &Caller) -> AppResult<Vec<Campaign>> {
-        Ok(self.store.campaigns(&who.scope()).await?)
-    }
-
-    pub async fn campaign(&self, who: &Caller, id: i64) -> AppResult<Campaign> {
-        Ok(self.store.campaign(&who.scope(), id).await?)
-    }
-
-    /// A campaign with its progress by unit (visited of total, open hazards, orders
-    /// overdue), the establishments it covers, its hazards and inspections: the part of
-    /// it in the caller's subtree.
-    pub async fn campaign_view(&self, who: &Caller, id: i64) -> AppResult<CampaignView> {
-        let scope = who.scope();
-        let campaign = self.store.campaign(&scope, id).await?;
-        let today = self.config.today().to_string();
-        let standings = self
-            .store
-            .campaign_standings(&scope, &campaign, &today)
-            .await?;
-        let mut by_unit: BTreeMap<String, ProgressRow> = BTreeMap::new();
-        let mut total = ProgressRow::default();
-        for s in &standings {
-            let e = &s.establishment;
-            let row = by_unit
-                .entry(e.unit_path.clone())
-                .or_insert_with(|| ProgressRow {
-                    unit_code: e.unit_code.clone(),
-                    unit_name: e.unit_name.clone(),
-                    ..ProgressRow::default()
-                });
-            for r in [&mut *row, &mut total] {
-                r.total += 1;
-                r.visited += i64::from(s.visited);
-                r.open_hazards += s.open_hazards;
-                r.overdue_orders += s.overdue_orders;
-            }
-        }
-        let hazards = self.store.campaign_hazards(&scope, id).await?;
-        let inspections = self.store.campaign_inspections(&scope, id).await?;
-        Ok(CampaignView {
-            campaign,
-            units: by_unit.into_values().collect(),
-            total,
-            establishments: standings.into_iter().map(standing).collect(),
-            hazards,
-            inspections,
-        })
-    }
-
     /// Records an inspection of an establishment the campaign covers.
     pub async fn record_inspection(
         &self,
@@ -307,12 +212,7 @@ impl App {
         let campaign = self.store.campaign(&scope, campaign_id).await?;
         let mut errs = FieldErrors::new();
         let est = match self.store.establishment(&scope, i.establishment_id).await {
-            Ok(e)
-                if campaign.kinds.contains(&e.kind)
-                    && e.unit_path.starts_with(&campaign.unit_path) =>
-            {
-                Some(e)
-            }
+            Ok(e) if campaign.kinds.contains(&e.kind) && campaign.covers(&e.unit_path) => Some(e),
             Ok(_) | Err(store::StoreError::NotFound) => {
                 errs.insert("establishment".into(), "not_in_campaign".into());
                 None
@@ -380,6 +280,11 @@ impl App {
             hazards,
         };
         let id = self.store.record_inspection(&new, &who.actor()).await?;
+        // After the commit: a critical hazard that meets a plan's trigger raises a
+        // proposal (a person decides); failing to propose does not undo the inspection.
+        if let Err(e) = self.propose_hazard_plans(id).await {
+            tracing::warn!(error = %e, inspection = id, "plan proposal failed");
+        }
         Ok(self.store.inspection(&scope, id).await?)
     }
 
@@ -563,28 +468,5 @@ impl App {
             id,
         };
         Ok(self.store.register_events(entry).await?)
-    }
-
-    /// A campaign's history, oldest first: for the campaign's unit and the units above
-    /// it (a unit below reads its own part on the campaign page).
-    pub async fn campaign_events(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
-        let c = self.store.campaign(&who.scope(), id).await?;
-        if !who.scope().contains(&c.unit_path) {
-            return Err(AppError::NotFound);
-        }
-        let entry = EntryRef {
-            register: "inspection_campaign",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
-    }
-}
-
-fn standing(s: CampaignStanding) -> EstablishmentStanding {
-    EstablishmentStanding {
-        establishment: s.establishment,
-        visited: s.visited,
-        open_hazards: s.open_hazards,
-        overdue_orders: s.overdue_orders,
     }
 }

@@ -185,6 +185,19 @@ impl App {
         case_id: Option<i64>,
         due_at: Option<&str>,
     ) -> AppResult<Incident> {
+        self.activate(who, id, case_id, None, due_at).await
+    }
+
+    /// Activates a plan for a case or a critical hazard (which the caller sees); the
+    /// incident's title names it, and the proposal it raised is marked decided.
+    pub(crate) async fn activate(
+        &self,
+        who: &Caller,
+        id: i64,
+        case_id: Option<i64>,
+        hazard: Option<&store::Hazard>,
+        due_at: Option<&str>,
+    ) -> AppResult<Incident> {
         self.require_plans(who)?;
         let plan = self.plan(who, id).await?;
         let due = match due_at.map(str::trim).filter(|d| !d.is_empty()) {
@@ -203,7 +216,10 @@ impl App {
                     .map_err(|_| AppError::field("case_id", "invalid_reference"))?;
                 format!("{} · {}", plan.row.name, case.case_no)
             }
-            None => plan.row.name.clone(),
+            None => match hazard {
+                Some(h) => format!("{} · {}", plan.row.name, h.establishment_name),
+                None => plan.row.name.clone(),
+            },
         };
         let tasks = plan
             .body
@@ -229,6 +245,7 @@ impl App {
         let a = Activation {
             plan_id: id,
             case_id,
+            hazard_id: hazard.map(|h| h.id),
             notice: format!(
                 "预案「{}」已启动，请按分工就位 / Plan “{}” is activated: take up your team's tasks",
                 plan.row.name, plan.row.name

@@ -81,6 +81,8 @@ pub struct Board {
     pub listed: Vec<BoardCase>,
     /// Overdue steps of open dispute entries, by unit (each with its subtree).
     pub dispute_steps: Vec<crate::disputes::OverdueUnit>,
+    /// Overdue rectification orders (steps = orders, entries = establishments), by unit.
+    pub inspection_orders: Vec<crate::disputes::OverdueUnit>,
 }
 
 /// How many late cases the board lists by name.
@@ -230,6 +232,7 @@ impl App {
             late: late.items.into_iter().map(board_case).collect(),
             listed: listed.items.into_iter().map(board_case).collect(),
             dispute_steps: self.overdue_dispute_units(who).await?,
+            inspection_orders: self.overdue_order_units(who).await?,
         })
     }
 

@@ -122,6 +122,8 @@ pub struct DisputeFilter {
     /// Only open entries with a step due before this day and not done.
     pub overdue_before: Option<String>,
     pub text: Option<String>,
+    /// Only entries with a smaller id (the list is newest first).
+    pub before: Option<i64>,
 }
 
 const COLUMNS: &str = "d.id, n.code AS unit_code, n.name AS unit_name, n.name_en AS unit_name_en,
@@ -554,6 +556,10 @@ impl Store {
                 " AND (LOWER(d.title) LIKE {p} ESCAPE '\\' OR LOWER(d.parties) LIKE {p} ESCAPE '\\'
                    OR LOWER(d.address) LIKE {p} ESCAPE '\\' OR LOWER(d.hotspot) LIKE {p} ESCAPE '\\')"
             ));
+        }
+        if let Some(b) = f.before {
+            // An integer, not text: written into the query, not bound.
+            sql.push_str(&format!(" AND d.id < {b}"));
         }
         sql.push_str(&format!(
             " ORDER BY d.id DESC LIMIT {}",

@@ -54,6 +54,8 @@ pub struct Incident {
 pub struct Activation {
     pub plan_id: i64,
     pub case_id: Option<i64>,
+    /// The critical hazard whose proposal this activation decides, if any.
+    pub hazard_id: Option<i64>,
     pub title: String,
     pub tasks: Vec<(String, String, String)>,
     /// Staff accounts on the version's teams.
@@ -166,6 +168,9 @@ impl Store {
             .bind(case)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(h) = a.hazard_id {
+            crate::hazard_plans::mark_hazard_proposal(&mut tx, a.plan_id, h, id).await?;
         }
         tx.commit().await?;
         Ok(id)

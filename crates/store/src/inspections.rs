@@ -6,16 +6,28 @@ use crate::establishments::{establishment_from_row, Establishment, ESTABLISHMENT
 pub use crate::inspection_hazards::{Hazard, HazardOrder};
 use crate::register_events::append_register_event;
 use crate::search_source::placeholders;
-use crate::{bounds_of, now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
+
+/// One unit of a campaign's scope: the campaign covers it with its subtree.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignUnit {
+    pub code: String,
+    pub name: String,
+    #[serde(skip)]
+    pub path: String,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Campaign {
     pub id: i64,
     pub name: String,
     pub kinds: Vec<String>,
+    /// The units it covers, each with its subtree (tree order).
+    pub units: Vec<CampaignUnit>,
+    /// The unit that runs it.
     pub unit_code: String,
     pub unit_name: String,
     #[serde(skip)]
@@ -30,7 +42,10 @@ pub struct Campaign {
 pub struct NewCampaign {
     pub name: String,
     pub kinds: Vec<String>,
+    /// The unit that runs it.
     pub unit: Unit,
+    /// The units it covers, each with its subtree; none nested in another.
+    pub scope: Vec<Unit>,
     pub starts_on: String,
     pub ends_on: String,
 }
@@ -93,6 +108,7 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign> {
             .filter(|k| !k.is_empty())
             .map(String::from)
             .collect(),
+        units: vec![],
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
         unit_path: r.try_get("unit_path")?,
@@ -103,12 +119,20 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign> {
     })
 }
 
-/// The deeper of two nested paths: the part of a campaign the caller sees.
-pub(crate) fn narrower<'a>(a: &'a str, b: &'a str) -> &'a str {
-    if a.len() >= b.len() {
-        a
-    } else {
-        b
+impl Campaign {
+    /// Whether the campaign covers a unit (by its path): it is under one of its units.
+    pub fn covers(&self, path: &str) -> bool {
+        self.units.iter().any(|u| path.starts_with(&u.path))
+    }
+
+    /// Whether the caller takes part: it runs the campaign or is above the unit that
+    /// does, or one of the covered units is in its subtree or above it.
+    fn visible_to(&self, scope: &Scope) -> bool {
+        scope.contains(&self.unit_path)
+            || self
+                .units
+                .iter()
+                .any(|u| scope.contains(&u.path) || scope.path().starts_with(&u.path))
     }
 }
 
@@ -154,8 +178,20 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
+        for u in &c.scope {
+            sqlx::query(
+                "INSERT INTO inspection_campaign_units (campaign_id, unit_id, unit_path)
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(u.id)
+            .bind(&u.path)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let units: Vec<&str> = c.scope.iter().map(|u| u.code.as_str()).collect();
         let payload = serde_json::json!({
-            "name": c.name, "kinds": c.kinds, "unit": c.unit.code,
+            "name": c.name, "kinds": c.kinds, "unit": c.unit.code, "units": units,
             "starts_on": c.starts_on, "ends_on": c.ends_on,
         });
         let entry = EntryRef {
@@ -167,13 +203,16 @@ impl Store {
         Ok(id)
     }
 
-    /// Campaigns the caller takes part in: those of its subtree and those of the units
-    /// above it (which cover it), newest first.
+    /// Campaigns the caller takes part in: those run in its subtree or above it, or
+    /// covering a unit in its subtree or above it; newest first.
     pub async fn campaigns(&self, scope: &Scope) -> Result<Vec<Campaign>> {
         let (lo, hi) = scope.bounds();
         let rows = sqlx::query(&format!(
             "SELECT {CAMPAIGN_COLUMNS} FROM inspection_campaigns c JOIN units u ON u.id = c.unit_id
-             WHERE (c.unit_path >= $1 AND c.unit_path < $2) OR $3 LIKE c.unit_path || '%'
+             WHERE (c.unit_path >= $1 AND c.unit_path < $2)
+                OR EXISTS (SELECT 1 FROM inspection_campaign_units cu
+                   WHERE cu.campaign_id = c.id AND ((cu.unit_path >= $1 AND cu.unit_path < $2)
+                      OR $3 LIKE cu.unit_path || '%'))
              ORDER BY c.id DESC LIMIT 200"
         ))
         .bind(lo)
@@ -181,7 +220,47 @@ impl Store {
         .bind(scope.path())
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(campaign_from_row).collect()
+        let mut list = rows
+            .iter()
+            .map(campaign_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+        let mut units = self.campaign_units(&ids).await?;
+        for c in &mut list {
+            c.units = units.remove(&c.id).unwrap_or_default();
+        }
+        Ok(list)
+    }
+
+    /// The scope units of some campaigns, by campaign, each in tree order.
+    async fn campaign_units(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<CampaignUnit>>> {
+        let mut out: std::collections::HashMap<i64, Vec<CampaignUnit>> = Default::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let q = format!(
+            "SELECT cu.campaign_id, cu.unit_path, u.code, u.name
+             FROM inspection_campaign_units cu JOIN units u ON u.id = cu.unit_id
+             WHERE cu.campaign_id IN ({}) ORDER BY cu.unit_path",
+            placeholders(1, ids.len())
+        );
+        let mut query = sqlx::query(&q);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        for r in query.fetch_all(&self.read).await? {
+            out.entry(r.try_get("campaign_id")?)
+                .or_default()
+                .push(CampaignUnit {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    path: r.try_get("unit_path")?,
+                });
+        }
+        Ok(out)
     }
 
     /// One campaign the caller takes part in; `NotFound` otherwise.
@@ -194,9 +273,13 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let c = campaign_from_row(&row)?;
-        // Its unit is in the caller's subtree, or above the caller (the campaign covers it).
-        if scope.contains(&c.unit_path) || scope.path().starts_with(&c.unit_path) {
+        let mut c = campaign_from_row(&row)?;
+        c.units = self
+            .campaign_units(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        if c.visible_to(scope) {
             Ok(c)
         } else {
             Err(StoreError::NotFound)
@@ -214,7 +297,7 @@ impl Store {
         if c.kinds.is_empty() {
             return Ok(vec![]);
         }
-        let (lo, hi) = bounds_of(narrower(scope.path(), &c.unit_path));
+        let (lo, hi) = scope.bounds();
         let q = format!(
             "SELECT {ESTABLISHMENT_COLUMNS},
                 (SELECT COUNT(*) FROM inspections i
@@ -228,6 +311,8 @@ impl Store {
                      AND h.state = 'rectifying' AND o.due_on < $2) AS overdue
              FROM establishments e JOIN units u ON u.id = e.unit_id
              WHERE e.unit_path >= $3 AND e.unit_path < $4 AND e.kind IN ({})
+               AND EXISTS (SELECT 1 FROM inspection_campaign_units cu
+                   WHERE cu.campaign_id = $1 AND e.unit_path LIKE cu.unit_path || '%')
              ORDER BY e.unit_path, e.licence_no",
             placeholders(5, c.kinds.len())
         );

@@ -20,9 +20,11 @@ mod error;
 mod establishments;
 mod exports;
 mod feed;
+mod hazard_plans;
 mod hotspots;
 mod incidents;
 mod inspection_hazards;
+mod inspection_overdue;
 mod inspections;
 mod intake;
 mod jobs;
@@ -72,10 +74,11 @@ pub use error::StoreError;
 pub use establishments::{Establishment, NewEstablishment, ESTABLISHMENT_LIST_CAP};
 pub use exports::{ExportJob, ExportPetitioner, NewExport};
 pub use feed::{FeedItem, FeedPage, FeedPosition};
+pub use hazard_plans::HazardProposal;
 pub use hotspots::{HotspotOwner, MatterRow, MATTER_ROWS_CAP};
 pub use inspections::{
-    Campaign, CampaignStanding, ChecklistAnswer, Hazard, HazardOrder, Inspection, NewCampaign,
-    NewInspection,
+    Campaign, CampaignStanding, CampaignUnit, ChecklistAnswer, Hazard, HazardOrder, Inspection,
+    NewCampaign, NewInspection,
 };
 pub use intake::IntakeOffice;
 pub use leading_groups::{LeadingGroup, NewLeadingGroup, WorkingGroup};

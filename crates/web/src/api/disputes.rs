@@ -11,11 +11,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::disputes::{DisputeInput, DisputeQuery};
-use app::model::{Dispute, DisputeRow, RegisterEvent};
+use app::model::{Dispute, RegisterEvent};
 use app::table_file::{table_bytes, Table};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::dispute::DisputeDraft;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,12 @@ pub struct ListQuery {
     pub overdue: Option<String>,
     /// Words in the title, parties, address or hotspot.
     pub q: Option<String>,
+    /// Entries a page (1–500); without it (and without `cursor`) the whole list, at
+    /// most 5000.
+    pub limit: Option<i64>,
+    /// The `X-Next-Cursor` of the page before.
+    #[param(pattern = "^[0-9]*$")]
+    pub cursor: Option<String>,
 }
 
 impl ListQuery {
@@ -58,6 +64,13 @@ impl ListQuery {
             region: g(&self.region),
             overdue,
             text: g(&self.q),
+            before: match g(&self.cursor).trim() {
+                "" => None,
+                c => Some(
+                    c.parse::<i64>()
+                        .map_err(|_| ApiError::field("cursor", "invalid"))?,
+                ),
+            },
         })
     }
 }
@@ -114,13 +127,26 @@ impl From<DisputeBody> for DisputeInput {
 }
 
 #[utoipa::path(operation_id = "dispute_list", get, path = "/api/v1/disputes", tag = "disputes", params(ListQuery),
-    responses((status = 200, description = "Entries of your subtree matching the filters, newest first (at most 5000); each with `overdue_steps`")))]
+    responses((status = 200, description = "Entries of your subtree matching the filters, newest first; each with `overdue_steps`. With `limit` or `cursor`, one page of `limit` (50 by default), and the header `X-Next-Cursor` names the next page unless this is the last; otherwise the whole list (at most 5000)",
+        headers(("X-Next-Cursor" = String, description = "The `cursor` of the next page (paged requests only)")))))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Vec<DisputeRow>>> {
-    Ok(Json(state.disputes(&who.caller(), &q.query()?).await?))
+) -> ApiResult<Response> {
+    let dq = q.query()?;
+    if q.limit.is_none() && dq.before.is_none() {
+        return Ok(Json(state.disputes(&who.caller(), &dq).await?).into_response());
+    }
+    let limit = q.limit.unwrap_or(app::disputes::PAGE_SIZE);
+    let page = state.dispute_page(&who.caller(), &dq, limit).await?;
+    let mut res = Json(page.items).into_response();
+    if let Some(n) = page.next {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&n.to_string()) {
+            res.headers_mut().insert("x-next-cursor", v);
+        }
+    }
+    Ok(res)
 }
 
 #[utoipa::path(operation_id = "dispute_create", post, path = "/api/v1/disputes", tag = "disputes", request_body = DisputeBody,

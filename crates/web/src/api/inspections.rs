@@ -166,7 +166,12 @@ pub struct CampaignBody {
     /// Kinds of establishment the campaign covers.
     #[schema(min_items = 1)]
     pub kinds: Vec<String>,
-    /// The unit whose subtree it covers (a code in your subtree); yours by default.
+    /// The units it covers, by code, each with its whole subtree (all in your subtree; a
+    /// unit inside another listed one adds nothing). Yours when neither this nor `unit`.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub units: Vec<String>,
+    /// One unit it covers (the older form of `units`; both may be given).
     pub unit: Option<String>,
     /// First day, `YYYY-MM-DD`.
     pub starts_on: String,
@@ -175,7 +180,7 @@ pub struct CampaignBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/inspection-campaigns", tag = "inspections",
-    responses((status = 200, description = "Campaigns of your subtree and of the units above it, newest first")))]
+    responses((status = 200, description = "Campaigns you take part in, newest first: run by your subtree, or covering a unit in it or above it. `units` lists the covered units (code, name), each with its subtree; `unit_code` is the unit that runs it")))]
 pub async fn list_campaigns(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
@@ -193,6 +198,7 @@ pub async fn create_campaign(
     let input = CampaignInput {
         name: b.name,
         kinds: b.kinds,
+        units: b.units,
         unit: b.unit,
         starts_on: b.starts_on,
         ends_on: b.ends_on,

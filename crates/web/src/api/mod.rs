@@ -12,6 +12,7 @@ pub mod duty;
 pub mod exports;
 pub mod extract;
 pub mod feed;
+pub mod hazard_plans;
 pub mod inspections;
 pub mod intake;
 mod json;
@@ -23,6 +24,7 @@ pub mod notifications;
 pub mod ownership;
 pub mod plans;
 pub mod public;
+pub mod register_stats;
 pub mod report_history;
 pub mod reports;
 pub mod routing;
@@ -164,6 +166,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(plans::plan_events))
         .routes(routes!(plans::activate))
         .routes(routes!(plans::case_proposals))
+        .routes(routes!(hazard_plans::hazard_proposals))
         .routes(routes!(plans::incidents))
         .routes(routes!(plans::incident))
         .routes(routes!(plans::incident_events))
@@ -193,6 +196,7 @@ pub fn api_router(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(disputes::unlink))
         .routes(routes!(disputes::close))
         .routes(routes!(disputes::stats))
+        .routes(routes!(register_stats::inspection_stats))
         .routes(routes!(screenings::list, screenings::create))
         .routes(routes!(screenings::get))
         .routes(routes!(screenings::events))

@@ -129,6 +129,9 @@ pub async fn plan_events(
 pub struct ActivateBody {
     /// The case (a group visit) the activation answers, if any.
     pub case_id: Option<i64>,
+    /// The critical hazard whose proposal the activation answers, if any (instead of a
+    /// case).
+    pub hazard_id: Option<i64>,
     /// The teams' first tasks are due then (`YYYY-MM-DDTHH:MM`, office time); two hours
     /// from now by default.
     pub due_at: Option<String>,
@@ -144,9 +147,18 @@ pub async fn activate(
     ApiPath(id): ApiPath<i64>,
     JsonBody(b): JsonBody<ActivateBody>,
 ) -> ApiResult<(StatusCode, Json<Incident>)> {
-    let i = state
-        .activate_plan(&who.caller(), id, b.case_id, b.due_at.as_deref())
-        .await?;
+    let i = match b.hazard_id {
+        Some(h) => {
+            state
+                .activate_plan_for_hazard(&who.caller(), id, h, b.due_at.as_deref())
+                .await?
+        }
+        None => {
+            state
+                .activate_plan(&who.caller(), id, b.case_id, b.due_at.as_deref())
+                .await?
+        }
+    };
     Ok((StatusCode::CREATED, Json(i)))
 }
 

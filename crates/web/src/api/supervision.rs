@@ -16,7 +16,7 @@ use domain::supervision::OrderState;
 use serde::Deserialize;
 
 #[utoipa::path(get, path = "/api/v1/supervision/board", tag = "supervision",
-    responses((status = 200, description = "Open cases past (`overdue`) or near (`due_soon`) their deadline in your subtree: `units` (each counting its whole subtree, by the stage where the delay is: routing, acceptance, handling, review, other; with the most days late), `late` (the most late cases) and `listed` (cases under listed supervision). Each figure is `GET /api/v1/cases?unit={code}&stage={stage}&due={overdue|due_soon}`"),
+    responses((status = 200, description = "Open cases past (`overdue`) or near (`due_soon`) their deadline in your subtree: `units` (each counting its whole subtree, by the stage where the delay is: routing, acceptance, handling, review, other; with the most days late), `late` (the most late cases) `listed` (cases under listed supervision), `dispute_steps` (overdue steps of open dispute entries, by unit) and `inspection_orders` (rectification orders past their deadline and not re-inspected, by unit: `steps` orders at `entries` establishments). Each case figure is `GET /api/v1/cases?unit={code}&stage={stage}&due={overdue|due_soon}`"),
         (status = 403, description = "Only supervisors, leaders and auditors read the board", body = crate::error::ErrorBody)))]
 pub async fn board(State(state): State<AppState>, ApiUser(who): ApiUser) -> ApiResult<Json<Board>> {
     Ok(Json(state.supervision_board(&who.caller()).await?))

@@ -59,6 +59,9 @@ struct ListPage {
     export_href: String,
     may_keep: bool,
     error: Option<String>,
+    /// The next page, and the first (when this is a later one).
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
 fn list_query(q: &HashMap<String, String>) -> ListQuery {
@@ -70,6 +73,8 @@ fn list_query(q: &HashMap<String, String>) -> ListQuery {
         region: g("region"),
         overdue: g("overdue"),
         q: g("q"),
+        limit: None,
+        cursor: g("cursor"),
     }
 }
 
@@ -89,9 +94,16 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let t = tr(&state, lang);
+    let mut next = None;
     let (rows, error) = match list_query(&q).query() {
-        Ok(dq) => match state.disputes(&who.caller(), &dq).await {
-            Ok(r) => (r, None),
+        Ok(dq) => match state
+            .dispute_page(&who.caller(), &dq, app::disputes::PAGE_SIZE)
+            .await
+        {
+            Ok(p) => {
+                next = p.next;
+                (p.items, None)
+            }
             Err(e) => {
                 let e: ApiError = e.into();
                 if !matches!(e, ApiError::Validation(_)) {
@@ -103,12 +115,23 @@ pub async fn list(
         Err(e) => (vec![], Some(form_error(&t, &e))),
     };
     let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    // The filters without the page: what the download and the page links keep.
+    let mut filters = q.clone();
+    filters.remove("cursor");
     let page = ListPage {
         nav: Nav::with_warnings(&state, &t, &who).await,
         rows,
         kinds: kinds(&t),
         outcomes: opts(&t, "doutcome", &outcomes),
-        export_href: format!("/staff/disputes/export?{}", query_string(&q)),
+        export_href: format!("/staff/disputes/export?{}", query_string(&filters)),
+        next_href: next.map(|n| {
+            let qs = query_string(&filters);
+            let sep = if qs.is_empty() { "" } else { "&" };
+            format!("/staff/disputes?{qs}{sep}cursor={n}")
+        }),
+        first_href: q
+            .contains_key("cursor")
+            .then(|| format!("/staff/disputes?{}", query_string(&filters))),
         q,
         may_keep: who.can(Permission::KeepDisputes),
         error: error.clone(),

@@ -63,6 +63,15 @@ struct HomePage {
     name: String,
     starts_on: String,
     ends_on: String,
+    /// The units the campaign may cover, and whether each is ticked.
+    units: Vec<(app::inspections::CampaignUnit, bool)>,
+}
+
+fn all(f: &Fields, key: &str) -> Vec<String> {
+    f.iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 async fn home_page(
@@ -78,14 +87,32 @@ async fn home_page(
     };
     let today = state.config.today().to_string();
     let value = |k: &str, d: &str| form.map_or_else(|| d.to_string(), |f| get(f, k).to_string());
-    let checked: Vec<String> = form
-        .map(|f| {
-            f.iter()
-                .filter(|(k, _)| k == "kinds")
-                .map(|(_, v)| v.clone())
-                .collect()
+    let checked: Vec<String> = form.map(|f| all(f, "kinds")).unwrap_or_default();
+    let ticked: Vec<String> = form.map(|f| all(f, "units")).unwrap_or_default();
+    let units = if who.role().is_some_and(may_inspect) {
+        match state.campaign_unit_choices(&who.caller()).await {
+            Ok(u) => u,
+            Err(e) => return error_page(&t, Some(who), &e.into()),
+        }
+    } else {
+        vec![]
+    };
+    let units = units
+        .into_iter()
+        .map(|u| {
+            let on = ticked.contains(&u.code);
+            let u = app::inspections::CampaignUnit {
+                name: if t.is_en() && !u.name_en.is_empty() {
+                    u.name_en
+                } else {
+                    u.name
+                },
+                code: u.code,
+                path: u.path,
+            };
+            (u, on)
         })
-        .unwrap_or_default();
+        .collect();
     let failed = error.is_some();
     let page = HomePage {
         nav: Nav::with_warnings(state, &t, who).await,
@@ -98,6 +125,7 @@ async fn home_page(
         name: value("name", ""),
         starts_on: value("starts_on", &today),
         ends_on: value("ends_on", &today),
+        units,
         t,
     };
     let status = if failed {
@@ -128,11 +156,8 @@ pub async fn create_campaign(
     }
     let input = CampaignInput {
         name: get(&f, "name").into(),
-        kinds: f
-            .iter()
-            .filter(|(k, _)| k == "kinds")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        kinds: all(&f, "kinds"),
+        units: all(&f, "units"),
         unit: None,
         starts_on: get(&f, "starts_on").into(),
         ends_on: get(&f, "ends_on").into(),

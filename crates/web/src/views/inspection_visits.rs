@@ -282,6 +282,8 @@ struct HazardPage {
     default_days: i64,
     notice: Option<String>,
     error: Option<String>,
+    /// Plans this hazard (graded critical) proposed, with the activate button.
+    proposals: Vec<app::hazard_plans::HazardBanner>,
 }
 
 async fn hazard_page(
@@ -297,9 +299,14 @@ async fn hazard_page(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let failed = error.is_some();
+    let proposals = state
+        .hazard_banners(&who.caller(), id)
+        .await
+        .unwrap_or_default();
     let page = HazardPage {
         nav: Nav::with_warnings(state, &t, who).await,
         csrf: who.csrf().to_string(),
+        proposals,
         h,
         default_days: DEFAULT_RECTIFY_DAYS,
         notice,

@@ -31,6 +31,7 @@ mod plans_pages;
 pub mod queue;
 pub mod regions;
 mod register;
+mod register_stats_page;
 mod report_history_page;
 mod report_pages;
 mod routing_pages;

@@ -38,6 +38,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/staff/exports/{id}", get(exports_page::show))
         .route("/staff/exports/{id}/file", get(exports_page::download))
         .route("/staff/stats", get(stats_page::page))
+        .route("/staff/stats/registers", get(register_stats_page::page))
         .route("/staff/stats/export", get(stats_page::export))
         .route("/staff/annual-report", get(annual_pages::page))
         .route("/staff/annual-report/print", get(annual_pages::print))

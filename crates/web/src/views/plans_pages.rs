@@ -404,11 +404,21 @@ pub async fn activate(
         return csrf_refused(&t, &who);
     }
     let case_id = get(&f, "case_id").trim().parse::<i64>().ok();
+    let hazard_id = get(&f, "hazard_id").trim().parse::<i64>().ok();
     let due = get(&f, "due_at");
-    match state
-        .activate_plan(&who.caller(), id, case_id, Some(due))
-        .await
-    {
+    let opened = match hazard_id {
+        Some(h) => {
+            state
+                .activate_plan_for_hazard(&who.caller(), id, h, Some(due))
+                .await
+        }
+        None => {
+            state
+                .activate_plan(&who.caller(), id, case_id, Some(due))
+                .await
+        }
+    };
+    match opened {
         Ok(i) => Redirect::to(&format!("/staff/incidents/{}?opened=1", i.id)).into_response(),
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }

@@ -6,6 +6,7 @@ use super::{error_page, render, tr, Nav};
 use crate::auth::PageUser;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
+use app::disputes::OverdueUnit;
 use app::supervision::{BoardCase, StageCount};
 use askama::Template;
 use axum::extract::State;
@@ -50,6 +51,34 @@ struct BoardPage {
     all_listed: String,
     /// Overdue dispute steps by unit, each linking to the filtered dispute list.
     dispute_steps: Vec<(UnitLine, String)>,
+    /// Overdue rectification orders by unit, in words.
+    inspection_orders: Vec<(UnitLine, String)>,
+}
+
+/// Each unit's overdue count in words (`steps` and `entries` fill the message).
+fn overdue_lines(t: &Tr, units: &[OverdueUnit], key: &str) -> Vec<(UnitLine, String)> {
+    units
+        .iter()
+        .map(|u| {
+            let line = UnitLine {
+                code: u.code.clone(),
+                name: if t.is_en() && !u.name_en.is_empty() {
+                    u.name_en.clone()
+                } else {
+                    u.name.clone()
+                },
+                depth: u.depth,
+            };
+            let words = t.targs(
+                key,
+                &[
+                    ("steps", &u.steps.to_string()),
+                    ("entries", &u.entries.to_string()),
+                ],
+            );
+            (line, words)
+        })
+        .collect()
 }
 
 /// A unit and its overdue dispute steps, in words.
@@ -135,29 +164,8 @@ pub async fn page(
         units,
         late: board.late,
         listed: board.listed,
-        dispute_steps: board
-            .dispute_steps
-            .iter()
-            .map(|u| {
-                let line = UnitLine {
-                    code: u.code.clone(),
-                    name: if t.is_en() && !u.name_en.is_empty() {
-                        u.name_en.clone()
-                    } else {
-                        u.name.clone()
-                    },
-                    depth: u.depth,
-                };
-                let words = t.targs(
-                    "ds-board-steps",
-                    &[
-                        ("steps", &u.steps.to_string()),
-                        ("entries", &u.entries.to_string()),
-                    ],
-                );
-                (line, words)
-            })
-            .collect(),
+        dispute_steps: overdue_lines(&t, &board.dispute_steps, "ds-board-steps"),
+        inspection_orders: overdue_lines(&t, &board.inspection_orders, "insp-board-orders"),
         all_overdue: "/staff/cases?state=open&due=overdue".into(),
         all_listed: "/staff/cases?state=open&listed=1".into(),
         t,
