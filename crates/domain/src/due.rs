@@ -34,6 +34,11 @@ impl DueStatus {
         }
     }
 
+    /// Due soon or overdue: worth a mark beside the date.
+    pub fn is_pressing(self) -> bool {
+        matches!(self, DueStatus::DueSoon | DueStatus::Overdue)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DueStatus::None => "none",
@@ -41,6 +46,12 @@ impl DueStatus {
             DueStatus::DueSoon => "due_soon",
             DueStatus::Overdue => "overdue",
         }
+    }
+}
+
+impl AsRef<str> for DueStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

@@ -8,7 +8,7 @@ use super::JsonBody;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
 use crate::portal::limit::{self, Bucket};
-use crate::portal::reception::{self, public_appointment, public_slot, AppointmentRequest};
+use crate::portal::reception::{public_appointment, public_slot, AppointmentRequest};
 use crate::portal::submit::{register_public, PublicPetition};
 use crate::portal::track::{self, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
@@ -325,7 +325,7 @@ pub async fn request_appointment(
     if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
         return limited_json(l);
     }
-    match reception::request(&state, &body).await {
+    match state.ask_appointment(&body).await.map_err(ApiError::from) {
         Ok((a, code)) => {
             limit::record(&inst, Bucket::Submit, addr.ip());
             (
@@ -350,7 +350,11 @@ async fn tracked_appointment(
     q: &CodeQuery,
 ) -> Result<app::model::Appointment, Response> {
     limit::hit(&instance(state), Bucket::Track, addr.ip()).map_err(limited_json)?;
-    match reception::find(state, ref_no, q.code.as_deref().unwrap_or("")).await {
+    match state
+        .find_appointment(ref_no, q.code.as_deref().unwrap_or(""))
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(Some(a)) => Ok(a),
         Ok(None) => Err(not_found()),
         Err(e) => Err(e.into_response()),
