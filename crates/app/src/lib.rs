@@ -37,6 +37,7 @@ pub mod registration;
 pub mod report_history;
 pub mod report_reminders;
 pub mod reports;
+pub mod routing;
 pub mod screenings;
 pub mod search_indexer;
 pub mod stats;

@@ -8,7 +8,7 @@ use domain::supervision::{
     answers_for, days_late, due_soon_until, may_answer_order, may_read_board, may_supervise,
     reminder_due, reply_days, transition, DelayStage, OrderState,
 };
-use domain::{CaseState, FieldErrors, Role, Stage};
+use domain::{CaseState, DueStatus, FieldErrors, Role, Stage};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -117,7 +117,7 @@ impl App {
 
     /// The queue filter of one board figure: open cases of a delay stage (or all), late
     /// (`overdue`) or `due_soon` — exactly the cases the figure counts.
-    pub fn board_filter(&self, stage: Option<DelayStage>, due: Option<&str>) -> CaseFilter {
+    pub fn board_filter(&self, stage: Option<DelayStage>, due: Option<DueStatus>) -> CaseFilter {
         let (today, until) = self.due_window();
         let mut f = CaseFilter {
             state: Some(CaseState::Open.as_str().into()),
@@ -127,8 +127,8 @@ impl App {
             ..CaseFilter::default()
         };
         match due {
-            Some("overdue") => f.due_before = Some(today.to_string()),
-            Some("due_soon") => {
+            Some(DueStatus::Overdue) => f.due_before = Some(today.to_string()),
+            Some(DueStatus::DueSoon) => {
                 f.due_from = Some(today.to_string());
                 f.due_until = Some(until.to_string());
             }
@@ -190,7 +190,7 @@ impl App {
             .store
             .list_cases(
                 &scope,
-                &self.board_filter(None, Some("overdue")),
+                &self.board_filter(None, Some(DueStatus::Overdue)),
                 None,
                 BOARD_CASES,
             )

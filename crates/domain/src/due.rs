@@ -39,6 +39,17 @@ impl DueStatus {
         matches!(self, DueStatus::DueSoon | DueStatus::Overdue)
     }
 
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            DueStatus::None,
+            DueStatus::Ok,
+            DueStatus::DueSoon,
+            DueStatus::Overdue,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DueStatus::None => "none",

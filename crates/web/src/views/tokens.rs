@@ -94,11 +94,7 @@ pub async fn create(
     match issue(&state, who.user.id, &f.name).await {
         Ok((secret, _)) => show(&state, t, &who, Some(secret), None).await,
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             show(&state, t, &who, None, Some(msg)).await
         }
         Err(e) => error_page(&t, Some(&who), &e),
