@@ -40,6 +40,7 @@ pub mod reports;
 pub mod routing;
 pub mod screenings;
 pub mod search_indexer;
+pub mod settings;
 pub mod stats;
 pub mod supervision;
 pub mod table_file;

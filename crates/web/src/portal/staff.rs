@@ -3,7 +3,6 @@
 //! visits (下访) with the cases they took up, and (admins) the office's published contact
 //! details. Supervisors and leaders publish and answer; everyone in scope reads.
 
-use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -12,6 +11,7 @@ use crate::views::{csrf_ok, csrf_refused, error_page, local_time, refusal_page, 
 use app::model::{
     Appointment, AppointmentAnswer, FieldVisit, NewFieldVisit, NewSlot, ReceptionSlot,
 };
+use app::settings::MAX_SETTING_CHARS;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -108,7 +108,7 @@ pub async fn page(
         csrf: who.csrf().to_string(),
         can_manage: may_manage(&who),
         is_admin: who.can(Permission::Administer),
-        can_edit_portal: is_root_admin(&who),
+        can_edit_portal: who.caller().may_change_installation(),
         slots,
         open_slots,
         appointments: appointments
@@ -293,7 +293,7 @@ pub async fn settings(
         return r;
     }
     // The contact block speaks for the whole installation: the root unit's admins only.
-    if !is_root_admin(&who) {
+    if !who.caller().may_change_installation() {
         return refusal_page(&t, &who, "sec-scope-portal-root-only");
     }
     let values = app::model::PORTAL_SETTING_KEYS
@@ -307,8 +307,8 @@ pub async fn settings(
             (k.to_string(), v)
         })
         .collect();
-    match set_portal_checked(&state, &who, &values).await {
+    match state.set_portal(&who.caller(), &values).await {
         Ok(()) => back(Ok(())),
-        Err(e) => error_page(&t, Some(&who), &e),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
     }
 }
