@@ -119,6 +119,28 @@ async fn case_json(state: &AppState, id: i64, en: bool) -> Response {
     }
 }
 
+/// Whether this address may submit again now; the answer to send when not.
+fn may_submit(state: &AppState, addr: SocketAddr) -> Result<(), Response> {
+    limit::peek(&instance(state), Bucket::Submit, addr.ip()).map_err(limited_json)
+}
+
+/// The answer to a submission: `201` with `created`'s body. A submission and a filled
+/// honeypot count against the address's limit; a refused one does not.
+fn submitted<T>(
+    state: &AppState,
+    addr: SocketAddr,
+    r: Result<T, ApiError>,
+    created: impl FnOnce(T) -> serde_json::Value,
+) -> Response {
+    if matches!(r, Ok(_) | Err(ApiError::BadRequest("rejected"))) {
+        limit::record(&instance(state), Bucket::Submit, addr.ip());
+    }
+    match r {
+        Ok(x) => (StatusCode::CREATED, Json(created(x))).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// Reads a petition from JSON, or from multipart with a `petition` JSON part and
 /// `attachments` files.
 async fn read_petition(
@@ -182,30 +204,20 @@ pub async fn petition(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
-    let inst = instance(&state);
-    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
-        return limited_json(l);
+    if let Err(r) = may_submit(&state, addr) {
+        return r;
     }
     let (input, files) = match read_petition(&state, req).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    match register_public(&state, &input, &files).await {
-        Ok(r) => {
-            limit::record(&inst, Bucket::Submit, addr.ip());
-            (
-                StatusCode::CREATED,
-                Json(json!({ "case_no": r.case_no.as_str(), "query_code": r.query_code.as_str() })),
-            )
-                .into_response()
-        }
-        Err(e) => {
-            if matches!(e, ApiError::BadRequest("rejected")) {
-                limit::record(&inst, Bucket::Submit, addr.ip());
-            }
-            e.into_response()
-        }
-    }
+    let r = register_public(&state, &input, &files).await;
+    submitted(
+        &state,
+        addr,
+        r,
+        |r| json!({ "case_no": r.case_no.as_str(), "query_code": r.query_code.as_str() }),
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/public/cases/{case_no}", tag = "public",
@@ -321,26 +333,16 @@ pub async fn request_appointment(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<AppointmentRequest>,
 ) -> Response {
-    let inst = instance(&state);
-    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
-        return limited_json(l);
+    if let Err(r) = may_submit(&state, addr) {
+        return r;
     }
-    match state.ask_appointment(&body).await.map_err(ApiError::from) {
-        Ok((a, code)) => {
-            limit::record(&inst, Bucket::Submit, addr.ip());
-            (
-                StatusCode::CREATED,
-                Json(json!({ "ref_no": a.ref_no, "query_code": code.as_str() })),
-            )
-                .into_response()
-        }
-        Err(e) => {
-            if matches!(e, ApiError::BadRequest("rejected")) {
-                limit::record(&inst, Bucket::Submit, addr.ip());
-            }
-            e.into_response()
-        }
-    }
+    let r = state.ask_appointment(&body).await.map_err(ApiError::from);
+    submitted(
+        &state,
+        addr,
+        r,
+        |(a, code)| json!({ "ref_no": a.ref_no, "query_code": code.as_str() }),
+    )
 }
 
 async fn tracked_appointment(
