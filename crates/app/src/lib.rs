@@ -28,6 +28,7 @@ pub mod leading_groups;
 pub mod lifecycle;
 pub mod links;
 pub mod model;
+pub mod notices;
 pub mod ownership;
 pub mod password;
 pub mod petitioner;
@@ -45,6 +46,7 @@ pub mod stats;
 pub mod supervision;
 pub mod table_file;
 pub mod today;
+pub mod tokens;
 pub mod track;
 
 pub use action_people::{DRAFT_RETURNED, ROUTED_IN, SIGN_OFF_REQUESTED};

@@ -316,7 +316,7 @@ impl ListQuery {
         // The same dates as the supervision board's figures.
         let (due_before, due_from, due_until) = match nonempty(&self.due).as_deref() {
             None => (None, None, None),
-            Some(d) => match domain::DueStatus::parse(&d) {
+            Some(d) => match domain::DueStatus::parse(d) {
                 Some(d) if d.is_pressing() => {
                     let f = state.board_filter(None, Some(d));
                     (f.due_before, f.due_from, f.due_until)

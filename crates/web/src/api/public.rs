@@ -119,9 +119,11 @@ async fn case_json(state: &AppState, id: i64, en: bool) -> Response {
     }
 }
 
-/// Whether this address may submit again now; the answer to send when not.
-fn may_submit(state: &AppState, addr: SocketAddr) -> Result<(), Response> {
-    limit::peek(&instance(state), Bucket::Submit, addr.ip()).map_err(limited_json)
+/// The answer to send when this address may not submit again now.
+fn submit_refused(state: &AppState, addr: SocketAddr) -> Option<Response> {
+    limit::peek(&instance(state), Bucket::Submit, addr.ip())
+        .err()
+        .map(limited_json)
 }
 
 /// The answer to a submission: `201` with `created`'s body. A submission and a filled
@@ -204,7 +206,7 @@ pub async fn petition(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
-    if let Err(r) = may_submit(&state, addr) {
+    if let Some(r) = submit_refused(&state, addr) {
         return r;
     }
     let (input, files) = match read_petition(&state, req).await {
@@ -333,7 +335,7 @@ pub async fn request_appointment(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<AppointmentRequest>,
 ) -> Response {
-    if let Err(r) = may_submit(&state, addr) {
+    if let Some(r) = submit_refused(&state, addr) {
         return r;
     }
     let r = state.ask_appointment(&body).await.map_err(ApiError::from);

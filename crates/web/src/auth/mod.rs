@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 
 pub const SESSION_COOKIE: &str = "hearken_session";
 pub const LOGIN_CSRF_COOKIE: &str = "hearken_login_csrf";
-pub const TOKEN_PREFIX: &str = "hk_";
+pub use app::tokens::TOKEN_PREFIX;
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
