@@ -29,7 +29,7 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
                 code: ROOT_CODE.into(),
                 name: "信访工作机构".into(),
                 name_en: "Petition office".into(),
-                level: "province".into(),
+                level: domain::UnitLevel::Province,
                 parent_id: None,
             })
             .await
@@ -77,7 +77,7 @@ fn root_placeholder() -> store::Unit {
         code: ROOT_CODE.into(),
         name: String::new(),
         name_en: String::new(),
-        level: "province".into(),
+        level: domain::UnitLevel::Province,
         parent_id: None,
         path: "/".into(),
         retired: false,

@@ -40,7 +40,7 @@ pub fn life_of(record: &CaseRecord) -> Life {
     let s = &record.summary;
     life_from(
         &record.lifecycle,
-        &s.stage,
+        s.stage,
         &s.received_on,
         s.due_on.as_deref(),
     )
@@ -48,16 +48,14 @@ pub fn life_of(record: &CaseRecord) -> Life {
 
 /// The lifecycle stored as `lifecycle`; for rows from before the lifecycle existed, one
 /// made from their stage, date of receipt and due date.
-pub fn life_from(lifecycle: &str, stage: &str, received_on: &str, due_on: Option<&str>) -> Life {
+pub fn life_from(lifecycle: &str, stage: Stage, received_on: &str, due_on: Option<&str>) -> Life {
     if let Ok(life) = serde_json::from_str::<Life>(lifecycle) {
         return life;
     }
     let received = chrono::NaiveDate::parse_from_str(received_on, "%Y-%m-%d").unwrap_or_default();
     let due = due_on.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let mut life = Life::registered(received, due.map(|d| (d, false)));
-    if let Some(stage) = Stage::parse(stage) {
-        life.stage = stage;
-    }
+    life.stage = stage;
     life
 }
 
@@ -111,7 +109,7 @@ pub async fn view_with_help(state: &App, record: CaseRecord) -> CaseView {
             vec![]
         }
     };
-    if v.record.summary.stage == Stage::Routing.as_str() {
+    if v.record.summary.stage == Stage::Routing {
         let s = &v.record.summary;
         v.suggested_unit = state
             .store

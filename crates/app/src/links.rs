@@ -13,8 +13,8 @@ use store::{CaseSummary, LinkRow, Scope, StoreError};
 /// Where a related case stands, as the registration form flags it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedState {
-    pub state: String,
-    pub stage: String,
+    pub state: domain::CaseState,
+    pub stage: domain::Stage,
     /// The matter is concluded (see `domain::lifecycle::Life::concluded`): a new petition
     /// on the same facts and reasons falls under the repeat rule (Art. 36).
     pub concluded: bool,
@@ -105,7 +105,7 @@ impl App {
             .await?
             .into_iter()
             .map(|c| {
-                let life = life_from(&c.lifecycle, &c.stage, "", None);
+                let life = life_from(&c.lifecycle, c.stage, "", None);
                 let state = RelatedState {
                     concluded: life.concluded(today),
                     state: c.state,

@@ -45,6 +45,18 @@ pub async fn verify_async(password: String, stored: String) -> bool {
         .unwrap_or(false)
 }
 
+/// Compares two secrets in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The SHA-256 of a secret, in hex: how tokens and query codes are kept.
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
 /// A password policy a person can meet: long enough, and not all one kind of character.
 pub fn check_policy(password: &str) -> Result<(), &'static str> {
     if password.chars().count() < MIN_PASSWORD_CHARS {

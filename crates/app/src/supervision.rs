@@ -8,7 +8,7 @@ use domain::supervision::{
     answers_for, days_late, due_soon_until, may_answer_order, may_read_board, may_supervise,
     reminder_due, reply_days, transition, DelayStage, OrderState,
 };
-use domain::{FieldErrors, Role, Stage};
+use domain::{CaseState, DueStatus, FieldErrors, Role, Stage};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -59,7 +59,7 @@ pub struct BoardCase {
     pub case_no: String,
     pub unit_code: String,
     pub unit_name: String,
-    pub stage: String,
+    pub stage: Stage,
     pub delay_stage: String,
     pub due_on: Option<String>,
     pub days_late: i64,
@@ -119,18 +119,18 @@ impl App {
 
     /// The queue filter of one board figure: open cases of a delay stage (or all), late
     /// (`overdue`) or `due_soon` — exactly the cases the figure counts.
-    pub fn board_filter(&self, stage: Option<DelayStage>, due: Option<&str>) -> CaseFilter {
+    pub fn board_filter(&self, stage: Option<DelayStage>, due: Option<DueStatus>) -> CaseFilter {
         let (today, until) = self.due_window();
         let mut f = CaseFilter {
-            state: Some("open".into()),
+            state: Some(CaseState::Open.as_str().into()),
             stages: stage
                 .map(|s| s.stages().iter().map(|s| s.as_str().to_string()).collect())
                 .unwrap_or_default(),
             ..CaseFilter::default()
         };
         match due {
-            Some("overdue") => f.due_before = Some(today.to_string()),
-            Some("due_soon") => {
+            Some(DueStatus::Overdue) => f.due_before = Some(today.to_string()),
+            Some(DueStatus::DueSoon) => {
                 f.due_from = Some(today.to_string());
                 f.due_until = Some(until.to_string());
             }
@@ -158,7 +158,7 @@ impl App {
             units.iter().map(|u| (u.path.as_str(), u)).collect();
         let mut rows: BTreeMap<String, BoardUnit> = BTreeMap::new();
         for c in &cells {
-            let stage = DelayStage::of(Stage::parse(&c.stage).unwrap_or(Stage::Handling));
+            let stage = DelayStage::of(c.stage);
             let late = date(&c.oldest_due)
                 .map(|d| days_late(d, today))
                 .unwrap_or(0);
@@ -192,13 +192,13 @@ impl App {
             .store
             .list_cases(
                 &scope,
-                &self.board_filter(None, Some("overdue")),
+                &self.board_filter(None, Some(DueStatus::Overdue)),
                 None,
                 BOARD_CASES,
             )
             .await?;
         let listed = CaseFilter {
-            state: Some("open".into()),
+            state: Some(CaseState::Open.as_str().into()),
             listed: true,
             order: Order::Due,
             ..CaseFilter::default()
@@ -214,9 +214,7 @@ impl App {
                 .and_then(date)
                 .map(|d| days_late(d, today))
                 .unwrap_or(0),
-            delay_stage: DelayStage::of(Stage::parse(&c.stage).unwrap_or(Stage::Handling))
-                .as_str()
-                .to_string(),
+            delay_stage: DelayStage::of(c.stage).as_str().to_string(),
             id: c.id,
             case_no: c.case_no,
             unit_code: c.unit_code,
@@ -351,10 +349,7 @@ impl App {
         who: &Caller,
         state: Option<OrderState>,
     ) -> AppResult<Vec<SupervisionOrder>> {
-        Ok(self
-            .store
-            .orders(&who.scope(), state.map(|s| s.as_str()), 200)
-            .await?)
+        Ok(self.store.orders(&who.scope(), state, 200).await?)
     }
 
     /// The orders about one case.
@@ -368,7 +363,7 @@ impl App {
 
     /// Whether the caller may answer this order, remind its unit about it.
     pub fn order_rights(&self, who: &Caller, o: &SupervisionOrder) -> (bool, bool) {
-        let open = o.state == OrderState::Issued.as_str();
+        let open = o.state == OrderState::Issued;
         (
             open && may_answer_order(who.role) && answers_for(&who.unit_path, &o.to_unit_path),
             open && may_supervise(who.role, &who.unit_path, &o.to_unit_path),
@@ -386,7 +381,7 @@ impl App {
         if !may_answer_order(who.role) || !answers_for(&who.unit_path, &order.to_unit_path) {
             return Err(AppError::Forbidden);
         }
-        let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
+        let state = order.state;
         transition(state, OrderState::Answered).map_err(|e| AppError::field("order", e.code()))?;
         let mut errors = FieldErrors::new();
         let text = text_field(&mut errors, "text", text, true);
@@ -410,7 +405,7 @@ impl App {
     /// Whether the caller may withdraw this order: it is open, and the caller supervises
     /// or leads the unit that issued it.
     pub fn may_withdraw(&self, who: &Caller, o: &SupervisionOrder) -> bool {
-        o.state == OrderState::Issued.as_str()
+        o.state == OrderState::Issued
             && domain::supervision::may_withdraw_order(who.role, who.unit_id, o.issuer_unit.id)
     }
 
@@ -426,7 +421,7 @@ impl App {
         if !domain::supervision::may_withdraw_order(who.role, who.unit_id, order.issuer_unit.id) {
             return Err(AppError::Forbidden);
         }
-        let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
+        let state = order.state;
         transition(state, OrderState::Withdrawn).map_err(|e| AppError::field("order", e.code()))?;
         let mut errors = FieldErrors::new();
         let reason = text_field(&mut errors, "reason", reason, true);
@@ -451,7 +446,7 @@ impl App {
         if !may_supervise(who.role, &who.unit_path, &order.to_unit_path) {
             return Err(AppError::Forbidden);
         }
-        let state = OrderState::parse(&order.state).unwrap_or(OrderState::Withdrawn);
+        let state = order.state;
         transition(state, OrderState::Answered).map_err(|e| AppError::field("order", e.code()))?;
         let to = self.store.unit(order.to_unit.id).await?;
         let notify = self.receiving_staff(&to).await?;

@@ -2,21 +2,22 @@
 //! 20 or more people, the unit's principal leaders; 5–19, the deputy in charge and the
 //! responsible department's head; and the case's owner leader in every group visit.
 
-use serde::Serialize;
+use crate::case::string_enum;
 
 /// A group visit is five or more people.
 pub const GROUP_MIN: i64 = 5;
 /// From twenty people, the principal leaders attend in person.
 pub const LARGE_GROUP_MIN: i64 = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Why {
-    PrincipalLeader,
-    DeputyInCharge,
-    DepartmentHead,
-    OwnerLeader,
-}
+string_enum!(
+    /// Why someone must attend.
+    Why {
+        PrincipalLeader => "principal_leader",
+        DeputyInCharge => "deputy_in_charge",
+        DepartmentHead => "department_head",
+        OwnerLeader => "owner_leader",
+    }
+);
 
 /// The people who must attend, each once, with why. `unit_leaders` are the leaders of the
 /// unit that has the case, the principal one first; `department_heads` the leaders of the

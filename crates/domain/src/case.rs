@@ -19,6 +19,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -91,6 +97,13 @@ string_enum!(
         Voided => "voided",
     }
 );
+
+impl CaseState {
+    /// Still being worked: a closed or voided case's registration is a record.
+    pub fn is_open(self) -> bool {
+        self == CaseState::Open
+    }
+}
 
 impl CaseType {
     /// Suggestions and accusations may be anonymous; a claim asks for the petitioner's own

@@ -34,6 +34,22 @@ impl DueStatus {
         }
     }
 
+    /// Due soon or overdue: worth a mark beside the date.
+    pub fn is_pressing(self) -> bool {
+        matches!(self, DueStatus::DueSoon | DueStatus::Overdue)
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            DueStatus::None,
+            DueStatus::Ok,
+            DueStatus::DueSoon,
+            DueStatus::Overdue,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DueStatus::None => "none",
@@ -41,6 +57,12 @@ impl DueStatus {
             DueStatus::DueSoon => "due_soon",
             DueStatus::Overdue => "overdue",
         }
+    }
+}
+
+impl AsRef<str> for DueStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

@@ -178,6 +178,16 @@ string_enum!(
     }
 );
 
+impl OrderState {
+    pub fn is_answered(self) -> bool {
+        self == OrderState::Answered
+    }
+
+    pub fn is_withdrawn(self) -> bool {
+        self == OrderState::Withdrawn
+    }
+}
+
 /// How an open order stands against its reply date on `today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderStanding {

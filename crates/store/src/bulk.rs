@@ -34,8 +34,8 @@ pub struct BulkCase {
     /// The unit that holds the case now.
     pub unit_id: i64,
     pub unit_path: String,
-    pub channel: String,
-    pub case_type: String,
+    pub channel: domain::Channel,
+    pub case_type: domain::CaseType,
     pub category: String,
     pub region: String,
     pub headcount: i64,
@@ -43,8 +43,8 @@ pub struct BulkCase {
     pub respondent: String,
     pub content: String,
     pub demands: String,
-    pub state: String,
-    pub stage: String,
+    pub state: domain::CaseState,
+    pub stage: domain::Stage,
     pub due_on: Option<String>,
     /// `domain::lifecycle::Life` as JSON.
     pub lifecycle: String,
@@ -121,8 +121,8 @@ impl Store {
                     .bind(&c.query_code)
                     .bind(c.unit_id)
                     .bind(&c.unit_path)
-                    .bind(&c.channel)
-                    .bind(&c.case_type)
+                    .bind(c.channel.as_str())
+                    .bind(c.case_type.as_str())
                     .bind(&c.category)
                     .bind(&c.region)
                     .bind(c.headcount)
@@ -130,8 +130,8 @@ impl Store {
                     .bind(&c.respondent)
                     .bind(&c.content)
                     .bind(&c.demands)
-                    .bind(&c.state)
-                    .bind(&c.stage)
+                    .bind(c.state.as_str())
+                    .bind(c.stage.as_str())
                     .bind(c.due_on.clone())
                     .bind(&c.received_on)
                     .bind(c.registered_at)

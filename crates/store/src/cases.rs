@@ -1,12 +1,15 @@
 //! Registering, reading and correcting cases. Every change appends to `case_events` and
 //! updates the `cases` projection in the same transaction.
 
+use crate::error::code;
 use crate::{
     now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord,
     Result, Scope, Store, StoreError, Unit,
 };
 use domain::lifecycle::Life;
-use domain::{CaseNo, CaseState, Event, QueryCode, Registration, Stage, UnitCode};
+use domain::{
+    CaseNo, CaseState, CaseType, Channel, Event, QueryCode, Registration, Stage, UnitCode,
+};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -24,15 +27,15 @@ pub(crate) fn summary_from_row(r: &AnyRow) -> Result<CaseSummary> {
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
-        channel: r.try_get("channel")?,
-        case_type: r.try_get("case_type")?,
+        channel: code(r, "channel", Channel::parse)?,
+        case_type: code(r, "case_type", CaseType::parse)?,
         category: r.try_get("category")?,
         region: r.try_get("region")?,
         headcount: r.try_get("headcount")?,
         anonymous: anonymous != 0,
         respondent: r.try_get("respondent")?,
-        state: r.try_get("state")?,
-        stage: r.try_get("stage")?,
+        state: code(r, "state", CaseState::parse)?,
+        stage: code(r, "stage", Stage::parse)?,
         due_on: r.try_get("due_on")?,
         received_on: r.try_get("received_on")?,
         registered_at: r.try_get("registered_at")?,
@@ -132,11 +135,12 @@ pub(crate) async fn append(
     append_event(tx, case_id, event.kind(), actor, at, &event.payload()).await
 }
 
-/// Takes the case's row lock for the rest of the transaction, so that the events of one
-/// case commit in the order of their `seq` (for changes that do not update the case row
-/// themselves).
-pub(crate) async fn lock_case(tx: &mut Transaction<'_, Any>, case_id: i64) -> Result<()> {
-    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+/// Bumps the case's version, which takes its row lock for the rest of the transaction:
+/// every change to a case does, so that the events of one case commit in the order of
+/// their `seq` and a form opened before the change is refused as stale (for changes that
+/// do not update the case row themselves).
+pub(crate) async fn bump_version(tx: &mut Transaction<'_, Any>, case_id: i64) -> Result<()> {
+    sqlx::query("UPDATE cases SET version = version + 1 WHERE id = $1")
         .bind(case_id)
         .execute(&mut **tx)
         .await?;
@@ -478,6 +482,7 @@ impl Store {
     ) -> Result<Attachment> {
         self.case_summary(scope, case_id).await?;
         let mut tx = self.write.begin().await?;
+        bump_version(&mut tx, case_id).await?;
         let added = insert_attachment(&mut tx, case_id, a, actor, now_ms()).await?;
         tx.commit().await?;
         Ok(added)

@@ -69,8 +69,8 @@ pub struct Mediation {
 pub struct DisputeCase {
     pub id: i64,
     pub case_no: String,
-    pub state: String,
-    pub stage: String,
+    pub state: domain::CaseState,
+    pub stage: domain::Stage,
 }
 
 /// A whole entry.
@@ -502,8 +502,8 @@ impl Store {
             Ok(DisputeCase {
                 id: r.try_get("id")?,
                 case_no: r.try_get("case_no")?,
-                state: r.try_get("state")?,
-                stage: r.try_get("stage")?,
+                state: crate::error::code(r, "state", domain::CaseState::parse)?,
+                stage: crate::error::code(r, "stage", domain::Stage::parse)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -20,6 +20,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("data error: {0}")]
     Data(String),
+    /// A stored code (a state, a stage, a channel, a role…) that this build does not know:
+    /// the database was written by a newer build, or edited by hand.
+    #[error("unknown value '{value}' in column {column}")]
+    UnknownValue { column: &'static str, value: String },
 }
 
 impl StoreError {
@@ -37,4 +41,16 @@ impl StoreError {
         }
         StoreError::Database(e)
     }
+}
+
+/// A text column that holds one of the domain's codes, decoded once, here: an unknown
+/// code is a [`StoreError::UnknownValue`] naming the column and the value.
+pub(crate) fn code<T>(
+    r: &sqlx::any::AnyRow,
+    column: &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    use sqlx::Row;
+    let value: String = r.try_get(column)?;
+    parse(&value).ok_or(StoreError::UnknownValue { column, value })
 }

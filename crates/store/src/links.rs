@@ -2,10 +2,11 @@
 //! written as a `case_linked` event on both cases and a row in `case_links`, in one
 //! transaction; removing it writes `case_unlinked` on both and drops the row.
 
-use crate::cases::{append, lock_case};
+use crate::cases::{append, bump_version};
+use crate::error::code;
 use crate::search_source::placeholders;
 use crate::{now_ms, Actor, CaseSummary, Result, Scope, Store, StoreError};
-use domain::{CaseLink, Event, LinkKind};
+use domain::{CaseLink, CaseState, Event, LinkKind, Stage};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -16,14 +17,14 @@ pub struct LinkRow {
     pub id: i64,
     pub case_no: String,
     /// `duplicate_of`, `same_matter` or `earlier_stage`, as made.
-    pub kind: String,
+    pub kind: LinkKind,
     /// How the link reads from this case: `duplicate_of` (this case duplicates the
     /// other), `duplicated_by`, `same_matter`, `earlier_stage` (the other case is an
     /// earlier stage of this one) or `later_stage`.
     pub reading: String,
     /// The other case's state and stage now.
-    pub state: String,
-    pub stage: String,
+    pub state: CaseState,
+    pub stage: Stage,
     /// When the link was made (milliseconds since the epoch, UTC).
     pub linked_at: i64,
 }
@@ -33,8 +34,8 @@ pub struct LinkRow {
 pub struct CaseLife {
     pub id: i64,
     pub case_no: String,
-    pub state: String,
-    pub stage: String,
+    pub state: CaseState,
+    pub stage: Stage,
     pub lifecycle: String,
 }
 
@@ -46,11 +47,12 @@ fn ordered(a: i64, b: i64) -> (i64, i64) {
     }
 }
 
-/// Takes both cases' row locks, the lower id first, so two links never wait on each other.
+/// Bumps both cases' versions, taking their row locks, the lower id first, so two links
+/// never wait on each other.
 async fn lock_pair(tx: &mut Transaction<'_, Any>, a: i64, b: i64) -> Result<()> {
     let (lo, hi) = ordered(a, b);
-    lock_case(tx, lo).await?;
-    lock_case(tx, hi).await
+    bump_version(tx, lo).await?;
+    bump_version(tx, hi).await
 }
 
 /// Appends the event built from each side's view of the link to both cases.
@@ -127,9 +129,7 @@ impl Store {
                 .await?
                 .ok_or(StoreError::NotFound)?;
         let from_id: i64 = row.try_get("from_id")?;
-        let kind: String = row.try_get("kind")?;
-        let kind =
-            LinkKind::parse(&kind).ok_or_else(|| StoreError::Data(format!("link kind {kind}")))?;
+        let kind = code(&row, "kind", LinkKind::parse)?;
         sqlx::query("DELETE FROM case_links WHERE lo_id = $1 AND hi_id = $2")
             .bind(lo)
             .bind(hi)
@@ -156,18 +156,15 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let kind: String = r.try_get("kind")?;
+                let kind = code(r, "kind", LinkKind::parse)?;
                 let from_id: i64 = r.try_get("from_id")?;
-                let reading = LinkKind::parse(&kind)
-                    .map(|k| k.reading(from_id != id))
-                    .unwrap_or("same_matter");
                 Ok(LinkRow {
                     id: r.try_get("id")?,
                     case_no: r.try_get("case_no")?,
-                    reading: reading.to_string(),
+                    reading: kind.reading(from_id != id).to_string(),
                     kind,
-                    state: r.try_get("state")?,
-                    stage: r.try_get("stage")?,
+                    state: code(r, "state", CaseState::parse)?,
+                    stage: code(r, "stage", Stage::parse)?,
                     linked_at: r.try_get("linked_at")?,
                 })
             })
@@ -196,8 +193,8 @@ impl Store {
                 Ok(CaseLife {
                     id: r.try_get("id")?,
                     case_no: r.try_get("case_no")?,
-                    state: r.try_get("state")?,
-                    stage: r.try_get("stage")?,
+                    state: code(r, "state", CaseState::parse)?,
+                    stage: code(r, "stage", Stage::parse)?,
                     lifecycle: r.try_get("lifecycle")?,
                 })
             })

@@ -8,7 +8,7 @@ pub struct Unit {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    pub level: String,
+    pub level: domain::UnitLevel,
     pub parent_id: Option<i64>,
     pub path: String,
     /// A retired unit keeps its cases and history but takes no new cases or users.
@@ -32,7 +32,7 @@ pub struct NewUnit {
     pub code: String,
     pub name: String,
     pub name_en: String,
-    pub level: String,
+    pub level: domain::UnitLevel,
     pub parent_id: Option<i64>,
 }
 
@@ -109,16 +109,16 @@ pub struct CaseSummary {
     pub unit_id: i64,
     pub unit_code: String,
     pub unit_name: String,
-    pub channel: String,
+    pub channel: domain::Channel,
     #[serde(rename = "type")]
-    pub case_type: String,
+    pub case_type: domain::CaseType,
     pub category: String,
     pub region: String,
     pub headcount: i64,
     pub anonymous: bool,
     pub respondent: String,
-    pub state: String,
-    pub stage: String,
+    pub state: domain::CaseState,
+    pub stage: domain::Stage,
     pub due_on: Option<String>,
     pub received_on: String,
     pub registered_at: i64,

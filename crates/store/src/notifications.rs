@@ -73,7 +73,7 @@ impl Store {
         let mut marked = 0;
         for (c, flag, users) in marks {
             let n = sqlx::query(
-                "UPDATE cases SET due_flag = $1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
+                "UPDATE cases SET due_flag = $1, version = version + 1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
             )
             .bind(*flag)
             .bind(c.id)

@@ -1,7 +1,9 @@
 //! The owner leader of a case (包案) and group-visit attendance (集体访).
 
-use crate::cases::{append, lock_case};
+use crate::cases::{append, bump_version};
+use crate::error::code;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
+use domain::attendance::Why;
 use domain::Event;
 use serde::Serialize;
 use sqlx::Row;
@@ -11,7 +13,7 @@ pub struct AttendanceRow {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub why: String,
+    pub why: Why,
     pub notified_at: i64,
     pub attended_at: Option<i64>,
 }
@@ -42,12 +44,14 @@ impl Store {
         self.case_summary(scope, id).await?;
         let now = now_ms();
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE cases SET owner_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(owner.id)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE cases SET owner_id = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+        )
+        .bind(owner.id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let event = Event::OwnerAssigned {
             owner: owner.username.clone(),
             owner_name: owner.display_name.clone(),
@@ -63,7 +67,7 @@ impl Store {
         &self,
         scope: &Scope,
         id: i64,
-        people: &[(i64, String)],
+        people: &[(i64, Why)],
         actor: &Actor,
     ) -> Result<usize> {
         let case = self.case_summary(scope, id).await?;
@@ -77,7 +81,7 @@ impl Store {
             )
             .bind(id)
             .bind(uid)
-            .bind(why)
+            .bind(why.as_str())
             .bind(now)
             .execute(&mut *tx)
             .await?
@@ -96,7 +100,7 @@ impl Store {
             }
         }
         if !told.is_empty() {
-            lock_case(&mut tx, id).await?;
+            bump_version(&mut tx, id).await?;
             let event = Event::AttendanceNotified {
                 users: told.clone(),
                 headcount: case.headcount,
@@ -133,7 +137,7 @@ impl Store {
                 return Err(StoreError::InvalidReference { field: "attended" });
             }
         }
-        lock_case(&mut tx, id).await?;
+        bump_version(&mut tx, id).await?;
         let event = Event::AttendanceRecorded {
             users: attended.to_vec(),
         };
@@ -157,7 +161,7 @@ impl Store {
                     user_id: r.try_get("user_id")?,
                     username: r.try_get("username")?,
                     display_name: r.try_get("display_name")?,
-                    why: r.try_get("why")?,
+                    why: code(r, "why", Why::parse)?,
                     notified_at: r.try_get("notified_at")?,
                     attended_at: r.try_get("attended_at")?,
                 })

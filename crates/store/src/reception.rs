@@ -4,7 +4,7 @@
 //! An appointment is found by its reference and code, or listed by slot and unit; never
 //! by the person who asked for it.
 
-use crate::cases::{append, lock_case};
+use crate::cases::{append, bump_version};
 use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::Event;
 use serde::Serialize;
@@ -429,7 +429,7 @@ impl Store {
                 .await
                 .map_err(StoreError::from_sqlx)?;
             // Every change to a case is an event of that case, in order.
-            lock_case(&mut tx, *case_id).await?;
+            bump_version(&mut tx, *case_id).await?;
             append(&mut tx, *case_id, &event, actor, now).await?;
         }
         tx.commit().await?;

@@ -1,19 +1,20 @@
 //! What the search index reads: the searchable text of cases named by the event feed.
 //! Not scoped: only the indexer calls it, and search applies the caller's scope.
 
+use crate::error::code;
 use crate::{Result, Store};
 use sqlx::Row;
 use std::collections::HashMap;
 
 /// One case's searchable text and filter values.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CaseText {
     pub id: i64,
     pub case_no: String,
     pub unit_path: String,
-    pub state: String,
-    pub channel: String,
-    pub case_type: String,
+    pub state: domain::CaseState,
+    pub channel: domain::Channel,
+    pub case_type: domain::CaseType,
     pub category: String,
     pub region: String,
     pub received_on: String,
@@ -81,9 +82,9 @@ impl Store {
                     id,
                     case_no: r.try_get("case_no")?,
                     unit_path: r.try_get("unit_path")?,
-                    state: r.try_get("state")?,
-                    channel: r.try_get("channel")?,
-                    case_type: r.try_get("case_type")?,
+                    state: code(&r, "state", domain::CaseState::parse)?,
+                    channel: code(&r, "channel", domain::Channel::parse)?,
+                    case_type: code(&r, "case_type", domain::CaseType::parse)?,
                     category: r.try_get("category")?,
                     region: r.try_get("region")?,
                     received_on: r.try_get("received_on")?,
@@ -91,7 +92,8 @@ impl Store {
                     respondent: r.try_get("respondent")?,
                     content: r.try_get("content")?,
                     demands: r.try_get("demands")?,
-                    ..CaseText::default()
+                    notes: vec![],
+                    names: vec![],
                 },
             );
         }

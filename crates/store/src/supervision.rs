@@ -2,11 +2,13 @@
 //! cases, replies and reminders (催办), and listed supervision (挂牌督办). Every change to
 //! a case is an event on it, written in the same transaction as the change.
 
-use crate::cases::{append, lock_case};
+use crate::cases::{append, bump_version};
+use crate::error::code;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use chrono::NaiveDate;
 use domain::event::OrderRef;
-use domain::{Event, UnitRef};
+use domain::supervision::OrderState;
+use domain::{CaseState, Event, Stage, UnitRef};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -16,7 +18,7 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardCell {
     pub unit_path: String,
-    pub stage: String,
+    pub stage: Stage,
     /// Due before today.
     pub overdue: i64,
     /// Due from today up to the end of the due-soon window.
@@ -42,7 +44,7 @@ pub struct SupervisionOrder {
     pub reason: String,
     pub requirements: String,
     /// `issued`, `answered` or `withdrawn`.
-    pub state: String,
+    pub state: OrderState,
     pub reply: String,
     pub answered_at: Option<i64>,
     pub answered_by_name: String,
@@ -75,8 +77,8 @@ impl SupervisionOrder {
 pub struct OrderCase {
     pub id: i64,
     pub case_no: String,
-    pub stage: String,
-    pub state: String,
+    pub stage: Stage,
+    pub state: CaseState,
     pub due_on: Option<String>,
     pub unit_name: String,
 }
@@ -141,7 +143,7 @@ fn order_from_row(r: &AnyRow) -> Result<SupervisionOrder> {
         due_on: r.try_get("due_on")?,
         reason: r.try_get("reason")?,
         requirements: r.try_get("requirements")?,
-        state: r.try_get("state")?,
+        state: code(r, "state", OrderState::parse)?,
         reply: r.try_get("reply")?,
         answered_at: r.try_get("answered_at")?,
         answered_by_name: r.try_get("answered_by_name")?,
@@ -209,7 +211,7 @@ impl Store {
                 let n: i64 = r.try_get("n")?;
                 Ok(BoardCell {
                     unit_path: r.try_get("unit_path")?,
-                    stage: r.try_get("stage")?,
+                    stage: code(r, "stage", Stage::parse)?,
                     overdue,
                     due_soon: n - overdue,
                     listed: r.try_get("listed")?,
@@ -278,7 +280,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
-            lock_case(&mut tx, *case_id).await?;
+            bump_version(&mut tx, *case_id).await?;
             append(
                 &mut tx,
                 *case_id,
@@ -324,8 +326,8 @@ impl Store {
                 Ok(OrderCase {
                     id: r.try_get("id")?,
                     case_no: r.try_get("case_no")?,
-                    stage: r.try_get("stage")?,
-                    state: r.try_get("state")?,
+                    stage: code(r, "stage", Stage::parse)?,
+                    state: code(r, "state", CaseState::parse)?,
                     due_on: r.try_get("due_on")?,
                     unit_name: r.try_get("unit_name")?,
                 })
@@ -356,7 +358,7 @@ impl Store {
     pub async fn orders(
         &self,
         scope: &Scope,
-        state: Option<&str>,
+        state: Option<OrderState>,
         limit: i64,
     ) -> Result<Vec<SupervisionOrder>> {
         let (lo, hi) = scope.bounds();
@@ -367,7 +369,7 @@ impl Store {
         ))
         .bind(lo)
         .bind(hi)
-        .bind(state.unwrap_or(""))
+        .bind(state.map_or("", OrderState::as_str))
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
@@ -426,7 +428,7 @@ impl Store {
             text: text.to_string(),
         };
         for c in &order.cases {
-            lock_case(&mut tx, c.id).await?;
+            bump_version(&mut tx, c.id).await?;
             append(&mut tx, c.id, &event, actor, now).await?;
         }
         let first = order.cases.first().map(|c| c.id);
@@ -470,7 +472,7 @@ impl Store {
             reason: reason.to_string(),
         };
         for c in &order.cases {
-            lock_case(&mut tx, c.id).await?;
+            bump_version(&mut tx, c.id).await?;
             append(&mut tx, c.id, &event, actor, now).await?;
         }
         let first = order.cases.first().map(|c| c.id);
@@ -521,7 +523,7 @@ impl Store {
             scheduled,
         };
         for c in &order.cases {
-            lock_case(&mut tx, c.id).await?;
+            bump_version(&mut tx, c.id).await?;
             append(&mut tx, c.id, &event, actor, now).await?;
         }
         let first = order.cases.first().map(|c| c.id);
@@ -575,7 +577,7 @@ impl Store {
         let now = now_ms();
         let mut tx = self.write.begin().await?;
         let n = sqlx::query(
-            "UPDATE cases SET listed = $1, updated_at = $2 WHERE id = $3 AND listed = $4",
+            "UPDATE cases SET listed = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND listed = $4",
         )
         .bind(i64::from(listed))
         .bind(now)

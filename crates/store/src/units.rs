@@ -13,7 +13,7 @@ pub(crate) fn unit_from_row(r: &AnyRow) -> Result<Unit> {
         code: r.try_get("code")?,
         name: r.try_get("name")?,
         name_en: r.try_get("name_en")?,
-        level: r.try_get("level")?,
+        level: crate::error::code(r, "level", domain::UnitLevel::parse)?,
         parent_id: r.try_get("parent_id")?,
         path: r.try_get("path")?,
         retired: r.try_get::<i64, _>("retired")? != 0,
@@ -44,7 +44,7 @@ impl Store {
         .bind(&u.code)
         .bind(&u.name)
         .bind(&u.name_en)
-        .bind(&u.level)
+        .bind(u.level.as_str())
         .bind(u.parent_id)
         .bind(now_ms())
         .fetch_one(&mut *tx)

@@ -176,7 +176,8 @@ impl Tr {
     }
 
     /// A label for a coded value, e.g. `channel-visit`; falls back to the code.
-    pub fn code(&self, prefix: &str, value: &str) -> String {
+    pub fn code(&self, prefix: &str, value: &(impl AsRef<str> + ?Sized)) -> String {
+        let value = value.as_ref();
         let key = format!("{prefix}-{}", value.replace(['_', '.'], "-"));
         if self.i18n.has(self.lang, &key) {
             self.t(&key)

@@ -32,32 +32,4 @@ impl App {
     ) -> AppResult<UserPage> {
         Ok(self.store.users_page(path, search, offset, limit).await?)
     }
-
-    /// Adds or replaces a routing rule (a replaced or re-added rule is active again).
-    pub async fn set_routing_rule_audited(
-        &self,
-        category: &str,
-        region_prefix: &str,
-        unit: &Unit,
-        note: &AuditNote<'_>,
-    ) -> AppResult<()> {
-        Ok(self
-            .store
-            .set_routing_rule_audited(category, region_prefix, unit, note)
-            .await?)
-    }
-
-    /// Retires a routing rule (it stays in the table, unsuggested) or brings it back.
-    pub async fn retire_routing_rule(
-        &self,
-        category: &str,
-        region_prefix: &str,
-        retired: bool,
-        note: &AuditNote<'_>,
-    ) -> AppResult<RoutingRule> {
-        Ok(self
-            .store
-            .retire_routing_rule(category, region_prefix, retired, note)
-            .await?)
-    }
 }

@@ -5,20 +5,6 @@ use crate::{App, AppResult};
 use store::*;
 
 impl App {
-    /// Sets the intake office for `region_prefix` (empty: the jurisdiction's), and writes
-    /// the audit row in the same transaction.
-    pub async fn set_intake_office(
-        &self,
-        region_prefix: &str,
-        unit: &Unit,
-        actor: &Actor,
-    ) -> AppResult<()> {
-        Ok(self
-            .store
-            .set_intake_office(region_prefix, unit, actor)
-            .await?)
-    }
-
     /// Every configured intake office, the jurisdiction's first.
     pub async fn intake_offices(&self) -> AppResult<Vec<IntakeOffice>> {
         Ok(self.store.intake_offices().await?)

@@ -11,7 +11,6 @@ mod feed;
 mod intake;
 mod notice_templates;
 mod notifications;
-mod ownership;
 mod public;
 mod reception;
 mod routing;

@@ -33,21 +33,4 @@ impl App {
     pub async fn notice_templates_for(&self, unit: &Unit) -> AppResult<Vec<UnitTemplate>> {
         Ok(self.store.notice_templates_for(unit).await?)
     }
-
-    /// Sets `unit`'s template for its subtree; an empty body removes the unit's edit, so
-    /// the parent's (or the default) applies again. The audit row is written in the same
-    /// transaction. `NotFound` for a kind or language that does not ship.
-    pub async fn set_notice_template(
-        &self,
-        unit: &Unit,
-        kind: &str,
-        lang: &str,
-        t: &NoticeTemplate,
-        actor: &Actor,
-    ) -> AppResult<()> {
-        Ok(self
-            .store
-            .set_notice_template(unit, kind, lang, t, actor)
-            .await?)
-    }
 }

@@ -17,16 +17,4 @@ impl App {
     pub async fn portal_settings(&self) -> AppResult<BTreeMap<String, String>> {
         Ok(self.store.portal_settings().await?)
     }
-
-    /// Sets the published contact details (an empty value hides one; keys outside
-    /// [`PORTAL_SETTING_KEYS`] are ignored), with one audit row naming the changed keys, in
-    /// one transaction. These speak for the whole installation: the caller checks that
-    /// the actor is an admin of the root unit.
-    pub async fn set_portal_settings(
-        &self,
-        values: &BTreeMap<String, String>,
-        actor: &Actor,
-    ) -> AppResult<()> {
-        Ok(self.store.set_portal_settings(values, actor).await?)
-    }
 }

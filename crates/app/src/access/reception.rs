@@ -53,34 +53,9 @@ impl App {
         Ok(self.store.appointments_in(scope, limit).await?)
     }
 
-    /// Staff answer an appointment of a unit in `scope`.
-    pub async fn answer_appointment(
-        &self,
-        scope: &Scope,
-        id: i64,
-        answer: &AppointmentAnswer,
-        actor: &Actor,
-    ) -> AppResult<Appointment> {
-        Ok(self
-            .store
-            .answer_appointment(scope, id, answer, actor)
-            .await?)
-    }
-
     /// The petitioner takes the other slot offered: the appointment is confirmed for it.
     pub async fn accept_offer(&self, id: i64) -> AppResult<Appointment> {
         Ok(self.store.accept_offer(id).await?)
-    }
-
-    /// Logs a leader's field visit of `unit` and the cases (by id) it took up.
-    pub async fn log_field_visit(
-        &self,
-        unit: &Unit,
-        v: &NewFieldVisit,
-        case_ids: &[i64],
-        actor: &Actor,
-    ) -> AppResult<i64> {
-        Ok(self.store.log_field_visit(unit, v, case_ids, actor).await?)
     }
 
     /// Field visits of the units in `scope`, newest first, with their case numbers.

@@ -5,19 +5,6 @@ use crate::{App, AppResult};
 use store::*;
 
 impl App {
-    pub async fn create_token(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &str,
-        prefix: &str,
-    ) -> AppResult<ApiToken> {
-        Ok(self
-            .store
-            .create_token(user_id, name, token_hash, prefix)
-            .await?)
-    }
-
     pub async fn tokens(&self, user_id: i64) -> AppResult<Vec<ApiToken>> {
         Ok(self.store.tokens(user_id).await?)
     }

@@ -91,7 +91,7 @@ impl App {
                             code: code.as_str().to_string(),
                             name: name.into_string(),
                             name_en: name_en.into_string(),
-                            level: level.as_str().to_string(),
+                            level,
                             parent_id: Some(parent.id),
                         },
                         &note,

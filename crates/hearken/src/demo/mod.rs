@@ -12,6 +12,7 @@ mod staff;
 use anyhow::Context;
 use chrono::{FixedOffset, Utc};
 use domain::calendar::{Calendar, RuleSet};
+use domain::role::UnitLevel;
 use domain::Role;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
@@ -38,7 +39,7 @@ async fn unit(
     code: &str,
     name: &str,
     name_en: &str,
-    level: &str,
+    level: UnitLevel,
     parent: &Unit,
 ) -> anyhow::Result<Unit> {
     match store.unit_by_code(code).await {
@@ -48,7 +49,7 @@ async fn unit(
                 code: code.into(),
                 name: name.into(),
                 name_en: name_en.into(),
-                level: level.into(),
+                level,
                 parent_id: Some(parent.id),
             })
             .await?),
@@ -101,7 +102,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
         pcode,
         &format!("{pname}信访局"),
         "Provincial petition bureau",
-        "province",
+        UnitLevel::Province,
         &root,
     )
     .await?;
@@ -132,7 +133,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
             city.code,
             &format!("{}信访局", city.name),
             "City petition bureau",
-            "city",
+            UnitLevel::City,
             &province,
         )
         .await?;
@@ -166,7 +167,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
                 county.code,
                 &format!("{}{}信访局", city.name, county.name),
                 "District petition bureau",
-                "county",
+                UnitLevel::County,
                 &c,
             )
             .await?;
@@ -200,7 +201,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
                     &format!("{}-{suffix}", county.code),
                     &format!("{}{dname}", county.name),
                     den,
-                    "department",
+                    UnitLevel::Department,
                     &k,
                 )
                 .await?;
@@ -238,7 +239,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
                     &tcode,
                     &format!("{}{tname}", county.name),
                     "Township",
-                    "township",
+                    UnitLevel::Township,
                     &k,
                 )
                 .await?;
@@ -257,7 +258,7 @@ async fn build_tree(store: &Store) -> anyhow::Result<(Vec<Place>, Unit)> {
                         &vcode,
                         &format!("{tname}{vname}"),
                         "Village",
-                        "village",
+                        UnitLevel::Village,
                         &tu,
                     )
                     .await?;

@@ -154,7 +154,7 @@ async fn fill(app: &App, store: &Store, seed: u64) -> anyhow::Result<Office> {
 
     // The province presses the districts on its most overdue cases.
     let supervisor = caller(store, "prov.supervisor").await?;
-    let filter = app.board_filter(None, Some("overdue"));
+    let filter = app.board_filter(None, Some(domain::DueStatus::Overdue));
     let late = app
         .list_cases(&Scope::new(&supervisor.unit_path), &filter, None, 200)
         .await?;

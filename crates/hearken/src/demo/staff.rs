@@ -72,7 +72,7 @@ impl Staff {
         let mut out: Vec<i64> = self
             .units
             .values()
-            .filter(|u| u.parent_id == Some(id) && u.level == level.as_str())
+            .filter(|u| u.parent_id == Some(id) && u.level == level)
             .map(|u| u.id)
             .collect();
         out.sort_unstable();

@@ -214,8 +214,8 @@ async fn demo_cases_replay_through_the_lifecycle(kind: Kind) {
         // The row is the projection of the history.
         let stored: Life = serde_json::from_str(&case.lifecycle).expect("lifecycle JSON");
         assert_eq!(stored, life, "{}", s.case_no);
-        assert_eq!(s.stage, life.stage.as_str(), "{}", s.case_no);
-        assert_eq!(s.state, life.stage.state().as_str(), "{}", s.case_no);
+        assert_eq!(s.stage, life.stage, "{}", s.case_no);
+        assert_eq!(s.state, life.stage.state(), "{}", s.case_no);
         assert_eq!(s.due_on, life.due().map(|d| d.to_string()), "{}", s.case_no);
         assert_eq!(s.unit_code, holder, "{}", s.case_no);
         // Supervision events do not count as the case's versions.

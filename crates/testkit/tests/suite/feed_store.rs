@@ -30,7 +30,7 @@ async fn units(store: &Store) -> Vec<store::Unit> {
             code: "ROOT".into(),
             name: "根".into(),
             name_en: "Root".into(),
-            level: "province".into(),
+            level: domain::UnitLevel::Province,
             parent_id: None,
         })
         .await
@@ -43,7 +43,7 @@ async fn units(store: &Store) -> Vec<store::Unit> {
                     code: format!("3301{:02}", i + 1),
                     name: format!("区{i}"),
                     name_en: String::new(),
-                    level: "county".into(),
+                    level: domain::UnitLevel::County,
                     parent_id: Some(root.id),
                 })
                 .await

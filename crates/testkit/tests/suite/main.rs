@@ -64,3 +64,4 @@ mod supervision_accountability;
 mod supervision_board;
 mod supervision_common;
 mod supervision_orders;
+mod typed9_versions;

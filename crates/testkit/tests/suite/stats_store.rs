@@ -11,11 +11,10 @@ async fn unit(store: &Store, code: &str, parent: Option<i64>) -> store::Unit {
             name: code.into(),
             name_en: String::new(),
             level: if parent.is_some() {
-                "county"
+                domain::UnitLevel::County
             } else {
-                "province"
-            }
-            .into(),
+                domain::UnitLevel::Province
+            },
             parent_id: parent,
         })
         .await

@@ -14,7 +14,7 @@ async fn tree(store: &Store) -> (store::Unit, store::Unit, store::Unit) {
             code: "ROOT".into(),
             name: "根".into(),
             name_en: "Root".into(),
-            level: "province".into(),
+            level: domain::UnitLevel::Province,
             parent_id: None,
         })
         .await
@@ -24,7 +24,7 @@ async fn tree(store: &Store) -> (store::Unit, store::Unit, store::Unit) {
             code: "330102".into(),
             name: "上城区".into(),
             name_en: String::new(),
-            level: "county".into(),
+            level: domain::UnitLevel::County,
             parent_id: Some(root.id),
         })
         .await
@@ -34,7 +34,7 @@ async fn tree(store: &Store) -> (store::Unit, store::Unit, store::Unit) {
             code: "330106".into(),
             name: "西湖区".into(),
             name_en: String::new(),
-            level: "county".into(),
+            level: domain::UnitLevel::County,
             parent_id: Some(root.id),
         })
         .await
@@ -92,7 +92,7 @@ both_backends!(units_form_a_tree_with_paths, |kind| async move {
             code: "330102".into(),
             name: "x".into(),
             name_en: String::new(),
-            level: "county".into(),
+            level: domain::UnitLevel::County,
             parent_id: Some(root.id),
         })
         .await;

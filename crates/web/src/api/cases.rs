@@ -343,11 +343,13 @@ impl ListQuery {
         // The same dates as the supervision board's figures.
         let (due_before, due_from, due_until) = match nonempty(&self.due).as_deref() {
             None => (None, None, None),
-            Some(d @ ("overdue" | "due_soon")) => {
-                let f = state.board_filter(None, Some(d));
-                (f.due_before, f.due_from, f.due_until)
-            }
-            Some(_) => return Err(ApiError::field("due", "invalid_due")),
+            Some(d) => match domain::DueStatus::parse(d) {
+                Some(d) if d.is_pressing() => {
+                    let f = state.board_filter(None, Some(d));
+                    (f.due_before, f.due_from, f.due_until)
+                }
+                _ => return Err(ApiError::field("due", "invalid_due")),
+            },
         };
         let listed = match nonempty(&self.listed).as_deref() {
             None => false,

@@ -49,10 +49,10 @@ fn links(rows: Vec<app::model::LinkRow>) -> Json<Links> {
             .map(|r| Link {
                 id: r.id,
                 case_no: r.case_no,
-                kind: r.kind,
+                kind: r.kind.as_str().into(),
                 reading: r.reading,
-                state: r.state,
-                stage: r.stage,
+                state: r.state.as_str().into(),
+                stage: r.stage.as_str().into(),
                 linked_at: r.linked_at,
             })
             .collect(),

@@ -8,7 +8,7 @@ use super::JsonBody;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
 use crate::portal::limit::{self, Bucket};
-use crate::portal::reception::{self, public_appointment, public_slot, AppointmentRequest};
+use crate::portal::reception::{public_appointment, public_slot, AppointmentRequest};
 use crate::portal::submit::{register_public, PublicPetition};
 use crate::portal::track::{self, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
@@ -119,6 +119,30 @@ async fn case_json(state: &AppState, id: i64, en: bool) -> Response {
     }
 }
 
+/// The answer to send when this address may not submit again now.
+fn submit_refused(state: &AppState, addr: SocketAddr) -> Option<Response> {
+    limit::peek(&instance(state), Bucket::Submit, addr.ip())
+        .err()
+        .map(limited_json)
+}
+
+/// The answer to a submission: `201` with `created`'s body. A submission and a filled
+/// honeypot count against the address's limit; a refused one does not.
+fn submitted<T>(
+    state: &AppState,
+    addr: SocketAddr,
+    r: Result<T, ApiError>,
+    created: impl FnOnce(T) -> serde_json::Value,
+) -> Response {
+    if matches!(r, Ok(_) | Err(ApiError::BadRequest("rejected"))) {
+        limit::record(&instance(state), Bucket::Submit, addr.ip());
+    }
+    match r {
+        Ok(x) => (StatusCode::CREATED, Json(created(x))).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// Reads a petition from JSON, or from multipart with a `petition` JSON part and
 /// `attachments` files.
 async fn read_petition(
@@ -182,30 +206,20 @@ pub async fn petition(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
-    let inst = instance(&state);
-    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
-        return limited_json(l);
+    if let Some(r) = submit_refused(&state, addr) {
+        return r;
     }
     let (input, files) = match read_petition(&state, req).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    match register_public(&state, &input, &files).await {
-        Ok(r) => {
-            limit::record(&inst, Bucket::Submit, addr.ip());
-            (
-                StatusCode::CREATED,
-                Json(json!({ "case_no": r.case_no.as_str(), "query_code": r.query_code.as_str() })),
-            )
-                .into_response()
-        }
-        Err(e) => {
-            if matches!(e, ApiError::BadRequest("rejected")) {
-                limit::record(&inst, Bucket::Submit, addr.ip());
-            }
-            e.into_response()
-        }
-    }
+    let r = register_public(&state, &input, &files).await;
+    submitted(
+        &state,
+        addr,
+        r,
+        |r| json!({ "case_no": r.case_no.as_str(), "query_code": r.query_code.as_str() }),
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/public/cases/{case_no}", tag = "public",
@@ -321,26 +335,16 @@ pub async fn request_appointment(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonBody(body): JsonBody<AppointmentRequest>,
 ) -> Response {
-    let inst = instance(&state);
-    if let Err(l) = limit::peek(&inst, Bucket::Submit, addr.ip()) {
-        return limited_json(l);
+    if let Some(r) = submit_refused(&state, addr) {
+        return r;
     }
-    match reception::request(&state, &body).await {
-        Ok((a, code)) => {
-            limit::record(&inst, Bucket::Submit, addr.ip());
-            (
-                StatusCode::CREATED,
-                Json(json!({ "ref_no": a.ref_no, "query_code": code.as_str() })),
-            )
-                .into_response()
-        }
-        Err(e) => {
-            if matches!(e, ApiError::BadRequest("rejected")) {
-                limit::record(&inst, Bucket::Submit, addr.ip());
-            }
-            e.into_response()
-        }
-    }
+    let r = state.ask_appointment(&body).await.map_err(ApiError::from);
+    submitted(
+        &state,
+        addr,
+        r,
+        |(a, code)| json!({ "ref_no": a.ref_no, "query_code": code.as_str() }),
+    )
 }
 
 async fn tracked_appointment(
@@ -350,7 +354,11 @@ async fn tracked_appointment(
     q: &CodeQuery,
 ) -> Result<app::model::Appointment, Response> {
     limit::hit(&instance(state), Bucket::Track, addr.ip()).map_err(limited_json)?;
-    match reception::find(state, ref_no, q.code.as_deref().unwrap_or("")).await {
+    match state
+        .find_appointment(ref_no, q.code.as_deref().unwrap_or(""))
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(Some(a)) => Ok(a),
         Ok(None) => Err(not_found()),
         Err(e) => Err(e.into_response()),

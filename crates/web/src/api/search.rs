@@ -271,8 +271,8 @@ pub async fn with_states(
                 id: s.id,
                 case_no: s.case_no,
                 score: s.score,
-                state: st.state,
-                stage: st.stage,
+                state: st.state.as_str().into(),
+                stage: st.stage.as_str().into(),
                 concluded: st.concluded,
             })
         })

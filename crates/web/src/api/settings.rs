@@ -1,131 +1,34 @@
 //! Settings, by whom they belong to. The public portal's contact block speaks for the
 //! whole installation, so only an admin of the root unit changes it. Notice templates
 //! belong to a unit: a unit's admin edits the templates of its own unit or of a unit
-//! below it, and an edit overrides the parent's for that subtree. The staff pages call
-//! the same checked functions.
+//! below it, and an edit overrides the parent's for that subtree. The rules and checks
+//! are `app::settings`; the staff pages call the same functions.
 
 use super::JsonBody;
-use crate::auth::{ApiUser, Principal};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
 use crate::state::AppState;
 use app::model::{NoticeTemplate, Unit, UnitTemplate};
-use app::AppError;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use domain::{may_change_settings, FieldErrors, Permission, SettingScope};
+use domain::Permission;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The longest contact detail, title and body an admin may set.
-pub const MAX_SETTING_CHARS: usize = 300;
-const MAX_TITLE_CHARS: usize = 200;
-const MAX_BODY_CHARS: usize = 20_000;
-
-/// Text an admin typed: no control characters except line breaks and tabs.
-fn clean_text(s: &str, multi_line: bool) -> bool {
-    s.chars()
-        .all(|c| !c.is_control() || (multi_line && matches!(c, '\n' | '\t')))
-}
-
-/// Whether the caller's unit is the root of the tree.
-pub fn is_root_admin(who: &Principal) -> bool {
-    who.role()
-        .is_some_and(|r| may_change_settings(r, who.scope().is_root(), SettingScope::Installation))
-}
-
-/// Changes the portal's contact block: root admins only (`403` for anyone else).
-pub async fn set_portal_checked(
+/// The template of `unit` as it now applies, for the answer to a change.
+async fn applied(
     state: &AppState,
-    who: &Principal,
-    values: &BTreeMap<String, String>,
-) -> ApiResult<()> {
-    if !is_root_admin(who) {
-        return Err(ApiError::Forbidden);
-    }
-    let mut errors = FieldErrors::new();
-    let mut clean = BTreeMap::new();
-    for (k, v) in values {
-        let v = v.trim();
-        if !app::model::PORTAL_SETTING_KEYS.contains(&k.as_str()) {
-            errors.insert(k.clone(), "unknown_setting".into());
-        } else if v.chars().count() > MAX_SETTING_CHARS {
-            errors.insert(k.clone(), "too_long".into());
-        } else if !clean_text(v, false) {
-            errors.insert(k.clone(), "invalid_characters".into());
-        } else {
-            clean.insert(k.clone(), v.to_string());
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    Ok(state.set_portal_settings(&clean, &who.actor()).await?)
-}
-
-/// The unit whose templates the admin means: its own unit, or a unit by code that must be
-/// in its subtree (`403` otherwise: it may not change another unit's templates).
-pub async fn template_unit(
-    state: &AppState,
-    who: &Principal,
-    code: Option<&str>,
-) -> ApiResult<Unit> {
-    let role = who.role().ok_or(ApiError::Forbidden)?;
-    let unit = match code.map(str::trim).filter(|c| !c.is_empty()) {
-        None => state.unit(who.user.unit_id).await?,
-        Some(code) if code.chars().any(char::is_control) => {
-            return Err(ApiError::field("unit", "unknown_unit"))
-        }
-        Some(code) => match state.unit_by_code(code).await {
-            Ok(u) => u,
-            Err(AppError::NotFound) => return Err(ApiError::field("unit", "unknown_unit")),
-            Err(e) => return Err(e.into()),
-        },
-    };
-    let scope = SettingScope::Unit {
-        in_callers_subtree: who.scope().contains(&unit.path),
-    };
-    if may_change_settings(role, who.scope().is_root(), scope) {
-        Ok(unit)
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
-/// Sets (or, with an empty body, removes) `unit`'s template, with its audit row.
-pub async fn set_template_checked(
-    state: &AppState,
-    who: &Principal,
-    unit_code: Option<&str>,
-    kind: &str,
-    lang: &str,
-    tpl: &NoticeTemplate,
-) -> ApiResult<Unit> {
-    let unit = template_unit(state, who, unit_code).await?;
-    let tpl = NoticeTemplate {
-        title: tpl.title.trim().to_string(),
-        body: tpl.body.replace("\r\n", "\n"),
-    };
-    let mut errors = FieldErrors::new();
-    if tpl.title.chars().count() > MAX_TITLE_CHARS {
-        errors.insert("title".into(), "too_long".into());
-    } else if !clean_text(&tpl.title, false) {
-        errors.insert("title".into(), "invalid_characters".into());
-    }
-    if tpl.body.chars().count() > MAX_BODY_CHARS {
-        errors.insert("body".into(), "too_long".into());
-    } else if !clean_text(&tpl.body, true) {
-        errors.insert("body".into(), "invalid_characters".into());
-    }
-    if !tpl.body.trim().is_empty() && tpl.title.is_empty() {
-        errors.insert("title".into(), "required".into());
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    state
-        .set_notice_template(&unit, kind, lang, &tpl, &who.actor())
-        .await?;
-    Ok(unit)
+    unit: &Unit,
+    kind: String,
+    lang: String,
+) -> ApiResult<UnitTemplate> {
+    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
+    Ok(UnitTemplate {
+        kind,
+        lang,
+        template,
+        source,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/portal-settings", tag = "admin",
@@ -154,7 +57,7 @@ pub async fn put_portal(
     ApiUser(who): ApiUser,
     JsonBody(values): JsonBody<BTreeMap<String, String>>,
 ) -> ApiResult<Json<BTreeMap<String, String>>> {
-    set_portal_checked(&state, &who, &values).await?;
+    state.set_portal(&who.caller(), &values).await?;
     get_portal(State(state), ApiUser(who)).await
 }
 
@@ -173,7 +76,9 @@ pub async fn list_templates(
     Query(q): Query<UnitQuery>,
 ) -> ApiResult<Json<Vec<UnitTemplate>>> {
     who.require(Permission::Administer)?;
-    let unit = template_unit(&state, &who, q.unit.as_deref()).await?;
+    let unit = state
+        .template_unit(&who.caller(), q.unit.as_deref())
+        .await?;
     Ok(Json(state.notice_templates_for(&unit).await?))
 }
 
@@ -206,15 +111,10 @@ pub async fn put_template(
         title: input.title,
         body: input.body,
     };
-    let unit =
-        set_template_checked(&state, &who, input.unit.as_deref(), &kind, &lang, &tpl).await?;
-    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
-    Ok(Json(UnitTemplate {
-        kind,
-        lang,
-        template,
-        source,
-    }))
+    let unit = state
+        .set_template(&who.caller(), input.unit.as_deref(), &kind, &lang, &tpl)
+        .await?;
+    Ok(Json(applied(&state, &unit, kind, lang).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/notice-templates/{kind}/{lang}", tag = "admin", params(UnitQuery,
@@ -232,14 +132,10 @@ pub async fn delete_template(
         title: String::new(),
         body: String::new(),
     };
-    let unit = set_template_checked(&state, &who, q.unit.as_deref(), &kind, &lang, &empty).await?;
-    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
-    Ok(Json(UnitTemplate {
-        kind,
-        lang,
-        template,
-        source,
-    }))
+    let unit = state
+        .set_template(&who.caller(), q.unit.as_deref(), &kind, &lang, &empty)
+        .await?;
+    Ok(Json(applied(&state, &unit, kind, lang).await?))
 }
 
 #[cfg(test)]

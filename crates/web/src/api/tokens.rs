@@ -2,8 +2,8 @@
 
 use super::extract::ApiPath;
 use super::JsonBody;
-use crate::auth::{random_token, sha256_hex, ApiUser, TOKEN_PREFIX};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::ApiUser;
+use crate::error::ApiResult;
 use crate::state::AppState;
 use app::model::ApiToken;
 use axum::extract::State;
@@ -16,18 +16,6 @@ pub struct NewToken {
     /// What the token is for, e.g. "12345 hotline bridge".
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-}
-
-/// Makes a token for a user; returns the secret and the stored record.
-pub async fn issue(state: &AppState, user_id: i64, name: &str) -> ApiResult<(String, ApiToken)> {
-    let name = domain::Line::required(name, 100).map_err(|e| ApiError::field("name", e.code()))?;
-    let name = name.as_str();
-    let secret = format!("{TOKEN_PREFIX}{}", random_token());
-    let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    let token = state
-        .create_token(user_id, name, &sha256_hex(&secret), &prefix)
-        .await?;
-    Ok((secret, token))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "meta", responses((status = 200, description = "Your tokens")))]
@@ -45,10 +33,7 @@ pub async fn create(
     ApiUser(who): ApiUser,
     JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    if !who.role().is_some_and(|r| r.uses_api_tokens()) {
-        return Err(ApiError::Forbidden);
-    }
-    let (secret, token) = issue(&state, who.user.id, &body.name).await?;
+    let (secret, token) = state.issue_token(&who.caller(), &body.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "token": secret, "record": token })),

@@ -10,11 +10,10 @@ pub use extract::{ApiUser, MaybeStaff, PageUser, Principal, CSRF_HEADER};
 pub use login::{authenticate, LoginError};
 
 use axum::http::HeaderMap;
-use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "hearken_session";
 pub const LOGIN_CSRF_COOKIE: &str = "hearken_login_csrf";
-pub const TOKEN_PREFIX: &str = "hk_";
+pub use app::tokens::TOKEN_PREFIX;
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -28,9 +27,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
-}
+pub use app::password::{same_secret, sha256_hex};
 
 /// A `Set-Cookie` value for a cookie that scripts cannot read.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bool) -> String {
@@ -42,12 +39,6 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>, secure: bo
         c.push_str("; Secure");
     }
     c
-}
-
-/// Compares two secrets in constant time.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The client's address as the socket saw it.

@@ -2,7 +2,7 @@
 //! appointment request form (约访), and the request's receipt with its reference and code.
 
 use super::limit::{self, Bucket};
-use super::reception::{self, slot_row, slot_rows, AppointmentRequest, SlotRow};
+use super::reception::{slot_row, slot_rows, AppointmentRequest, SlotRow};
 use super::{
     csrf_token, csrf_valid, instance, limited_page, message_page, private, track_cookie, tracked,
     with_cookie,
@@ -133,7 +133,7 @@ pub async fn request(
         phone: f.phone.clone(),
         website: f.website.clone(),
     };
-    match reception::request(&state, &input).await {
+    match state.ask_appointment(&input).await.map_err(ApiError::from) {
         Ok((a, code)) => {
             limit::record(&inst, Bucket::Submit, addr.ip());
             let cookie = track_cookie(&state, &a.ref_no, code.as_str());
@@ -183,7 +183,7 @@ pub async fn receipt(
     let Some((number, code)) = tracked(&headers) else {
         return Redirect::to("/reception").into_response();
     };
-    match reception::find(&state, &number, &code).await {
+    match state.find_appointment(&number, &code).await {
         Ok(Some(a)) => private(render(&ReceiptPage {
             current: "reception",
             ref_no: a.ref_no.clone(),

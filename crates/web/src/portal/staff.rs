@@ -3,7 +3,6 @@
 //! visits (下访) with the cases they took up, and (admins) the office's published contact
 //! details. Supervisors and leaders publish and answer; everyone in scope reads.
 
-use crate::api::settings::{is_root_admin, set_portal_checked, MAX_SETTING_CHARS};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -12,13 +11,13 @@ use crate::views::{csrf_ok, csrf_refused, error_page, local_time, refusal_page, 
 use app::model::{
     Appointment, AppointmentAnswer, FieldVisit, NewFieldVisit, NewSlot, ReceptionSlot,
 };
+use app::settings::MAX_SETTING_CHARS;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
-use domain::{CaseNo, Permission};
+use domain::Permission;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -108,7 +107,7 @@ pub async fn page(
         csrf: who.csrf().to_string(),
         can_manage: may_manage(&who),
         is_admin: who.can(Permission::Administer),
-        can_edit_portal: is_root_admin(&who),
+        can_edit_portal: who.caller().may_change_installation(),
         slots,
         open_slots,
         appointments: appointments
@@ -169,11 +168,7 @@ pub async fn add_slot(
         place: text(&f, "place"),
         capacity: text(&f, "capacity").parse().unwrap_or(10),
     };
-    match state.publish_slot(&who.caller(), &slot).await {
-        Ok(()) => back(Ok(())),
-        Err(app::AppError::BadRequest(code)) => back(Err(code)),
-        Err(e) => error_page(&t, Some(&who), &e.into()),
-    }
+    done(&t, &who, state.publish_slot(&who.caller(), &slot).await)
 }
 
 pub async fn cancel_slot(
@@ -207,27 +202,26 @@ pub async fn answer(
     let message = text(&f, "message");
     let answer = match text(&f, "decision").as_str() {
         "confirm" => AppointmentAnswer::Confirm { message },
-        "decline" if message.is_empty() => return back(Err("required")),
         "decline" => AppointmentAnswer::Decline { message },
-        "offer" => {
-            let Ok(slot_id) = text(&f, "slot").parse::<i64>() else {
-                return back(Err("required"));
-            };
-            match state.slot(slot_id).await {
-                Ok(s) if !s.cancelled && who.scope().contains(&s.unit_path) => {
-                    AppointmentAnswer::Offer { slot_id, message }
-                }
-                _ => return back(Err("slot_unavailable")),
-            }
-        }
+        "offer" => match text(&f, "slot").parse::<i64>() {
+            Ok(slot_id) => AppointmentAnswer::Offer { slot_id, message },
+            Err(_) => return back(Err("required")),
+        },
         _ => return back(Err("required")),
     };
-    match state
-        .answer_appointment(&who.scope(), id, &answer, &who.actor())
-        .await
-    {
+    done(
+        &t,
+        &who,
+        state.answer_appointment(&who.caller(), id, &answer).await,
+    )
+}
+
+/// Back to the page: saved, or refused with a code; an error page for anything else.
+fn done<T>(t: &Tr, who: &Principal, r: Result<T, app::AppError>) -> Response {
+    match r {
         Ok(_) => back(Ok(())),
-        Err(e) => error_page(&t, Some(&who), &e.into()),
+        Err(app::AppError::BadRequest(code)) => back(Err(code)),
+        Err(e) => error_page(t, Some(who), &e.into()),
     }
 }
 
@@ -247,39 +241,10 @@ pub async fn add_visit(
         place: text(&f, "place"),
         summary: text(&f, "summary"),
     };
-    if visit.leader_name.is_empty() || visit.place.is_empty() {
-        return back(Err("required"));
-    }
-    let today = state.config.today();
-    if !NaiveDate::parse_from_str(&visit.day, "%Y-%m-%d").is_ok_and(|d| d <= today) {
-        return back(Err("invalid_date"));
-    }
-    let scope = who.scope();
-    let mut case_ids = vec![];
-    for no in text(&f, "case_nos")
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
-        .filter(|s| !s.is_empty())
-    {
-        let Some(no) = CaseNo::parse(no) else {
-            return back(Err("invalid_case_no"));
-        };
-        match state.case_id_by_no(&scope, no.as_str()).await {
-            Ok(id) if !case_ids.contains(&id) => case_ids.push(id),
-            Ok(_) => {}
-            Err(_) => return back(Err("unknown_case")),
-        }
-    }
-    let unit = match state.unit(who.user.unit_id).await {
-        Ok(u) => u,
-        Err(e) => return error_page(&t, Some(&who), &e.into()),
-    };
-    match state
-        .log_field_visit(&unit, &visit, &case_ids, &who.actor())
-        .await
-    {
-        Ok(_) => back(Ok(())),
-        Err(e) => error_page(&t, Some(&who), &e.into()),
-    }
+    let logged = state
+        .log_field_visit(&who.caller(), &visit, &text(&f, "case_nos"))
+        .await;
+    done(&t, &who, logged)
 }
 
 pub async fn settings(
@@ -293,7 +258,7 @@ pub async fn settings(
         return r;
     }
     // The contact block speaks for the whole installation: the root unit's admins only.
-    if !is_root_admin(&who) {
+    if !who.caller().may_change_installation() {
         return refusal_page(&t, &who, "sec-scope-portal-root-only");
     }
     let values = app::model::PORTAL_SETTING_KEYS
@@ -307,8 +272,8 @@ pub async fn settings(
             (k.to_string(), v)
         })
         .collect();
-    match set_portal_checked(&state, &who, &values).await {
+    match state.set_portal(&who.caller(), &values).await {
         Ok(()) => back(Ok(())),
-        Err(e) => error_page(&t, Some(&who), &e),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
     }
 }

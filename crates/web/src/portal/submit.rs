@@ -69,7 +69,7 @@ impl PublicPetition {
             }]
         };
         NewCase {
-            channel: "online".into(),
+            channel: domain::Channel::Online.as_str().into(),
             case_type: self.case_type.clone(),
             category: self.category.clone(),
             region: self.region.clone(),
@@ -258,7 +258,7 @@ pub async fn form(
     headers: HeaderMap,
 ) -> Response {
     let f = PublicPetition {
-        case_type: "claim".into(),
+        case_type: domain::CaseType::Claim.as_str().into(),
         ..PublicPetition::default()
     };
     show(

@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub struct UnitRow {
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: domain::UnitLevel,
     pub depth: usize,
     pub retired: bool,
 }

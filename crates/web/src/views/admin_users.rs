@@ -3,7 +3,6 @@
 
 use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
 use crate::api::admin::{update_unit_checked, UnitNames};
-use crate::api::routing::{retire_rule as retire_checked, RuleRetire};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -331,13 +330,17 @@ pub async fn retire_rule(
     if !csrf_ok(&who, &get("csrf")) {
         return csrf_refused(&t, &who);
     }
-    let input = RuleRetire {
-        category: get("category"),
-        region_prefix: get("region_prefix"),
-        retired: get("retired") != "0",
-    };
-    match retire_checked(&state, &who, &input).await {
+    let retired = get("retired") != "0";
+    match state
+        .set_routing_rule_retired(
+            &who.caller(),
+            &get("category"),
+            &get("region_prefix"),
+            retired,
+        )
+        .await
+    {
         Ok(_) => Redirect::to("/staff/admin/routing").into_response(),
-        Err(e) => error_page(&t, Some(&who), &e),
+        Err(e) => error_page(&t, Some(&who), &e.into()),
     }
 }

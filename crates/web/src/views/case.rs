@@ -58,7 +58,7 @@ struct CasePage {
     owner: String,
     can_manage: bool,
     leaders: Vec<Opt>,
-    attendance: Option<crate::api::ownership::Attendance>,
+    attendance: Option<app::ownership::Attendance>,
     /// The region as names: 浙江省 › 杭州市 › 西湖区.
     region_name: String,
     holder: Option<super::case_holder::Holder>,
@@ -264,7 +264,7 @@ async fn show_page(
             .await
             .unwrap_or_default(),
         owner: state
-            .case_owner(&who.scope(), id)
+            .case_owner(&who.caller(), id)
             .await
             .ok()
             .flatten()
@@ -283,9 +283,7 @@ async fn show_page(
             })
             .collect(),
         attendance: if c.summary.headcount >= domain::attendance::GROUP_MIN {
-            crate::api::ownership::attendance_of(state, who, id)
-                .await
-                .ok()
+            state.attendance(&who.caller(), id).await.ok()
         } else {
             None
         },
@@ -297,7 +295,7 @@ async fn show_page(
         category_label: category_label(&t, &cats, &c.summary.category),
         categories: category_options(&t, &cats),
         // A closed or voided case's registration is a record: no more corrections.
-        can_edit: who.can(Permission::EditCase) && c.summary.state == "open",
+        can_edit: who.can(Permission::EditCase) && c.summary.state.is_open(),
         csrf: who.csrf().to_string(),
         notice,
         error,

@@ -14,6 +14,15 @@ pub fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// Field errors as one line of their codes in words (`err-…`), for a form shown again.
+pub fn errors_line(t: &Tr, errors: &domain::FieldErrors) -> String {
+    errors
+        .values()
+        .map(|v| t.code("err", v))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Where a module's field labels and error texts are in the translations, e.g.
 /// `svfield-reason` and `ds-err-…`. Codes without a text of the module's own use the
 /// shared `err-…`.

@@ -1,7 +1,6 @@
 //! The intake offices page: where online petitions land (the root unit's admin sets it).
 
 use super::{csrf_ok, csrf_refused, error_page, render, tr, unit_options, Nav, Opt};
-use crate::api::intake::{is_root_admin, save_intake, IntakeInput};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -31,10 +30,10 @@ struct IntakePage {
 }
 
 async fn show(state: &AppState, t: Tr, who: &Principal, error: Option<String>) -> Response {
-    match is_root_admin(state, who).await {
+    match state.is_root_admin(&who.caller()).await {
         Ok(true) => {}
         Ok(false) => return error_page(&t, Some(who), &ApiError::Forbidden),
-        Err(e) => return error_page(&t, Some(who), &e),
+        Err(e) => return error_page(&t, Some(who), &e.into()),
     }
     let (offices, units) = match (
         state.intake_offices().await,
@@ -103,18 +102,13 @@ pub async fn save(
     if !csrf_ok(&who, &get("csrf")) {
         return csrf_refused(&t, &who);
     }
-    let input = IntakeInput {
-        region_prefix: get("region_prefix"),
-        unit: get("unit"),
-    };
-    match save_intake(&state, &who, &input).await {
+    let saved = state
+        .save_intake_office(&who.caller(), &get("region_prefix"), &get("unit"))
+        .await;
+    match saved.map_err(ApiError::from) {
         Ok(()) => Redirect::to("/staff/admin/intake?saved=1").into_response(),
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             show(&state, t, &who, Some(msg)).await
         }
         Err(e) => error_page(&t, Some(&who), &e),

@@ -124,11 +124,7 @@ async fn done(
     match r {
         Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1#links")).into_response(),
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             let page = super::case::show(state, t, who, id, None, Some(msg)).await;
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }

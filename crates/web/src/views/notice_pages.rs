@@ -5,7 +5,6 @@ use super::{
     urlencode, Nav, Opt,
 };
 use crate::api::cases::read_case_audited;
-use crate::api::settings::{set_template_checked, template_unit};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -99,7 +98,11 @@ pub async fn templates(
     if !who.can(Permission::Administer) {
         return error_page(&t, Some(&who), &ApiError::Forbidden);
     }
-    let unit = match template_unit(&state, &who, q.unit.as_deref()).await {
+    let unit = match state
+        .template_unit(&who.caller(), q.unit.as_deref())
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(u) => u,
         Err(ApiError::Forbidden) => return refusal_page(&t, &who, "sec-scope-template-other-unit"),
         Err(e) => return error_page(&t, Some(&who), &e),
@@ -172,7 +175,11 @@ pub async fn save_template(
         },
     };
     let code = f.get("unit").map(String::as_str);
-    match set_template_checked(&state, &who, code, &kind, &tlang, &tpl).await {
+    match state
+        .set_template(&who.caller(), code, &kind, &tlang, &tpl)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(unit) => Redirect::to(&format!(
             "/staff/admin/notices?done=1&unit={}",
             urlencode(&unit.code)

@@ -1,7 +1,6 @@
 //! The case page's owner-leader and group-visit forms.
 
 use super::{csrf_ok, csrf_refused, error_page, tr};
-use crate::api::ownership::{notify, record};
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::i18n::ReqLang;
@@ -18,17 +17,13 @@ async fn done(
     lang: crate::i18n::Lang,
     who: &crate::auth::Principal,
     id: i64,
-    r: Result<(), ApiError>,
+    r: Result<(), app::AppError>,
 ) -> Response {
     let t = tr(state, lang);
-    match r {
+    match r.map_err(ApiError::from) {
         Ok(()) => Redirect::to(&format!("/staff/cases/{id}?saved=1")).into_response(),
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             let page = super::case::show(state, t, who, id, None, Some(msg)).await;
             (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
@@ -47,7 +42,7 @@ pub async fn set_owner(
         return csrf_refused(&tr(&state, lang), &who);
     }
     let user = f.get("user").cloned().unwrap_or_default();
-    let r = crate::api::ownership::assign_owner(&state, &who, id, &user).await;
+    let r = state.assign_owner(&who.caller(), id, &user).await;
     done(&state, lang, &who, id, r).await
 }
 
@@ -61,7 +56,7 @@ pub async fn notify_attendance(
     if !csrf_ok(&who, f.get("csrf").map(String::as_str).unwrap_or("")) {
         return csrf_refused(&tr(&state, lang), &who);
     }
-    let r = notify(&state, &who, id).await.map(|_| ());
+    let r = state.notify_attendance(&who.caller(), id).await.map(|_| ());
     done(&state, lang, &who, id, r).await
 }
 
@@ -80,6 +75,9 @@ pub async fn record_attendance(
         .filter(|(k, _)| k == "attended")
         .map(|(_, v)| v.clone())
         .collect();
-    let r = record(&state, &who, id, &attended).await.map(|_| ());
+    let r = state
+        .record_attendance(&who.caller(), id, &attended)
+        .await
+        .map(|_| ());
     done(&state, lang, &who, id, r).await
 }

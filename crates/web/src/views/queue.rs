@@ -17,12 +17,12 @@ pub struct Row {
     pub due_on: String,
     pub due_status: &'static str,
     pub unit_name: String,
-    pub channel: String,
-    pub case_type: String,
+    pub channel: domain::Channel,
+    pub case_type: domain::CaseType,
     pub category: String,
     pub excerpt: String,
-    pub state: String,
-    pub stage: String,
+    pub state: domain::CaseState,
+    pub stage: domain::Stage,
     /// The region as names (浙江省 › 杭州市 › 西湖区) and as its code.
     pub region_name: String,
     pub region: String,
@@ -207,7 +207,7 @@ pub async fn page(
     // The queue opens on the open cases; "any" is an explicit empty choice.
     let explicit = q.state.is_some();
     if !explicit {
-        q.state = Some("open".into());
+        q.state = Some(domain::CaseState::Open.as_str().into());
     }
     let cats = match state.categories().await {
         Ok(c) => c,

@@ -192,7 +192,7 @@ mod tests {
             code: code.into(),
             name: name.into(),
             name_en: String::new(),
-            level: "county".into(),
+            level: domain::UnitLevel::County,
             parent_id: parent,
             path: path.into(),
             retired: false,

@@ -129,8 +129,8 @@ pub async fn form(
         return error_page(&t, Some(&who), &ApiError::Forbidden);
     }
     let f = FormValues {
-        channel: "visit".into(),
-        case_type: "claim".into(),
+        channel: domain::Channel::Visit.as_str().into(),
+        case_type: domain::CaseType::Claim.as_str().into(),
         unit: who.user.unit_code.clone(),
         received_on: state.config.today().to_string(),
         headcount: "1".into(),

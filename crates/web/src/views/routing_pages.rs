@@ -4,7 +4,6 @@ use super::{
     category_label, category_options, csrf_ok, csrf_refused, error_page, render, tr, unit_options,
     Nav, Opt,
 };
-use crate::api::routing::{save_rule, RuleInput};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -94,19 +93,18 @@ pub async fn save(
     if !csrf_ok(&who, &get("csrf")) {
         return csrf_refused(&t, &who);
     }
-    let input = RuleInput {
-        category: get("category"),
-        region_prefix: get("region_prefix"),
-        unit: get("unit"),
-    };
-    match save_rule(&state, &who, &input).await {
+    let saved = state
+        .save_routing_rule(
+            &who.caller(),
+            &get("category"),
+            &get("region_prefix"),
+            &get("unit"),
+        )
+        .await;
+    match saved.map_err(ApiError::from) {
         Ok(()) => Redirect::to("/staff/admin/routing").into_response(),
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             show(&state, t, &who, Some(msg)).await
         }
         Err(e) => error_page(&t, Some(&who), &e),

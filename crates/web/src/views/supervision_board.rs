@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use domain::supervision::DelayStage;
+use domain::DueStatus;
 
 /// One figure and the queue behind it.
 pub struct Figure {
@@ -108,11 +109,11 @@ fn cell(code: &str, stage: Option<&'static str>, c: Option<&StageCount>) -> Cell
         stage: stage.unwrap_or(""),
         overdue: Figure {
             n: c.overdue,
-            href: queue_href(code, stage, "overdue"),
+            href: queue_href(code, stage, DueStatus::Overdue.as_str()),
         },
         due_soon: Figure {
             n: c.due_soon,
-            href: queue_href(code, stage, "due_soon"),
+            href: queue_href(code, stage, DueStatus::DueSoon.as_str()),
         },
         max_days_late: c.max_days_late,
     }

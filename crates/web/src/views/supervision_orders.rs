@@ -16,16 +16,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
-use domain::supervision::{order_standing, OrderStanding, OrderState, DEFAULT_REPLY_DAYS};
+use domain::supervision::{order_standing, OrderStanding, DEFAULT_REPLY_DAYS};
 
 use super::forms::{get, Fields};
 
 /// An order's state as a person reads it: answered, N days left, N days late.
 pub fn standing(state: &AppState, t: &Tr, o: &SupervisionOrder) -> (String, &'static str) {
-    let st = OrderState::parse(&o.state).unwrap_or(OrderState::Issued);
+    let st = o.state;
     let due = NaiveDate::parse_from_str(&o.due_on, "%Y-%m-%d").unwrap_or_default();
     match order_standing(st, due, state.config.today()) {
-        OrderStanding::Settled => (t.code("order-state", &o.state), "settled"),
+        OrderStanding::Settled => (t.code("order-state", o.state.as_str()), "settled"),
         OrderStanding::Open { days_left } => (
             t.t1("sv-order-days-left", "n", &days_left.to_string()),
             "open",
@@ -440,7 +440,7 @@ pub async fn case_box(
         .await
         .unwrap_or_default();
     let unit_path = state.unit(case.unit_id).await.ok()?.path;
-    let may_supervise = case.state == "open"
+    let may_supervise = case.state.is_open()
         && who.role().is_some_and(|r| {
             domain::supervision::may_supervise(r, &who.user.unit_path, &unit_path)
         });

@@ -1,7 +1,6 @@
 //! The user's own API tokens.
 
 use super::{csrf_ok, csrf_refused, error_page, local_time, render, tr, Nav};
-use crate::api::tokens::issue;
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
@@ -88,17 +87,14 @@ pub async fn create(
     if !csrf_ok(&who, &f.csrf) {
         return csrf_refused(&t, &who);
     }
-    if !who.role().is_some_and(|r| r.uses_api_tokens()) {
-        return error_page(&t, Some(&who), &ApiError::Forbidden);
-    }
-    match issue(&state, who.user.id, &f.name).await {
+    match state
+        .issue_token(&who.caller(), &f.name)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok((secret, _)) => show(&state, t, &who, Some(secret), None).await,
         Err(ApiError::Validation(errors)) => {
-            let msg = errors
-                .values()
-                .map(|v| t.code("err", v))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let msg = super::forms::errors_line(&t, &errors);
             show(&state, t, &who, None, Some(msg)).await
         }
         Err(e) => error_page(&t, Some(&who), &e),
