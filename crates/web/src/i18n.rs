@@ -26,6 +26,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/plans.zh-CN.ftl"),
     include_str!("../i18n/annual.zh-CN.ftl"),
     include_str!("../i18n/disputes.zh-CN.ftl"),
+    include_str!("../i18n/groups.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -45,6 +46,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/plans.en.ftl"),
     include_str!("../i18n/annual.en.ftl"),
     include_str!("../i18n/disputes.en.ftl"),
+    include_str!("../i18n/groups.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
