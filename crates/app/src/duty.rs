@@ -140,7 +140,11 @@ impl App {
             .collect::<AppResult<Vec<_>>>()?;
         for c in &mut copies {
             if let Some(g) = c.group_id {
-                if self.check_group_filing(&unit, c.day, g, "group_id").await.is_err() {
+                if self
+                    .check_group_filing(&unit, c.day, g, "group_id")
+                    .await
+                    .is_err()
+                {
                     c.group_id = None;
                 }
             }

@@ -149,10 +149,18 @@ impl App {
         };
         let pairs = [
             ("name", before.name.clone(), after.name.clone()),
-            ("starts_on", before.starts_on.clone(), after.starts_on.clone()),
+            (
+                "starts_on",
+                before.starts_on.clone(),
+                after.starts_on.clone(),
+            ),
             ("ends_on", before.ends_on.clone(), after.ends_on.clone()),
             ("head", head_text(&before), after_head),
-            ("head_phone", before.head_phone.clone(), after.head_phone.clone()),
+            (
+                "head_phone",
+                before.head_phone.clone(),
+                after.head_phone.clone(),
+            ),
             ("deputies", before.deputies.clone(), after.deputies.clone()),
             ("office", before.office.clone(), after.office.clone()),
             (

@@ -82,7 +82,12 @@ both_backends!(
         let ours = create_group(
             &app,
             &city,
-            &group("两会特护期工作领导小组", day, day + Duration::days(2), "@duty_city"),
+            &group(
+                "两会特护期工作领导小组",
+                day,
+                day + Duration::days(2),
+                "@duty_city",
+            ),
         )
         .await;
         let theirs = create_group(
@@ -91,12 +96,8 @@ both_backends!(
             &group("宁波市特护期领导小组", day, day, "周局长"),
         )
         .await;
-        let countys = create_group(
-            &app,
-            &county,
-            &group("上城区工作专班", day, day, "吴主任"),
-        )
-        .await;
+        let countys =
+            create_group(&app, &county, &group("上城区工作专班", day, day, "吴主任")).await;
 
         // What the county may file under today: its own group and its city's.
         let (s, list) = get(
@@ -140,7 +141,10 @@ both_backends!(
         let got = roster(
             &app,
             &county,
-            json!([shift(day + Duration::days(1), None), shift(late, Some(ours))]),
+            json!([
+                shift(day + Duration::days(1), None),
+                shift(late, Some(ours))
+            ]),
         )
         .await;
         assert_error(&got, 422, "validation_failed");
@@ -199,7 +203,8 @@ both_backends!(
         let rid = r["id"].as_i64().expect("report id");
         let page = html(&app, &county, &format!("/staff/reports/{rid}")).await;
         assert!(
-            page.contains("data-testid=\"report-group\"") && page.contains("两会特护期工作领导小组"),
+            page.contains("data-testid=\"report-group\"")
+                && page.contains("两会特护期工作领导小组"),
             "{page}"
         );
 
@@ -259,7 +264,8 @@ both_backends!(
         let day = day0();
         at(&app, day, 9, 0);
         let mut body = group("国庆特护期工作领导小组", day, day, "@city_leader");
-        body["working_groups"][0]["members"] = json!([{"username": "city_handler", "phone": "138"}]);
+        body["working_groups"][0]["members"] =
+            json!([{"username": "city_handler", "phone": "138"}]);
         let id = create_group(&app, &leader, &body).await;
         let today = |c: Client| {
             let app = &app;
@@ -343,7 +349,12 @@ both_backends!(
         assert_eq!(field(&got.1, "head"), "unknown_user", "{:?}", got);
 
         // The timeline: created, then one change naming each field, from what to what.
-        let (_, events) = get(&app, &leader, &format!("/api/v1/leading-groups/{id}/events")).await;
+        let (_, events) = get(
+            &app,
+            &leader,
+            &format!("/api/v1/leading-groups/{id}/events"),
+        )
+        .await;
         let kinds: Vec<&str> = events
             .as_array()
             .expect("events")
@@ -377,7 +388,10 @@ both_backends!(
         // The page: the version, the edit form filled with the accounts, the timeline.
         let page = html(&app, &leader, &format!("/staff/groups/{id}")).await;
         assert!(page.contains("data-testid=\"edit-group\""), "{page}");
-        assert!(page.contains("市信访局办公室 → 市信访局三楼值班室"), "{page}");
+        assert!(
+            page.contains("市信访局办公室 → 市信访局三楼值班室"),
+            "{page}"
+        );
         let form = html(&app, &leader, &format!("/staff/groups/{id}/edit")).await;
         assert!(form.contains("value=\"@city_leader\""), "{form}");
         assert!(form.contains("@sc_handler"), "{form}");

@@ -103,9 +103,7 @@ pub async fn list(
     if let Some(unit) = q.for_unit.as_deref() {
         let on = super::reports::parse_date("on", q.on.as_deref())?
             .unwrap_or_else(|| state.config.today());
-        let groups = state
-            .groups_for_filing(&caller, Some(unit), on, on)
-            .await?;
+        let groups = state.groups_for_filing(&caller, Some(unit), on, on).await?;
         return Ok(Json(groups));
     }
     Ok(Json(state.leading_groups(&caller, q.on.as_deref()).await?))

@@ -143,6 +143,22 @@ fn rows_of(t: &Tr, state: &AppState, w: &RosterWeek) -> Vec<DayRow> {
         .collect()
 }
 
+/// A refused week's form shows what was typed, not what is stored.
+fn with_posted(mut rows: Vec<DayRow>, posted: &HashMap<String, String>) -> Vec<DayRow> {
+    if !posted.contains_key("leader_0") {
+        return rows;
+    }
+    for (i, r) in rows.iter_mut().enumerate() {
+        let get = |k: &str| posted.get(&format!("{k}_{i}")).cloned().unwrap_or_default();
+        r.starts_at = get("starts");
+        r.leader_name = get("leader");
+        r.leader_phone = get("leader_phone");
+        r.staff = get("staff");
+        r.group_id = get("group");
+    }
+    rows
+}
+
 fn handover_lines(state: &AppState, t: &Tr, hs: Vec<HandoverRow>) -> Vec<HandoverLine> {
     hs.into_iter()
         .map(|h| HandoverLine {
@@ -200,7 +216,7 @@ async fn show(
         from: w.from.to_string(),
         prev: (w.from - chrono::Duration::days(7)).to_string(),
         next: (w.from + chrono::Duration::days(7)).to_string(),
-        rows: rows_of(&t, state, &w),
+        rows: with_posted(rows_of(&t, state, &w), q),
         groups: g
             .into_iter()
             .map(|g| super::Opt {

@@ -4,14 +4,14 @@
 //! period runs.
 
 use super::plans_pages::{event_rows, get, EventRow, Fields};
-use app::leading_groups::{working_text, GroupFilings};
-use app::plans::RegisterEvent;
 use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
+use app::leading_groups::{working_text, GroupFilings};
 use app::leading_groups::{GroupInput, LeadingGroup, WorkingGroup};
+use app::plans::RegisterEvent;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -30,6 +30,8 @@ struct ReportsPage {
     recent: Vec<Recent>,
     /// The leading groups the unit's report of the day may be filed under.
     groups: Vec<super::Opt>,
+    /// The window the form offers first: the first still pending, else the last.
+    default_window: u32,
     error: Option<String>,
 }
 
@@ -81,8 +83,15 @@ async fn day_page(
         Ok(x) => x,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
+    let default_window = day
+        .windows
+        .iter()
+        .find(|w| w.own.status.as_str() == "pending")
+        .or(day.windows.last())
+        .map_or(1, |w| w.window);
     let page = ReportsPage {
         nav: Nav::with_warnings(state, &t, who).await,
+        default_window,
         csrf: who.csrf().to_string(),
         date: day.date.to_string(),
         can_file: who.can(Permission::FileReports),
