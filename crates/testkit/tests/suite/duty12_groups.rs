@@ -398,5 +398,13 @@ both_backends!(
         assert!(form.contains("name=\"version\" value=\"2\""), "{form}");
         let page = html(&app, &county, &format!("/staff/groups/{id}")).await;
         assert!(!page.contains("data-testid=\"edit-group\""), "{page}");
+        for (c, status) in [(&county, 404), (&first, 403)] {
+            let res = c
+                .get(app.url(&format!("/staff/groups/{id}/edit")))
+                .send()
+                .await
+                .expect("edit form");
+            assert_eq!(res.status().as_u16(), status);
+        }
     }
 );

@@ -185,7 +185,14 @@ pub async fn edit_form(
     Path(id): Path<i64>,
 ) -> Response {
     let t = tr(&state, lang);
-    match state.leading_group(&who.caller(), id).await {
+    let caller = who.caller();
+    match state.leading_group(&caller, id).await {
+        Ok(_) if !who.role().is_some_and(domain::plans::may_keep_plans) => {
+            error_page(&t, Some(&who), &ApiError::Forbidden)
+        }
+        Ok(g) if !caller.scope().contains(&g.unit_path) => {
+            error_page(&t, Some(&who), &ApiError::NotFound)
+        }
         Ok(g) => form_page(&state, t, &who, Some(id), GroupForm::of(&g), None).await,
         Err(e) => error_page(&t, Some(&who), &e.into()),
     }
