@@ -79,11 +79,14 @@ function waitForExit(child, ms) {
 
 /**
  * Starts `hearken serve` on a free loopback port with a fresh temp data folder
- * and, for `postgres`, a fresh database that stop() drops again.
+ * and, for `postgres`, a fresh database that stop() drops again. `args` are added to
+ * `serve`'s (e.g. `['--now', '2026-12-01T15:29:00+08:00']`).
  *
- * Returns { url, adminPassword, backend, log(), stop() }.
+ * Returns { url, adminPassword, backend, log(), stop(), restart(args) }. restart() stops
+ * the server and starts it again on the same data (with other `args`, e.g. a later
+ * `--now`); `url` then names the new port (cookies are kept: they do not name a port).
  */
-export async function startServer(backend, { startTimeoutMs = 120_000 } = {}) {
+export async function startServer(backend, { startTimeoutMs = 120_000, args: extra = [] } = {}) {
   if (!['sqlite', 'postgres'].includes(backend)) throw new Error(`unknown backend ${backend}`);
   if (!existsSync(HEARKEN_BIN)) {
     throw new Error(`no hearken binary at ${HEARKEN_BIN}: run \`cargo build -p hearken\` or set HEARKEN_BIN`);
@@ -102,14 +105,63 @@ export async function startServer(backend, { startTimeoutMs = 120_000 } = {}) {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HEARKEN_')) env[k] = v;
   env.RUST_LOG = env.RUST_LOG || 'warn';
 
-  const child = spawn(HEARKEN_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Keep draining both pipes for the whole life of the server (a full pipe would
-  // block it); keep the tail for diagnostics.
   let out = '';
   const keep = (s) => (s.length > 200_000 ? s.slice(-200_000) : s);
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { out = keep(out + d); });
+  let child = null;
+
+  /** Spawns the server; resolves with its URL and, on a first start, the admin's password. */
+  const launch = (more) => {
+    child = spawn(HEARKEN_BIN, [...args, ...more], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = child;
+    // Keep draining both pipes for the whole life of the server (a full pipe would
+    // block it); keep the tail for diagnostics.
+    c.stdout.setEncoding('utf8');
+    c.stderr.setEncoding('utf8');
+    c.stderr.on('data', (d) => { out = keep(out + d); });
+    return new Promise((resolve, reject) => {
+      let stdout = '';
+      let url = null;
+      let adminPassword = null;
+      let done = false;
+      const timer = setTimeout(
+        () => reject(new Error(`hearken did not start within ${startTimeoutMs / 1000} s.\nstdout:\n${stdout}\nstderr:\n${out}`)),
+        startTimeoutMs,
+      );
+      const onExit = (code, sig) => {
+        clearTimeout(timer);
+        reject(new Error(`hearken exited during start (code ${code}, signal ${sig}).\nstdout:\n${stdout}\nstderr:\n${out}`));
+      };
+      c.once('exit', onExit);
+      c.once('error', (e) => { clearTimeout(timer); reject(e); });
+      c.stdout.on('data', (d) => {
+        out = keep(out + d);
+        if (done) return;
+        stdout += d;
+        const m = stdout.match(/Hearken is serving at (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (m) url = m[1];
+        const p = stdout.match(/one-time password\s+(\S+)/);
+        if (p) adminPassword = p[1];
+        const again = /Log in with your account/.test(stdout);
+        if (url && (adminPassword || again)) {
+          done = true;
+          clearTimeout(timer);
+          c.off('exit', onExit);
+          resolve({ url, adminPassword });
+        }
+      });
+    });
+  };
+
+  const kill = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, 20_000))) {
+        console.error('# hearken did not stop within 20 s of SIGTERM; sending SIGKILL');
+        child.kill('SIGKILL');
+        await waitForExit(child, 10_000);
+      }
+    }
+  };
 
   let stopped = false;
   const cleanup = async () => {
@@ -125,48 +177,24 @@ export async function startServer(backend, { startTimeoutMs = 120_000 } = {}) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 20_000))) {
-        console.error('# hearken did not stop within 20 s of SIGTERM; sending SIGKILL');
-        child.kill('SIGKILL');
-        await waitForExit(child, 10_000);
-      }
-    }
+    await kill();
     await cleanup();
   };
 
   try {
-    const { url, adminPassword } = await new Promise((resolve, reject) => {
-      let stdout = '';
-      let url = null;
-      let adminPassword = null;
-      const timer = setTimeout(
-        () => reject(new Error(`hearken did not start within ${startTimeoutMs / 1000} s.\nstdout:\n${stdout}\nstderr:\n${out}`)),
-        startTimeoutMs,
-      );
-      const onExit = (code, sig) => {
-        clearTimeout(timer);
-        reject(new Error(`hearken exited during start (code ${code}, signal ${sig}).\nstdout:\n${stdout}\nstderr:\n${out}`));
-      };
-      child.once('exit', onExit);
-      child.once('error', (e) => { clearTimeout(timer); reject(e); });
-      child.stdout.on('data', (d) => {
-        out = keep(out + d);
-        if (url && adminPassword) return;
-        stdout += d;
-        const m = stdout.match(/Hearken is serving at (http:\/\/127\.0\.0\.1:\d+)\//);
-        if (m) url = m[1];
-        const p = stdout.match(/one-time password\s+(\S+)/);
-        if (p) adminPassword = p[1];
-        if (url && adminPassword) {
-          clearTimeout(timer);
-          child.off('exit', onExit);
-          resolve({ url, adminPassword });
-        }
-      });
-    });
-    return { url, adminPassword, backend, dataDir, dbName, log: () => out, stop };
+    const { url, adminPassword } = await launch(extra);
+    const server = { url, adminPassword, backend, dataDir, dbName, log: () => out, stop };
+    server.restart = async (more = []) => {
+      await kill();
+      try {
+        server.url = (await launch(more)).url;
+      } catch (e) {
+        await stop();
+        throw e;
+      }
+      return server;
+    };
+    return server;
   } catch (e) {
     await stop();
     throw e;

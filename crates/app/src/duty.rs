@@ -42,6 +42,7 @@ fn plan_of(s: &ShiftRow) -> AppResult<ShiftPlan> {
             .unwrap_or_else(|_| domain::duty::roster::default_start()),
         leader: s.leader.clone(),
         staff: s.staff.clone(),
+        group_id: s.group_id,
     })
 }
 
@@ -96,6 +97,10 @@ impl App {
         }
         for (i, s) in shifts.iter().enumerate() {
             check_shift(s).map_err(|(f, c)| AppError::field(&format!("shifts[{i}].{f}"), c))?;
+            if let Some(g) = s.group_id {
+                self.check_group_filing(&unit, s.day, g, &format!("shifts[{i}].group_id"))
+                    .await?;
+            }
         }
         self.store
             .save_shifts(unit.id, &unit.path, shifts, &who.actor())
@@ -104,7 +109,8 @@ impl App {
     }
 
     /// Copies the seven days from `from` onto the seven days from `to`. Returns how many
-    /// shifts were copied.
+    /// shifts were copied. A copy stays under its leading group only on a day the group
+    /// is still in force.
     pub async fn copy_week(
         &self,
         who: &Caller,
@@ -123,7 +129,7 @@ impl App {
             return Err(AppError::BadRequest("nothing_to_copy"));
         }
         let by = to - from;
-        let copies = shifts
+        let mut copies = shifts
             .iter()
             .map(|s| {
                 plan_of(s).map(|p| ShiftPlan {
@@ -132,6 +138,17 @@ impl App {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
+        for c in &mut copies {
+            if let Some(g) = c.group_id {
+                if self
+                    .check_group_filing(&unit, c.day, g, "group_id")
+                    .await
+                    .is_err()
+                {
+                    c.group_id = None;
+                }
+            }
+        }
         self.store
             .save_shifts(unit.id, &unit.path, &copies, &who.actor())
             .await?;

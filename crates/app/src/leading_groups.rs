@@ -1,10 +1,19 @@
 //! Leading groups (领导小组) for a campaign or special period: the head, deputies, office
 //! and working groups with their duties, members and phones. A group shows on each of
-//! its members' dashboards while its period runs.
+//! its members' dashboards while its period runs. A group can be edited: each change is
+//! its next version, with the fields that changed on its timeline. Duty shifts, daily
+//! reports and emergency plans can be filed under a group of their unit or of a unit
+//! above it, on a day the group is in force.
 
 use crate::{App, AppError, AppResult, Caller};
-use domain::plans::{may_keep_plans, member_of, validate_group, Member};
-use store::{EntryRef, NewLeadingGroup, RegisterEvent};
+use chrono::NaiveDate;
+use domain::plans::{
+    check_group_filing, group_reaches, may_keep_plans, member_of, teams_text, validate_group,
+    Member, Team,
+};
+use serde::Serialize;
+use serde_json::json;
+use store::{EntryRef, NewLeadingGroup, RegisterEvent, ReportRow, ShiftRow, StoreError, Unit};
 
 /// A leading group and its working groups, as the store defines them.
 pub use store::{LeadingGroup, WorkingGroup};
@@ -22,18 +31,41 @@ pub struct GroupInput {
     pub deputies: String,
     pub office: String,
     pub working_groups: Vec<WorkingGroup>,
+    /// When editing: the version the change was made on (a later one is a conflict).
+    pub version: Option<i64>,
+}
+
+/// A shift filed under a group, with its unit's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiledShift {
+    pub unit_name: String,
+    #[serde(flatten)]
+    pub shift: ShiftRow,
+}
+
+/// What is filed under a group, of the units the reader may see.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupFilings {
+    pub shifts: Vec<FiledShift>,
+    pub reports: Vec<ReportRow>,
+}
+
+/// The working groups as lines (`group | duties | member | phone`), to compare versions.
+pub fn working_text(w: &[WorkingGroup]) -> String {
+    let teams: Vec<Team> = w
+        .iter()
+        .map(|w| Team {
+            name: w.name.clone(),
+            role: w.duties.clone(),
+            members: w.members.clone(),
+        })
+        .collect();
+    teams_text(&teams)
 }
 
 impl App {
-    pub async fn create_leading_group(
-        &self,
-        who: &Caller,
-        input: &GroupInput,
-    ) -> AppResult<LeadingGroup> {
-        if !may_keep_plans(who.role) {
-            return Err(AppError::Forbidden);
-        }
-        let unit = self.plan_unit(who, input.unit.as_deref()).await?;
+    /// Checks a group and names its staff accounts; `unit` is the group's unit.
+    async fn checked_group(&self, unit: Unit, input: &GroupInput) -> AppResult<NewLeadingGroup> {
         let mut f = validate_group(&input.name, &input.head, &input.starts_on, &input.ends_on);
         let mut users = vec![];
         let mut head = member_of(input.head.trim(), input.head_phone.trim());
@@ -59,19 +91,101 @@ impl App {
         if !f.is_empty() {
             return Err(AppError::Validation(f));
         }
-        let g = NewLeadingGroup {
+        Ok(NewLeadingGroup {
             unit,
             name: input.name.trim().into(),
             starts_on: input.starts_on.trim().into(),
             ends_on: input.ends_on.trim().into(),
             head: head_name(&head),
             head_phone: head.phone.clone(),
+            head_user_id: head.user_id,
             deputies: input.deputies.trim().into(),
             office: input.office.trim().into(),
             working_groups: groups,
             users,
-        };
+        })
+    }
+
+    pub async fn create_leading_group(
+        &self,
+        who: &Caller,
+        input: &GroupInput,
+    ) -> AppResult<LeadingGroup> {
+        if !may_keep_plans(who.role) {
+            return Err(AppError::Forbidden);
+        }
+        let unit = self.plan_unit(who, input.unit.as_deref()).await?;
+        let g = self.checked_group(unit, input).await?;
         let id = self.store.create_leading_group(&g, &who.actor()).await?;
+        Ok(self.store.leading_group(id).await?)
+    }
+
+    /// Changes a group of the caller's subtree: its next version, and a "revised" event
+    /// on its timeline naming each field that changed, from what to what. A change that
+    /// changes nothing writes nothing.
+    pub async fn update_leading_group(
+        &self,
+        who: &Caller,
+        id: i64,
+        input: &GroupInput,
+    ) -> AppResult<LeadingGroup> {
+        if !may_keep_plans(who.role) {
+            return Err(AppError::Forbidden);
+        }
+        let before = self.store.leading_group(id).await?;
+        if !who.scope().contains(&before.unit_path) {
+            return Err(AppError::NotFound);
+        }
+        if input.version.is_some_and(|v| v != before.version) {
+            return Err(AppError::Conflict {
+                current_version: before.version,
+            });
+        }
+        let unit = self.store.unit(before.unit_id).await?;
+        let after = self.checked_group(unit, input).await?;
+        let after_head = match (&after.head_user_id, input.head.trim().strip_prefix('@')) {
+            (Some(_), Some(u)) => format!("{} (@{})", after.head, u.trim()),
+            _ => after.head.clone(),
+        };
+        let pairs = [
+            ("name", before.name.clone(), after.name.clone()),
+            (
+                "starts_on",
+                before.starts_on.clone(),
+                after.starts_on.clone(),
+            ),
+            ("ends_on", before.ends_on.clone(), after.ends_on.clone()),
+            ("head", head_text(&before), after_head),
+            (
+                "head_phone",
+                before.head_phone.clone(),
+                after.head_phone.clone(),
+            ),
+            ("deputies", before.deputies.clone(), after.deputies.clone()),
+            ("office", before.office.clone(), after.office.clone()),
+            (
+                "working_groups",
+                working_text(&before.working_groups),
+                working_text(&after.working_groups),
+            ),
+        ];
+        let changes: Vec<serde_json::Value> = pairs
+            .iter()
+            .filter(|(_, a, b)| a != b)
+            .map(|(f, a, b)| json!({"field": f, "from": a, "to": b}))
+            .collect();
+        if changes.is_empty() {
+            return Ok(before);
+        }
+        self.store
+            .update_leading_group(
+                id,
+                before.version,
+                &after,
+                &serde_json::Value::Array(changes),
+                &who.actor(),
+            )
+            .await?;
         Ok(self.store.leading_group(id).await?)
     }
 
@@ -90,9 +204,11 @@ impl App {
         }
     }
 
+    /// A group of the caller's subtree, or of a unit above the caller's (whose groups
+    /// the caller serves under).
     pub async fn leading_group(&self, who: &Caller, id: i64) -> AppResult<LeadingGroup> {
         let g = self.store.leading_group(id).await?;
-        if !who.scope().contains(&g.unit_path) {
+        if !who.scope().contains(&g.unit_path) && !group_reaches(&g.unit_path, &who.unit_path) {
             return Err(AppError::NotFound);
         }
         Ok(g)
@@ -113,6 +229,56 @@ impl App {
         Ok(self.store.leading_groups(&who.scope(), on).await?)
     }
 
+    /// The groups a shift or report of a unit in scope (the caller's own when absent)
+    /// may be filed under between `from` and `to`: the unit's own and those of the
+    /// units above it, in force on some day of the range.
+    pub async fn groups_for_filing(
+        &self,
+        who: &Caller,
+        unit: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<Vec<LeadingGroup>> {
+        let unit = self.unit_or_own(who, unit).await?;
+        Ok(self
+            .store
+            .leading_groups_above(&unit.path, &from.to_string(), &to.to_string())
+            .await?)
+    }
+
+    /// Checks that a unit's shift or report of `day` may be filed under group `id`
+    /// (the rule is `domain::plans::check_group_filing`); `field` names the input.
+    pub(crate) async fn check_group_filing(
+        &self,
+        unit: &Unit,
+        day: NaiveDate,
+        id: i64,
+        field: &str,
+    ) -> AppResult<()> {
+        let g = match self.store.leading_group(id).await {
+            Ok(g) => g,
+            Err(StoreError::NotFound) => return Err(AppError::field(field, "group_not_visible")),
+            Err(e) => return Err(e.into()),
+        };
+        check_group_filing(&g.unit_path, &g.starts_on, &g.ends_on, &unit.path, day)
+            .map_err(|code| AppError::field(field, code))
+    }
+
+    /// The shifts and reports filed under a group, of units in the caller's subtree.
+    pub async fn group_filings(&self, who: &Caller, id: i64) -> AppResult<GroupFilings> {
+        self.leading_group(who, id).await?;
+        let scope = who.scope();
+        let shifts = self
+            .store
+            .shifts_of_group(id, &scope)
+            .await?
+            .into_iter()
+            .map(|(shift, unit_name)| FiledShift { unit_name, shift })
+            .collect();
+        let reports = self.store.reports_of_group(id, &scope).await?;
+        Ok(GroupFilings { shifts, reports })
+    }
+
     /// The groups the caller is a member of, in force today (for the dashboard).
     pub async fn my_leading_groups(&self, who: &Caller) -> AppResult<Vec<LeadingGroup>> {
         let today = self.config.today().to_string();
@@ -130,6 +296,14 @@ impl App {
             id,
         };
         Ok(self.store.register_events(entry).await?)
+    }
+}
+
+/// The head as a timeline shows it: the name, and the account when there is one.
+fn head_text(g: &LeadingGroup) -> String {
+    match &g.head_username {
+        Some(u) => format!("{} (@{u})", g.head),
+        None => g.head.clone(),
     }
 }
 

@@ -100,6 +100,9 @@ pub struct FileReport {
     pub nothing_to_report: bool,
     pub incidents: String,
     pub notes: String,
+    /// The leading group the report is filed under: the unit's own or one above it, in
+    /// force on the report's day.
+    pub group_id: Option<i64>,
 }
 
 /// A special period to declare.
@@ -297,6 +300,9 @@ impl App {
         .map_err(AppError::BadRequest)?;
         let unit = self.unit_or_own(who, input.unit.as_deref()).await?;
         let day = input.date.unwrap_or_else(|| self.config.today());
+        if let Some(g) = input.group_id {
+            self.check_group_filing(&unit, day, g, "group_id").await?;
+        }
         let has_children = !self.store.child_units(unit.id).await?.is_empty();
         let yesterday = day.pred_opt().unwrap_or(day);
         let planner = self.planner(yesterday, day).await?;
@@ -343,6 +349,7 @@ impl App {
             notes: input.notes.trim().to_string(),
             figures,
             filed_at: now.timestamp_millis(),
+            group_id: input.group_id,
         };
         let (id, _) = self.store.file_report(&new, &who.actor()).await?;
         Ok(self.store.report(id).await?.0)

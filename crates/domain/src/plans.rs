@@ -361,6 +361,34 @@ pub fn validate_group(name: &str, head: &str, starts_on: &str, ends_on: &str) ->
     f
 }
 
+/// Whether a leading group concerns a unit: the group is the unit's own or that of a unit
+/// above it (a county serves under its city's special-period group). Paths are the units'
+/// materialised paths (`/1/5/`).
+pub fn group_reaches(group_unit_path: &str, unit_path: &str) -> bool {
+    !group_unit_path.is_empty() && unit_path.starts_with(group_unit_path)
+}
+
+/// Whether a unit's duty shift or daily report of `day` may be filed under a leading group
+/// of the unit at `group_unit_path` that runs from `starts_on` to `ends_on`
+/// (`YYYY-MM-DD`): the group must concern the unit, and be in force that day. Else the
+/// code: `group_not_visible` or `group_not_in_force`.
+pub fn check_group_filing(
+    group_unit_path: &str,
+    starts_on: &str,
+    ends_on: &str,
+    unit_path: &str,
+    day: chrono::NaiveDate,
+) -> Result<(), &'static str> {
+    if !group_reaches(group_unit_path, unit_path) {
+        return Err("group_not_visible");
+    }
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    match (d(starts_on), d(ends_on)) {
+        (Some(a), Some(b)) if a <= day && day <= b => Ok(()),
+        _ => Err("group_not_in_force"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +450,31 @@ mod tests {
         assert!(validate_group("g", "h", "2026-01-02", "2026-01-03").is_empty());
         assert!(validate_group("g", "h", "2026-01-04", "2026-01-03").contains_key("ends_on"));
         assert!(validate_group("", "h", "x", "2026-01-03").contains_key("starts_on"));
+    }
+
+    #[test]
+    fn a_filing_names_a_group_of_its_unit_or_above_in_force_that_day() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        let (a, b) = ("2026-12-01", "2026-12-03");
+        // The city's group, a county below it, inside the period and on both ends.
+        for d in ["2026-12-01", "2026-12-02", "2026-12-03"] {
+            assert_eq!(check_group_filing("/1/2/", a, b, "/1/2/7/", day(d)), Ok(()));
+        }
+        assert_eq!(check_group_filing("/1/2/", a, b, "/1/2/", day(a)), Ok(()));
+        // A day outside the period.
+        for d in ["2026-11-30", "2026-12-04"] {
+            assert_eq!(
+                check_group_filing("/1/2/", a, b, "/1/2/7/", day(d)),
+                Err("group_not_in_force")
+            );
+        }
+        // A county's group does not reach its city, nor a sibling; /1/2/ is not /1/22/.
+        for unit in ["/1/2/", "/1/2/8/", "/1/22/"] {
+            assert_eq!(
+                check_group_filing("/1/2/7/", a, b, unit, day(a)),
+                Err("group_not_visible")
+            );
+        }
+        assert!(!group_reaches("", "/1/"));
     }
 }

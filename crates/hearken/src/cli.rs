@@ -114,6 +114,16 @@ pub struct ServeArgs {
     /// The periods the lifecycle counts: cn-2022, cn-2005 or hotline-12345.
     #[arg(long, env = "HEARKEN_RULE_SET", default_value = "cn-2022")]
     pub rule_set: String,
+    /// For tests and drills only: start the application's clock at this time (RFC 3339,
+    /// e.g. 2026-12-01T15:29:00+08:00); it runs on from there. Report windows, duty
+    /// shifts, deadlines and reminders follow it; sessions and logs keep the real time.
+    /// Never set it on a server people work on.
+    #[arg(long, env = "HEARKEN_NOW", value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// With --now: the clock stands still at that time instead of running on (browser
+    /// tests that must not cross a deadline while they work).
+    #[arg(long, env = "HEARKEN_FREEZE_CLOCK", requires = "now")]
+    pub freeze_clock: bool,
 }
 
 #[derive(Subcommand, Debug)]

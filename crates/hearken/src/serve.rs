@@ -20,6 +20,19 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         }
     }
     let mut config = WebConfig::new(&g.data);
+    if let Some(now) = &args.now {
+        let at = chrono::DateTime::parse_from_rfc3339(now.trim()).with_context(|| {
+            format!("--now '{now}' is not an RFC 3339 time such as 2026-12-01T15:29:00+08:00")
+        })?;
+        let at_utc = at.with_timezone(&chrono::Utc);
+        if args.freeze_clock {
+            config.clock.freeze(at_utc);
+            println!("clock: the application's time stands at {at} (--now --freeze-clock: for tests and drills only)");
+        } else {
+            config.clock.set(at_utc);
+            println!("clock: the application's time starts at {at} (--now / HEARKEN_NOW: for tests and drills only)");
+        }
+    }
     config.session_idle_minutes = args.session_idle_minutes.max(1);
     config.secure_cookies = args.secure_cookies;
     config.due_soon_working_days = args.due_soon_days;

@@ -18,6 +18,9 @@ pub struct ShiftRow {
     pub leader: OnDuty,
     pub staff: Vec<OnDuty>,
     pub swaps: Vec<SwapRow>,
+    /// The leading group the shift is filed under, and its name.
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,7 +48,9 @@ pub struct HandoverRow {
     pub ack_at: Option<i64>,
 }
 
-const SHIFT_COLUMNS: &str = "id, unit_id, day, starts_at, leader_name, leader_phone, staff";
+const SHIFT_COLUMNS: &str = "duty_shifts.id, duty_shifts.unit_id, duty_shifts.day,
+    duty_shifts.starts_at, duty_shifts.leader_name, duty_shifts.leader_phone, duty_shifts.staff,
+    duty_shifts.group_id, (SELECT g.name FROM leading_groups g WHERE g.id = duty_shifts.group_id) AS group_name";
 
 fn shift_from_row(r: &AnyRow) -> Result<ShiftRow> {
     let staff: String = r.try_get("staff")?;
@@ -60,6 +65,8 @@ fn shift_from_row(r: &AnyRow) -> Result<ShiftRow> {
         },
         staff: serde_json::from_str(&staff).unwrap_or_default(),
         swaps: vec![],
+        group_id: r.try_get("group_id")?,
+        group_name: r.try_get("group_name")?,
     })
 }
 
@@ -95,10 +102,10 @@ impl Store {
         let mut tx = self.write.begin().await?;
         for s in shifts {
             sqlx::query(
-                "INSERT INTO duty_shifts (unit_id, day, starts_at, leader_name, leader_phone, staff, updated_at, updated_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO duty_shifts (unit_id, day, starts_at, leader_name, leader_phone, staff, updated_at, updated_by, group_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (unit_id, day) DO UPDATE SET starts_at = $3, leader_name = $4,
-                     leader_phone = $5, staff = $6, updated_at = $7, updated_by = $8",
+                     leader_phone = $5, staff = $6, updated_at = $7, updated_by = $8, group_id = $9",
             )
             .bind(unit_id)
             .bind(s.day.to_string())
@@ -108,10 +115,17 @@ impl Store {
             .bind(staff_json(&s.staff))
             .bind(now)
             .bind(actor.id)
+            .bind(s.group_id)
             .execute(&mut *tx)
             .await?;
         }
-        let days: Vec<String> = shifts.iter().map(|s| s.day.to_string()).collect();
+        let days: Vec<String> = shifts
+            .iter()
+            .map(|s| match s.group_id {
+                Some(g) => format!("{} group {g}", s.day),
+                None => s.day.to_string(),
+            })
+            .collect();
         let subject = AuditSubject::UnitPath(unit_path);
         audit_in(
             &mut tx,
@@ -168,6 +182,30 @@ impl Store {
                 .collect::<Result<_>>()?;
         }
         Ok(shifts)
+    }
+
+    /// The shifts filed under a leading group, of units in `scope`, latest day first,
+    /// each with its unit's name.
+    pub async fn shifts_of_group(
+        &self,
+        group_id: i64,
+        scope: &crate::Scope,
+    ) -> Result<Vec<(ShiftRow, String)>> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {SHIFT_COLUMNS}, u.name AS unit_name FROM duty_shifts
+             JOIN units u ON u.id = duty_shifts.unit_id
+             WHERE duty_shifts.group_id = $1 AND u.path >= $2 AND u.path < $3
+             ORDER BY duty_shifts.day DESC, u.path LIMIT 500"
+        ))
+        .bind(group_id)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((shift_from_row(r)?, r.try_get("unit_name")?)))
+            .collect()
     }
 
     /// One shift, by id.

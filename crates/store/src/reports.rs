@@ -62,6 +62,9 @@ pub struct ReportRow {
     pub figures: Figures,
     pub filed_at: i64,
     pub filed_by_name: String,
+    /// The leading group the report is filed under, and its name.
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
 }
 
 /// A report to file: its window, what was written by hand, the figures.
@@ -78,13 +81,15 @@ pub struct NewReport {
     pub figures: Figures,
     /// When it is filed, by the application's clock (UTC ms).
     pub filed_at: i64,
+    pub group_id: Option<i64>,
 }
 
 pub(crate) const REPORT_COLUMNS: &str =
     "r.id, r.unit_id, u.code AS unit_code, u.name AS unit_name, r.day,
     r.window_no, r.due_at, r.version, r.nothing_to_report, r.incidents, r.notes, r.new_cases,
     r.closed_cases, r.overdue_cases, r.group_visits, r.group_people, r.supervision_orders,
-    r.filed_at, r.filed_by_name";
+    r.filed_at, r.filed_by_name, r.group_id,
+    (SELECT g.name FROM leading_groups g WHERE g.id = r.group_id) AS group_name";
 
 pub(crate) fn report_from_row(r: &AnyRow) -> Result<ReportRow> {
     Ok(ReportRow {
@@ -109,6 +114,8 @@ pub(crate) fn report_from_row(r: &AnyRow) -> Result<ReportRow> {
         },
         filed_at: r.try_get("filed_at")?,
         filed_by_name: r.try_get("filed_by_name")?,
+        group_id: r.try_get("group_id")?,
+        group_name: r.try_get("group_name")?,
     })
 }
 
@@ -265,8 +272,10 @@ impl Store {
         let id: i64 = sqlx::query(
             "INSERT INTO daily_reports (unit_id, unit_path, day, window_no, due_at, version,
                  nothing_to_report, incidents, notes, new_cases, closed_cases, overdue_cases,
-                 group_visits, group_people, supervision_orders, filed_at, filed_by, filed_by_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                 group_visits, group_people, supervision_orders, filed_at, filed_by, filed_by_name,
+                 group_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19)
              RETURNING id",
         )
         .bind(r.unit_id)
@@ -287,13 +296,15 @@ impl Store {
         .bind(r.filed_at)
         .bind(actor.id)
         .bind(&actor.name)
+        .bind(r.group_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::from_sqlx)?
         .try_get("id")?;
         let target = format!("{} #{} v{version}", r.day, r.window_no);
+        let detail = r.group_id.map(|g| format!("group {g}")).unwrap_or_default();
         let subject = AuditSubject::UnitPath(&r.unit_path);
-        audit_in(&mut tx, actor, "report_filed", &target, "", subject).await?;
+        audit_in(&mut tx, actor, "report_filed", &target, &detail, subject).await?;
         tx.commit().await?;
         Ok((id, version))
     }
@@ -321,6 +332,26 @@ impl Store {
         ))
         .bind(day)
         .bind(unit_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(report_from_row).collect()
+    }
+
+    /// The report versions filed under a leading group by units in `scope`, newest first.
+    pub async fn reports_of_group(
+        &self,
+        group_id: i64,
+        scope: &crate::Scope,
+    ) -> Result<Vec<ReportRow>> {
+        let (lo, hi) = scope.bounds();
+        let rows = sqlx::query(&format!(
+            "SELECT {REPORT_COLUMNS} FROM daily_reports r JOIN units u ON u.id = r.unit_id
+             WHERE r.group_id = $1 AND r.unit_path >= $2 AND r.unit_path < $3
+             ORDER BY r.day DESC, r.id DESC LIMIT 500"
+        ))
+        .bind(group_id)
+        .bind(lo)
+        .bind(hi)
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(report_from_row).collect()

@@ -27,6 +27,7 @@ const ZH: &[&str] = &[
     include_str!("../i18n/annual.zh-CN.ftl"),
     include_str!("../i18n/disputes.zh-CN.ftl"),
     include_str!("../i18n/registers.zh-CN.ftl"),
+    include_str!("../i18n/groups.zh-CN.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../i18n/en.ftl"),
@@ -47,6 +48,7 @@ const EN: &[&str] = &[
     include_str!("../i18n/annual.en.ftl"),
     include_str!("../i18n/disputes.en.ftl"),
     include_str!("../i18n/registers.en.ftl"),
+    include_str!("../i18n/groups.en.ftl"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

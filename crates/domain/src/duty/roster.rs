@@ -20,6 +20,9 @@ pub struct ShiftPlan {
     pub starts_at: NaiveTime,
     pub leader: OnDuty,
     pub staff: Vec<OnDuty>,
+    /// The leading group (领导小组) the shift is filed under, if any.
+    #[serde(default)]
+    pub group_id: Option<i64>,
 }
 
 /// The default start of a shift.

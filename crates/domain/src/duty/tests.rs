@@ -197,6 +197,7 @@ mod roster_rules {
                 phone: "13900000001".into(),
             },
             staff: parse_staff("李明 13900000002\n赵红 0571-8888 8001"),
+            group_id: None,
         }
     }
 

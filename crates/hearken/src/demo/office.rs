@@ -68,6 +68,7 @@ fn week(monday: NaiveDate, unit_no: u32) -> Vec<ShiftPlan> {
                 person("值班员甲", unit_no * 10 + 7),
                 person("值班员乙", unit_no * 10 + 8),
             ],
+            group_id: None,
         })
         .collect()
 }
@@ -144,6 +145,7 @@ async fn fill(app: &App, store: &Store, seed: u64) -> anyhow::Result<Office> {
                         INCIDENTS[rng.gen_range(0..INCIDENTS.len())].to_string()
                     },
                     notes: NOTES[rng.gen_range(0..NOTES.len())].to_string(),
+                    group_id: None,
                 };
                 app.file_report(&duty, &report).await?;
                 office.reports += 1;

@@ -19,6 +19,7 @@ mod api_session;
 mod disputes_api;
 mod disputes_overdue;
 mod disputes_screening;
+mod duty12_groups;
 mod duty_history;
 mod duty_reports;
 mod duty_roster;

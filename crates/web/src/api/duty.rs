@@ -38,6 +38,9 @@ pub struct ShiftInput {
     pub starts_at: Option<String>,
     pub leader: PersonInput,
     pub staff: Vec<PersonInput>,
+    /// The leading group (领导小组) the shift is filed under: one of the unit's own or of
+    /// a unit above it, in force on `day` (see `GET /api/v1/leading-groups?for_unit=`).
+    pub group_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -113,6 +116,7 @@ pub fn plans(shifts: Vec<ShiftInput>) -> ApiResult<Vec<ShiftPlan>> {
                 starts_at,
                 leader: person(s.leader),
                 staff: s.staff.into_iter().map(person).collect(),
+                group_id: s.group_id,
             })
         })
         .collect()

@@ -9,8 +9,7 @@ use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::i18n::ReqLang;
 use crate::state::AppState;
-use app::leading_groups::GroupInput;
-use app::leading_groups::{LeadingGroup, WorkingGroup};
+use app::leading_groups::{GroupFilings, GroupInput, LeadingGroup, WorkingGroup};
 use app::plans::RegisterEvent;
 use app::table_file::{table_bytes, Table};
 use axum::extract::State;
@@ -53,6 +52,33 @@ pub struct GroupBody {
     pub office: String,
     #[serde(default)]
     pub working_groups: Vec<WorkingGroupBody>,
+    /// When changing a group: the version you changed (a later one answers 409).
+    pub version: Option<i64>,
+}
+
+impl GroupBody {
+    fn input(self) -> GroupInput {
+        GroupInput {
+            unit: self.unit,
+            name: self.name,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            head: self.head,
+            head_phone: self.head_phone,
+            deputies: self.deputies,
+            office: self.office,
+            working_groups: self
+                .working_groups
+                .into_iter()
+                .map(|w| WorkingGroup {
+                    name: w.name,
+                    duties: w.duties,
+                    members: w.members,
+                })
+                .collect(),
+            version: self.version,
+        }
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -60,6 +86,10 @@ pub struct GroupBody {
 pub struct GroupsQuery {
     /// Only groups in force that day (`YYYY-MM-DD`).
     pub on: Option<String>,
+    /// Instead of your subtree's groups: those a shift or report of this unit (a code
+    /// in your scope) may be filed under on `on` (today when absent), the unit's own
+    /// and those of the units above it.
+    pub for_unit: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/leading-groups", tag = "plans", params(GroupsQuery),
@@ -69,9 +99,14 @@ pub async fn list(
     ApiUser(who): ApiUser,
     ApiQuery(q): ApiQuery<GroupsQuery>,
 ) -> ApiResult<Json<Vec<LeadingGroup>>> {
-    Ok(Json(
-        state.leading_groups(&who.caller(), q.on.as_deref()).await?,
-    ))
+    let caller = who.caller();
+    if let Some(unit) = q.for_unit.as_deref() {
+        let on = super::reports::parse_date("on", q.on.as_deref())?
+            .unwrap_or_else(|| state.config.today());
+        let groups = state.groups_for_filing(&caller, Some(unit), on, on).await?;
+        return Ok(Json(groups));
+    }
+    Ok(Json(state.leading_groups(&caller, q.on.as_deref()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/leading-groups", tag = "plans", request_body = GroupBody,
@@ -82,27 +117,39 @@ pub async fn create(
     ApiUser(who): ApiUser,
     JsonBody(b): JsonBody<GroupBody>,
 ) -> ApiResult<(StatusCode, Json<LeadingGroup>)> {
-    let input = GroupInput {
-        unit: b.unit,
-        name: b.name,
-        starts_on: b.starts_on,
-        ends_on: b.ends_on,
-        head: b.head,
-        head_phone: b.head_phone,
-        deputies: b.deputies,
-        office: b.office,
-        working_groups: b
-            .working_groups
-            .into_iter()
-            .map(|w| WorkingGroup {
-                name: w.name,
-                duties: w.duties,
-                members: w.members,
-            })
-            .collect(),
-    };
-    let g = state.create_leading_group(&who.caller(), &input).await?;
+    let g = state
+        .create_leading_group(&who.caller(), &b.input())
+        .await?;
     Ok((StatusCode::CREATED, Json(g)))
+}
+
+#[utoipa::path(put, path = "/api/v1/leading-groups/{id}", tag = "plans", request_body = GroupBody,
+    params(("id" = i64, Path, description = "Group id")),
+    responses((status = 200, description = "Changed: the group's next version; its timeline names each field that changed, from what to what (a body that changes nothing writes nothing)"),
+        (status = 403, description = "Only supervisors, leaders, the duty desk and admins keep groups", body = crate::error::ErrorBody),
+        (status = 409, description = "`version` is not the group's current version", body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(b): JsonBody<GroupBody>,
+) -> ApiResult<Json<LeadingGroup>> {
+    Ok(Json(
+        state
+            .update_leading_group(&who.caller(), id, &b.input())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/leading-groups/{id}/filings", tag = "plans",
+    params(("id" = i64, Path, description = "Group id")),
+    responses((status = 200, description = "The duty shifts and daily reports filed under the group, of the units in your scope")))]
+pub async fn filings(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<GroupFilings>> {
+    Ok(Json(state.group_filings(&who.caller(), id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/leading-groups/{id}", tag = "plans",

@@ -48,6 +48,9 @@ pub struct ReportInput {
     pub incidents: String,
     #[serde(default)]
     pub notes: String,
+    /// The leading group (领导小组) the report is filed under: one of the unit's own or
+    /// of a unit above it, in force on the report's day.
+    pub group_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -104,6 +107,7 @@ pub async fn file(state: &AppState, who: &app::Caller, input: ReportInput) -> Ap
         nothing_to_report: input.nothing_to_report,
         incidents: input.incidents,
         notes: input.notes,
+        group_id: input.group_id,
     };
     Ok(state.file_report(who, &file).await?.id)
 }

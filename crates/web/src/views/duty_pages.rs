@@ -50,6 +50,9 @@ struct DayRow {
     staff: String,
     slots: Vec<(String, String)>,
     swaps: Vec<String>,
+    /// The leading group the shift is filed under: its id ("" for none) and name.
+    group_id: String,
+    group_name: String,
 }
 
 struct HandoverLine {
@@ -71,6 +74,8 @@ struct DutyPage {
     prev: String,
     next: String,
     rows: Vec<DayRow>,
+    /// The leading groups a shift of the week may be filed under.
+    groups: Vec<super::Opt>,
     handovers: Vec<HandoverLine>,
     can_manage: bool,
     can_file: bool,
@@ -119,6 +124,8 @@ fn rows_of(t: &Tr, state: &AppState, w: &RosterWeek) -> Vec<DayRow> {
                         .as_str()
                     })
                     .collect(),
+                group_id: s.group_id.map(|g| g.to_string()).unwrap_or_default(),
+                group_name: s.group_name.clone().unwrap_or_default(),
             },
             None => DayRow {
                 day: d.day.to_string(),
@@ -129,9 +136,27 @@ fn rows_of(t: &Tr, state: &AppState, w: &RosterWeek) -> Vec<DayRow> {
                 staff: String::new(),
                 slots: vec![],
                 swaps: vec![],
+                group_id: String::new(),
+                group_name: String::new(),
             },
         })
         .collect()
+}
+
+/// A refused week's form shows what was typed, not what is stored.
+fn with_posted(mut rows: Vec<DayRow>, posted: &HashMap<String, String>) -> Vec<DayRow> {
+    if !posted.contains_key("leader_0") {
+        return rows;
+    }
+    for (i, r) in rows.iter_mut().enumerate() {
+        let get = |k: &str| posted.get(&format!("{k}_{i}")).cloned().unwrap_or_default();
+        r.starts_at = get("starts");
+        r.leader_name = get("leader");
+        r.leader_phone = get("leader_phone");
+        r.staff = get("staff");
+        r.group_id = get("group");
+    }
+    rows
 }
 
 fn handover_lines(state: &AppState, t: &Tr, hs: Vec<HandoverRow>) -> Vec<HandoverLine> {
@@ -176,9 +201,11 @@ async fn show(
     let loaded = async {
         let w = state.roster_week(&caller, unit, from).await?;
         let h = state.handovers(&caller, unit).await?;
-        Ok::<_, app::AppError>((w, h))
+        let to = w.from + chrono::Duration::days(6);
+        let g = state.groups_for_filing(&caller, unit, w.from, to).await?;
+        Ok::<_, app::AppError>((w, h, g))
     };
-    let (w, h) = match loaded.await {
+    let (w, h, g) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
@@ -189,7 +216,14 @@ async fn show(
         from: w.from.to_string(),
         prev: (w.from - chrono::Duration::days(7)).to_string(),
         next: (w.from + chrono::Duration::days(7)).to_string(),
-        rows: rows_of(&t, state, &w),
+        rows: with_posted(rows_of(&t, state, &w), q),
+        groups: g
+            .into_iter()
+            .map(|g| super::Opt {
+                code: g.id.to_string(),
+                label: format!("{} ({} – {})", g.name, g.starts_on, g.ends_on),
+            })
+            .collect(),
         handovers: handover_lines(state, &t, h),
         can_manage: who.can(Permission::ManageDuty),
         can_file: who.can(Permission::FileReports),
@@ -228,8 +262,8 @@ async fn done(
     }
 }
 
-/// The week's form: `day_N`, `starts_N`, `leader_N`, `leader_phone_N`, `staff_N`; rows
-/// left without a leader are not planned.
+/// The week's form: `day_N`, `starts_N`, `leader_N`, `leader_phone_N`, `staff_N` and the
+/// leading group `group_N` (empty for none); rows left without a leader are not planned.
 pub async fn save(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -263,6 +297,7 @@ pub async fn save(
                 phone: get(format!("leader_phone_{i}")),
             },
             staff: parse_staff(&get(format!("staff_{i}"))),
+            group_id: get(format!("group_{i}")).parse().ok(),
         });
     }
     let r = state

@@ -256,7 +256,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(group_pages::list).post(group_pages::create),
         )
         .route("/staff/groups/new", get(group_pages::new_form))
-        .route("/staff/groups/{id}", get(group_pages::page))
+        .route(
+            "/staff/groups/{id}",
+            get(group_pages::page).post(group_pages::update),
+        )
+        .route("/staff/groups/{id}/edit", get(group_pages::edit_form))
         .route("/staff/disputes", get(dispute_pages::list))
         .route("/staff/disputes/export", get(dispute_pages::export))
         .route(

@@ -28,6 +28,10 @@ struct ReportsPage {
     can_manage: bool,
     periods: Vec<SpecialPeriodRow>,
     recent: Vec<Recent>,
+    /// The leading groups the unit's report of the day may be filed under.
+    groups: Vec<super::Opt>,
+    /// The window the form offers first: the first still pending, else the last.
+    default_window: u32,
     error: Option<String>,
 }
 
@@ -69,19 +73,37 @@ async fn day_page(
         let day = state.report_day(&caller, unit, date).await?;
         let periods = state.special_periods(&caller).await?;
         let recent = state.recent_reports(&caller, None).await?;
-        Ok::<_, app::AppError>((day, periods, recent))
+        let unit = Some(day.unit_code.as_str());
+        let groups = state
+            .groups_for_filing(&caller, unit, day.date, day.date)
+            .await?;
+        Ok::<_, app::AppError>((day, periods, recent, groups))
     };
-    let (day, periods, recent) = match loaded.await {
+    let (day, periods, recent, groups) = match loaded.await {
         Ok(x) => x,
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
+    let default_window = day
+        .windows
+        .iter()
+        .find(|w| w.own.status.as_str() == "pending")
+        .or(day.windows.last())
+        .map_or(1, |w| w.window);
     let page = ReportsPage {
         nav: Nav::with_warnings(state, &t, who).await,
+        default_window,
         csrf: who.csrf().to_string(),
         date: day.date.to_string(),
         can_file: who.can(Permission::FileReports),
         can_manage: who.can(Permission::ManageDuty),
         periods,
+        groups: groups
+            .into_iter()
+            .map(|g| super::Opt {
+                code: g.id.to_string(),
+                label: format!("{} ({} – {})", g.name, g.starts_on, g.ends_on),
+            })
+            .collect(),
         recent: recent
             .into_iter()
             .take(30)
@@ -129,6 +151,7 @@ pub async fn submit(
         nothing_to_report: f.contains_key("nothing_to_report"),
         incidents: text("incidents"),
         notes: text("notes"),
+        group_id: f.get("group_id").and_then(|g| g.trim().parse().ok()),
     };
     match file(&state, &who.caller(), input).await {
         Ok(id) => Redirect::to(&format!("/staff/reports/{id}")).into_response(),

@@ -1,0 +1,23 @@
+# Leading groups: editing, and what is filed under a group (duty shifts, daily reports).
+grp-edit = Edit the leading group
+grp-edit-hint = Each change is saved as a new version; what changed is recorded below.
+grp-filed = Duty and reports filed under this group
+grp-filed-shifts = Duty shifts
+grp-filed-reports = Daily reports
+grp-filed-none = None yet.
+grp-file-under = File under a leading group
+grp-filed-under = Filed under the leading group
+grp-ev-created = Leading group set up
+grp-ev-revised = Leading group changed
+grpfield-name = Name
+grpfield-starts-on = Start date
+grpfield-ends-on = End date
+grpfield-head = Head
+grpfield-head-phone = Head's phone
+grpfield-deputies = Deputy heads
+grpfield-office = Office
+grpfield-working-groups = Working groups
+grpfield-version = Version
+field-group-id = Leading group
+err-group-not-visible = This leading group is not of your unit or a unit above it.
+err-group-not-in-force = This leading group is not in force on that day.

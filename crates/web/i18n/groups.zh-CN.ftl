@@ -1,0 +1,23 @@
+# Leading groups: editing, and what is filed under a group (duty shifts, daily reports).
+grp-edit = 修改领导小组
+grp-edit-hint = 每次修改保存为新的版本，改动的内容记入下方记录。
+grp-filed = 归入本小组的值班与报告
+grp-filed-shifts = 值班
+grp-filed-reports = 日报告
+grp-filed-none = 暂无。
+grp-file-under = 归入领导小组
+grp-filed-under = 归入领导小组
+grp-ev-created = 成立领导小组
+grp-ev-revised = 修改领导小组
+grpfield-name = 名称
+grpfield-starts-on = 开始日期
+grpfield-ends-on = 结束日期
+grpfield-head = 组长
+grpfield-head-phone = 组长电话
+grpfield-deputies = 副组长
+grpfield-office = 办公室
+grpfield-working-groups = 工作组
+grpfield-version = 版本
+field-group-id = 领导小组
+err-group-not-visible = 该领导小组不属于本单位或上级单位。
+err-group-not-in-force = 该领导小组在这一天不在有效期内。
