@@ -198,9 +198,9 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The cases matching a clerk's query within the filters, best or newest first.
-    pub fn search(&self, req: &SearchRequest) -> Result<Page> {
-        self.ready()?;
+    /// The query a clerk's search runs: every included term, no excluded one, within the
+    /// filters, with whole words weighing more.
+    fn query_for(&self, req: &SearchRequest, searcher: &tantivy::Searcher) -> Result<BooleanQuery> {
         let parsed = ParsedQuery::parse(&req.q);
         if parsed.include.is_empty() {
             return Err(SearchError::EmptyQuery);
@@ -210,8 +210,7 @@ impl SearchIndex {
         for t in &parsed.include {
             clauses.push((Occur::Must, self.text_match(t, names)));
         }
-        let searcher = self.reader.searcher();
-        let excluded = self.excluded_ids(&searcher, &parsed.exclude, names)?;
+        let excluded = self.excluded_ids(searcher, &parsed.exclude, names)?;
         if !excluded.is_empty() {
             let terms = excluded
                 .into_iter()
@@ -230,7 +229,24 @@ impl SearchIndex {
             }
         }
         clauses.extend(self.filter_clauses(&req.filters)?);
-        let query = BooleanQuery::new(clauses);
+        Ok(BooleanQuery::new(clauses))
+    }
+
+    /// The ids of every case a search finds, in no order (for measuring what a search
+    /// finds against a scan of the same texts).
+    pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<i64>> {
+        self.ready()?;
+        let searcher = self.reader.searcher();
+        let query = self.query_for(req, &searcher)?;
+        self.ids_of(&searcher, &query)
+    }
+
+    /// The cases matching a clerk's query within the filters, best or newest first.
+    pub fn search(&self, req: &SearchRequest) -> Result<Page> {
+        self.ready()?;
+        let parsed = ParsedQuery::parse(&req.q);
+        let searcher = self.reader.searcher();
+        let query = self.query_for(req, &searcher)?;
 
         let offset = match &req.cursor {
             None => 0,
@@ -277,7 +293,12 @@ impl SearchIndex {
             return Ok(vec![]);
         }
         let any = BooleanQuery::union(terms.iter().map(|t| self.text_match(t, names)).collect());
-        let docs = searcher.search(&any, &DocSetCollector)?;
+        self.ids_of(searcher, &any)
+    }
+
+    /// The `id` of every document `query` matches.
+    fn ids_of(&self, searcher: &tantivy::Searcher, query: &dyn Query) -> Result<Vec<i64>> {
+        let docs = searcher.search(query, &DocSetCollector)?;
         let mut by_segment: Vec<Vec<u32>> = vec![vec![]; searcher.segment_readers().len()];
         for addr in docs {
             if let Some(s) = by_segment.get_mut(addr.segment_ord as usize) {

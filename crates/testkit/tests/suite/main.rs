@@ -40,6 +40,7 @@ mod pilot_queue_admin;
 mod pilot_queue_list;
 mod plans_groups;
 mod plans_incidents;
+mod search10_audit;
 mod search_api;
 mod search_index_restart;
 mod sec_api_contract;

@@ -184,6 +184,24 @@ pub fn search_request(who: &Principal, q: SearchQuery) -> Result<SearchRequest, 
     })
 }
 
+/// A search that could match petitioners' names (the caller's role may read personal
+/// data) leaves an audit row: who, when (the row's time), the query, and where it was
+/// run (`api`, `page`, `export`). Written once the search has answered.
+pub async fn audit_name_search(
+    state: &AppState,
+    who: &Principal,
+    req: &SearchRequest,
+    how: &str,
+) -> Result<(), SearchFailure> {
+    if req.filters.include_names {
+        state
+            .audit(&who.actor(), "searched_personal_data", req.q.trim(), how)
+            .await
+            .map_err(ApiError::from)?;
+    }
+    Ok(())
+}
+
 /// Runs a search on the blocking pool.
 pub async fn run_search(
     state: &AppState,
@@ -211,7 +229,8 @@ pub async fn search(
 ) -> Result<Json<SearchPage>, SearchFailure> {
     who.require(Permission::ReadCases)?;
     let req = search_request(&who, q)?;
-    let page = run_search(&state, req).await?;
+    let page = run_search(&state, req.clone()).await?;
+    audit_name_search(&state, &who, &req, "api").await?;
     Ok(Json(SearchPage {
         items: page
             .items
