@@ -1,6 +1,6 @@
 //! Supervision and statistics figures (issue 11): the board for the province, each stats
 //! call, the rates of the province's child units for one year, and an export of 100,000
-//! cases to XLSX by a real `hearken serve` process, with its time and peak memory.
+//! cases to XLSX, with its time and the server's memory.
 
 use super::{serve, session_client, timed};
 use std::path::Path;
@@ -83,22 +83,13 @@ async fn from_day_for(data: &Path, rows: i64) -> String {
     day
 }
 
-/// Exports of about 10,000 and 100,000 cases to XLSX through a `hearken serve` process:
-/// wall time, rows, file size, and the server's peak resident memory after each.
+/// Exports of about 10,000 and 100,000 cases to XLSX: wall time, rows, file size, and the
+/// server's resident memory while each runs and its peak after each.
 pub async fn export(data: &Path) {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        l.local_addr().expect("addr").port()
-    };
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hearken"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data"])
-        .arg(data)
-        .env("HEARKEN_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let base = format!("http://127.0.0.1:{port}");
+    // In this process, without the search indexer (a fresh index would be built
+    // beside the export otherwise): the process's own resident memory is the server's.
     let store = Store::open_sqlite(data).await.expect("open bench data");
+    let base = serve(store.clone(), data).await;
     let client = session_client(&store, "prov.admin").await;
     // A bodiless POST on a session sends back the CSRF token `GET /api/v1/me` gives.
     let mut csrf = String::new();
@@ -116,11 +107,9 @@ pub async fn export(data: &Path) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // Past start-up and the first deadline scan.
-    tokio::time::sleep(Duration::from_secs(20)).await;
-    let pid = child.id();
+    let pid = std::process::id();
     println!(
-        "export to XLSX by `hearken serve` (pid {pid}): RSS before {} MB, peak so far {} MB",
+        "export to XLSX, server in the bench process: RSS before {} MB, peak so far {} MB",
         vm(pid, "VmRSS") / 1024,
         vm(pid, "VmHWM") / 1024
     );
@@ -128,12 +117,19 @@ pub async fn export(data: &Path) {
         let from = from_day_for(data, rows).await;
         let t = Instant::now();
         let res = client
-            .post(format!("{base}/api/v1/exports?state=&from={from}&format=xlsx"))
+            .post(format!(
+                "{base}/api/v1/exports?state=&from={from}&format=xlsx"
+            ))
             .header("x-csrf-token", &csrf)
             .send()
             .await
             .expect("export");
-        assert_eq!(res.status(), 202, "export: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            202,
+            "export: {}",
+            res.text().await.unwrap_or_default()
+        );
         let job: serde_json::Value = res.json().await.expect("job");
         let id = job["id"].as_i64().expect("id");
         let mut job = job;
@@ -169,6 +165,4 @@ pub async fn export(data: &Path) {
             vm(pid, "VmHWM") / 1024
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }

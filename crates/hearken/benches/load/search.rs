@@ -74,7 +74,9 @@ pub async fn search(data: &Path) {
     // prov.admin may read personal data: names are searched and each search is audited.
     let client = session_client(&store, "prov.admin").await;
     let reps = 20;
-    println!("search through the API, whole province, first page of 20 ({reps} requests per query):");
+    println!(
+        "search through the API, whole province, first page of 20 ({reps} requests per query):"
+    );
     println!(
         "  {:<28} {:>6} {:>10} {:>10} {:>10}",
         "queries", "n", "median ms", "p95 ms", "max ms"
@@ -192,7 +194,10 @@ async fn fts5_beside(data: &Path, index: &search::SearchIndex) {
         let (like, t_like) = if q.split_whitespace().any(|w| w.chars().count() < 3) {
             let t = Instant::now();
             let n = fts5::like_ids(&fts, q).await.len();
-            (n.to_string(), format!("{:.0}", t.elapsed().as_secs_f64() * 1000.0))
+            (
+                n.to_string(),
+                format!("{:.0}", t.elapsed().as_secs_f64() * 1000.0),
+            )
         } else {
             ("-".to_string(), "-".to_string())
         };

@@ -122,7 +122,10 @@ pub async fn like_ids(pool: &SqlitePool, q: &str) -> Vec<i64> {
     let mut query = sqlx::query(&sql);
     for w in &words {
         let pattern = format!("%{w}%");
-        query = query.bind(pattern.clone()).bind(pattern.clone()).bind(pattern);
+        query = query
+            .bind(pattern.clone())
+            .bind(pattern.clone())
+            .bind(pattern);
     }
     query
         .fetch_all(pool)

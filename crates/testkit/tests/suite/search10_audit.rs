@@ -38,8 +38,13 @@ both_backends!(search10_name_searches_are_audited, |kind| async move {
     // By the petitioner's name, through the API, once the index has the case.
     let mut found = false;
     for _ in 0..100 {
-        let (status, page) = get(&app, &p.clerk, &format!("/api/v1/search?q={}", enc("欧阳"))).await;
-        if status == 200 && page["items"].as_array().is_some_and(|i| i.iter().any(|h| h["id"] == id)) {
+        let (status, page) =
+            get(&app, &p.clerk, &format!("/api/v1/search?q={}", enc("欧阳"))).await;
+        if status == 200
+            && page["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|h| h["id"] == id))
+        {
             found = true;
             break;
         }
@@ -60,16 +65,37 @@ both_backends!(search10_name_searches_are_audited, |kind| async move {
         .iter()
         .filter(|r| r["actor_name"] == "xh_clerk")
         .collect();
-    assert!(by_clerk.iter().any(|r| r["target"] == "欧阳" && r["detail"] == "api"), "{rows:?}");
-    assert!(by_clerk.iter().any(|r| r["target"] == "路灯 欧阳" && r["detail"] == "page"), "{rows:?}");
-    assert!(by_clerk.iter().all(|r| r["at"].as_i64().unwrap_or(0) >= before - 1000));
+    assert!(
+        by_clerk
+            .iter()
+            .any(|r| r["target"] == "欧阳" && r["detail"] == "api"),
+        "{rows:?}"
+    );
+    assert!(
+        by_clerk
+            .iter()
+            .any(|r| r["target"] == "路灯 欧阳" && r["detail"] == "page"),
+        "{rows:?}"
+    );
+    assert!(by_clerk
+        .iter()
+        .all(|r| r["at"].as_i64().unwrap_or(0) >= before - 1000));
     // The auditor of the root unit reads them too.
-    assert!(!audit(&app, &p.auditor, "searched_personal_data").await.is_empty());
+    assert!(!audit(&app, &p.auditor, "searched_personal_data")
+        .await
+        .is_empty());
 
     // A clerk of another unit who searches is audited in that unit's scope; the first
     // unit's staff search left nothing about that unit.
-    let (status, _) = get(&app, &p.other_clerk, &format!("/api/v1/search?q={}", enc("菜场"))).await;
+    let (status, _) = get(
+        &app,
+        &p.other_clerk,
+        &format!("/api/v1/search?q={}", enc("菜场")),
+    )
+    .await;
     assert_eq!(status, 200);
     let rows = audit(&app, &admin, "searched_personal_data").await;
-    assert!(rows.iter().any(|r| r["actor_name"] == "sc_clerk" && r["target"] == "菜场"));
+    assert!(rows
+        .iter()
+        .any(|r| r["actor_name"] == "sc_clerk" && r["target"] == "菜场"));
 });

@@ -74,8 +74,8 @@ pub struct SimilarInput {
 pub struct SimilarCase {
     pub id: i64,
     pub case_no: String,
-    /// 0–1.2: how much of the text the two share, plus 0.1 each for the same region and
-    /// the same respondent.
+    /// 0–1.1: how much of the text the two share, rarer character pairs weighing more,
+    /// plus 0.05 each for the same region and the same respondent.
     pub score: f32,
     /// The earlier case's state (`open`, `closed`, `voided`) and stage now.
     pub state: String,

@@ -4,9 +4,7 @@
 
 use super::exports::{file_download, parse_format};
 use super::extract::ApiQuery;
-use super::search::{
-    audit_name_search, run_search, search_request, SearchFailure, SearchQuery,
-};
+use super::search::{audit_name_search, run_search, search_request, SearchFailure, SearchQuery};
 use super::stats::RatesQuery;
 use super::stats_export::TableFormat;
 use crate::auth::{ApiUser, Principal};
