@@ -16,8 +16,10 @@ use store::{CaseText, FeedPosition, Store};
 
 /// How often the feed is read once the index has caught up.
 pub const POLL: Duration = Duration::from_millis(300);
-/// Events read per batch; each batch is one commit.
+/// Events read per batch.
 const BATCH: i64 = 2_000;
+/// Events applied between two commits while catching up.
+const COMMIT_EVERY: i64 = 100_000;
 
 pub type IndexerError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -69,9 +71,11 @@ pub async fn clear_if_foreign(
     Ok(true)
 }
 
-/// Reads the feed from the index's cursor to its end, one committed batch at a time.
-/// `progress(read_up_to_seq, last_seq)` is called after each batch. Returns the number
-/// of events read.
+/// Reads the feed from the index's cursor to its end, a batch at a time, committing (with
+/// the cursor reached) at the end and every [`COMMIT_EVERY`] events on the way: a commit
+/// writes a segment and syncs it, so one per batch made a rebuild of millions of events
+/// mostly commits. `progress(read_up_to_seq, last_seq)` is called after each batch.
+/// Returns the number of events read.
 pub async fn catch_up(
     store: &Store,
     index: &Arc<SearchIndex>,
@@ -80,12 +84,19 @@ pub async fn catch_up(
     let last = store.last_event_seq().await?;
     let mut cursor = cursor_of(index);
     let mut read = 0u64;
+    let mut uncommitted = 0i64;
     loop {
         let page = store.events_since(None, cursor, BATCH).await?;
+        let done = (page.items.len() as i64) < BATCH;
         if page.items.is_empty() {
+            if uncommitted > 0 {
+                let ix = index.clone();
+                tokio::task::spawn_blocking(move || ix.commit(&cursor.to_string())).await??;
+            }
             return Ok(read);
         }
         read += page.items.len() as u64;
+        uncommitted += page.items.len() as i64;
         let ids: BTreeSet<i64> = page.items.iter().map(|i| i.event.case_id).collect();
         let ids: Vec<i64> = ids.into_iter().collect();
         let texts = store.case_texts(&ids).await?;
@@ -93,17 +104,23 @@ pub async fn catch_up(
         let gone: Vec<i64> = ids.iter().filter(|i| !found.contains(i)).copied().collect();
         let docs: Vec<CaseDoc> = texts.into_iter().map(to_doc).collect();
         let next = page.next;
+        let commit = done || uncommitted >= COMMIT_EVERY;
         let ix = index.clone();
         tokio::task::spawn_blocking(move || -> Result<(), IndexerError> {
             ix.apply(&docs)?;
             ix.delete(&gone)?;
-            ix.commit(&next.to_string())?;
+            if commit {
+                ix.commit(&next.to_string())?;
+            }
             Ok(())
         })
         .await??;
+        if commit {
+            uncommitted = 0;
+        }
         cursor = next;
         progress(cursor.seq, last.max(cursor.seq));
-        if (page.items.len() as i64) < BATCH {
+        if done {
             return Ok(read);
         }
     }

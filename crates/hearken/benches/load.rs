@@ -14,6 +14,13 @@
 //! `HEARKEN_BENCH_ONLY_STATS=1` the statistics alone (each volume over the whole province,
 //! and the rates of the province's child units over the last 365 days).
 
+#[path = "load/board.rs"]
+mod board;
+#[path = "../tests/binary/fts5.rs"]
+mod fts5;
+#[path = "load/search.rs"]
+mod search_figures;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -44,6 +51,32 @@ async fn serve(store: Store, data: &std::path::Path) -> String {
         .await;
     });
     format!("http://{addr}")
+}
+
+/// Serves with this instance's search index kept up by the event feed, as `hearken
+/// serve` does.
+async fn serve_indexed(
+    store: Store,
+    data: &std::path::Path,
+) -> (String, std::sync::Arc<search::SearchIndex>) {
+    let config = web::WebConfig::new(data);
+    let state =
+        web::AppState::new(app::App::new(store, config.core.clone()), config).expect("state");
+    state.app.spawn_search_indexer(state.search.clone());
+    let index = state.search.clone();
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = web::axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    (format!("http://{addr}"), index)
 }
 
 /// A client with a session for `username`, made directly in the store.
@@ -189,7 +222,7 @@ async fn counts(data: &std::path::Path) {
     }
 }
 
-async fn registrations(label: &str, store: Store, data: &std::path::Path) {
+async fn registrations(label: &str, store: Store, data: &std::path::Path, indexing: bool) {
     store.migrate().await.expect("migrate");
     store.seed_categories().await.expect("seed");
     app::bootstrap::first_start(&store)
@@ -207,7 +240,11 @@ async fn registrations(label: &str, store: Store, data: &std::path::Path) {
         })
         .await
         .expect("bench clerk");
-    let base = serve(store.clone(), data).await;
+    let base = if indexing {
+        serve_indexed(store.clone(), data).await.0
+    } else {
+        serve(store.clone(), data).await
+    };
     let client = session_client(&store, "bench.clerk").await;
     let clients = 16;
     let run_for = Duration::from_secs(10);
@@ -329,6 +366,23 @@ fn idle_rss(data: &std::path::Path) {
     let _ = child.wait();
 }
 
+/// `HEARKEN_BENCH_ONLY=search,board,export,stats,queue,counts,idle,registrations` runs
+/// only those parts (all of them by default).
+fn only(part: &str) -> bool {
+    match std::env::var("HEARKEN_BENCH_ONLY") {
+        Ok(v) if !v.trim().is_empty() => v.split(',').any(|p| p.trim() == part),
+        _ => {
+            if std::env::var_os("HEARKEN_BENCH_ONLY_STATS").is_some() {
+                return part == "stats";
+            }
+            if std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_some() {
+                return part == "registrations";
+            }
+            true
+        }
+    }
+}
+
 fn main() {
     let data =
         PathBuf::from(std::env::var("HEARKEN_BENCH_DATA").unwrap_or_else(|_| "bench-data".into()));
@@ -336,25 +390,45 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    if std::env::var_os("HEARKEN_BENCH_ONLY_STATS").is_some() {
-        rt.block_on(stats(&data));
+    if data.join("hearken.db").exists() {
+        if only("stats") {
+            rt.block_on(stats(&data));
+        }
+        if only("board") {
+            rt.block_on(board::board(&data));
+        }
+        if only("search") {
+            rt.block_on(search_figures::search(&data));
+        }
+        if only("queue") {
+            rt.block_on(queue(&data));
+        }
+        if only("counts") {
+            rt.block_on(counts(&data));
+        }
+        if only("export") {
+            rt.block_on(board::export(&data));
+        }
+        if only("idle") {
+            idle_rss(&data);
+        }
+    } else {
+        println!("no demo data at {} (make it with `hearken demo --cases 1000000 --data {0}`); skipping the figures that need it", data.display());
+    }
+    if !only("registrations") {
         return;
     }
-    if data.join("hearken.db").exists()
-        && std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_none()
-    {
-        rt.block_on(stats(&data));
-        rt.block_on(queue(&data));
-        rt.block_on(counts(&data));
-        idle_rss(&data);
-    } else if std::env::var_os("HEARKEN_BENCH_ONLY_REGISTRATIONS").is_none() {
-        println!("no demo data at {} (make it with `hearken demo --cases 1000000 --data {0}`); skipping the queue and memory figures", data.display());
-    }
     let fresh = std::env::temp_dir().join(format!("hearken-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&fresh);
     rt.block_on(async {
-        let store = Store::open_sqlite(&fresh).await.expect("sqlite");
-        registrations("SQLite, WAL, synchronous=FULL", store, &fresh).await;
+        for (label, indexing, dir) in [
+            ("SQLite, WAL, synchronous=FULL", false, "a"),
+            ("SQLite, indexing on", true, "b"),
+        ] {
+            let dir = fresh.join(dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            let store = Store::open_sqlite(&dir).await.expect("sqlite");
+            registrations(label, store, &dir, indexing).await;
+        }
         if let Ok(pg) = std::env::var("HEARKEN_BENCH_PG") {
             let admin = Store::connect(&pg).await.expect("pg");
             let name = format!("hearken_bench_{}", std::process::id());
@@ -369,7 +443,8 @@ fn main() {
             let store = Store::connect(&format!("{base}/{name}"))
                 .await
                 .expect("connect");
-            registrations("PostgreSQL", store.clone(), &fresh).await;
+            let dir = fresh.join("pg");
+            registrations("PostgreSQL", store.clone(), &dir, false).await;
             store.close().await;
             let _ = admin.execute_admin(&format!("DROP DATABASE {name}")).await;
         }

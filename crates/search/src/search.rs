@@ -7,7 +7,7 @@ use crate::index::{SearchIndex, Status};
 use crate::query::ParsedQuery;
 use crate::snippet::snippet;
 use crate::{Result, SearchError};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
@@ -83,13 +83,18 @@ pub struct SimilarRequest {
 pub struct Similar {
     pub id: i64,
     pub case_no: String,
-    /// 0–1.2: the overlap of the two texts' character pairs (Dice), plus 0.1 each for
-    /// the same region and the same respondent.
+    /// 0–1.1: the overlap of the two texts' character pairs, each weighed by its rarity
+    /// in the index (IDF, cosine), plus 0.05 each for the same region and the same
+    /// respondent.
     pub score: f32,
 }
 
 /// Suggestions under this text overlap are not the same matter.
-const MIN_OVERLAP: f32 = 0.12;
+const MIN_OVERLAP: f32 = 0.04;
+/// Added for the same region, and again for the same respondent. Hard negatives share
+/// both (the same county, the same company, another matter), so they count for little
+/// beside the text: 0.1 each made precision@1 fall from 0.93 to 0.87 on the evaluation set.
+const PLACE_BONUS: f32 = 0.05;
 /// Candidates read before re-ranking.
 const CANDIDATES: usize = 50;
 /// Character pairs of the new petition used to find candidates.
@@ -198,9 +203,9 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The cases matching a clerk's query within the filters, best or newest first.
-    pub fn search(&self, req: &SearchRequest) -> Result<Page> {
-        self.ready()?;
+    /// The query a clerk's search runs: every included term, no excluded one, within the
+    /// filters, with whole words weighing more.
+    fn query_for(&self, req: &SearchRequest, searcher: &tantivy::Searcher) -> Result<BooleanQuery> {
         let parsed = ParsedQuery::parse(&req.q);
         if parsed.include.is_empty() {
             return Err(SearchError::EmptyQuery);
@@ -210,8 +215,7 @@ impl SearchIndex {
         for t in &parsed.include {
             clauses.push((Occur::Must, self.text_match(t, names)));
         }
-        let searcher = self.reader.searcher();
-        let excluded = self.excluded_ids(&searcher, &parsed.exclude, names)?;
+        let excluded = self.excluded_ids(searcher, &parsed.exclude, names)?;
         if !excluded.is_empty() {
             let terms = excluded
                 .into_iter()
@@ -230,7 +234,24 @@ impl SearchIndex {
             }
         }
         clauses.extend(self.filter_clauses(&req.filters)?);
-        let query = BooleanQuery::new(clauses);
+        Ok(BooleanQuery::new(clauses))
+    }
+
+    /// The ids of every case a search finds, in no order (for measuring what a search
+    /// finds against a scan of the same texts).
+    pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<i64>> {
+        self.ready()?;
+        let searcher = self.reader.searcher();
+        let query = self.query_for(req, &searcher)?;
+        self.ids_of(&searcher, &query)
+    }
+
+    /// The cases matching a clerk's query within the filters, best or newest first.
+    pub fn search(&self, req: &SearchRequest) -> Result<Page> {
+        self.ready()?;
+        let parsed = ParsedQuery::parse(&req.q);
+        let searcher = self.reader.searcher();
+        let query = self.query_for(req, &searcher)?;
 
         let offset = match &req.cursor {
             None => 0,
@@ -277,7 +298,12 @@ impl SearchIndex {
             return Ok(vec![]);
         }
         let any = BooleanQuery::union(terms.iter().map(|t| self.text_match(t, names)).collect());
-        let docs = searcher.search(&any, &DocSetCollector)?;
+        self.ids_of(searcher, &any)
+    }
+
+    /// The `id` of every document `query` matches.
+    fn ids_of(&self, searcher: &tantivy::Searcher, query: &dyn Query) -> Result<Vec<i64>> {
+        let docs = searcher.search(query, &DocSetCollector)?;
         let mut by_segment: Vec<Vec<u32>> = vec![vec![]; searcher.segment_readers().len()];
         for addr in docs {
             if let Some(s) = by_segment.get_mut(addr.segment_ord as usize) {
@@ -342,32 +368,57 @@ impl SearchIndex {
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(CANDIDATES).order_by_score(),
         )?;
+        // Each character pair weighs by how rare it is (its inverse document frequency):
+        // "恒泰" or "7幢" says more about the matter than "反映" or "问题". The overlap is
+        // the weight the two texts share over the geometric mean of their weights, so a
+        // short petition inside a long one on the same matter still scores high.
+        let total = searcher.num_docs() as f32;
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let mut weight = |g: &String| -> f32 {
+            if let Some(w) = weights.get(g) {
+                return *w;
+            }
+            let df = searcher
+                .doc_freq(&Term::from_field_text(f.bi, g))
+                .unwrap_or(0) as f32;
+            let w = ((total + 1.0) / (df + 1.0)).ln().max(0.0);
+            weights.insert(g.clone(), w);
+            w
+        };
         let q_set: HashSet<&String> = query_pairs.iter().collect();
+        let q_weight: f32 = query_pairs.iter().map(&mut weight).sum();
         let region = req.region.as_deref().map(str::trim).unwrap_or("");
         let mut ranked = vec![];
         for (_, addr) in found {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let body = self.text_of(&doc, f.body);
             let d_pairs = pairs(&body);
-            let shared = d_pairs.iter().filter(|g| q_set.contains(g)).count();
-            let dice = 2.0 * shared as f32 / (q_set.len() + d_pairs.len()).max(1) as f32;
-            if dice < MIN_OVERLAP {
+            let (mut shared, mut d_weight) = (0.0f32, 0.0f32);
+            for g in &d_pairs {
+                let w = weight(g);
+                d_weight += w;
+                if q_set.contains(g) {
+                    shared += w;
+                }
+            }
+            let overlap = shared / (q_weight * d_weight).sqrt().max(f32::EPSILON);
+            if overlap < MIN_OVERLAP {
                 continue;
             }
-            let mut score = dice;
+            let mut score = overlap;
             let doc_region = self.text_of(&doc, f.region_code);
             if !region.is_empty()
                 && !doc_region.is_empty()
                 && (doc_region.starts_with(region) || region.starts_with(&doc_region))
             {
-                score += 0.1;
+                score += PLACE_BONUS;
             }
             if let Some(r) = respondent {
                 if folded(&body)
                     .windows(r.chars().count().max(1))
                     .any(|w| w == folded(r).as_slice())
                 {
-                    score += 0.1;
+                    score += PLACE_BONUS;
                 }
             }
             ranked.push(Similar {

@@ -122,6 +122,7 @@ audit-detail = Detail
 audit-login = Login
 audit-login-failed = Failed login
 audit-read-personal-data = Read personal data
+audit-searched-personal-data = Searched (names included)
 audit-password-reset = Password reset
 
 role-clerk = Intake clerk

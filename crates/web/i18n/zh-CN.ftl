@@ -122,6 +122,7 @@ audit-detail = 说明
 audit-login = 登录
 audit-login-failed = 登录失败
 audit-read-personal-data = 查阅个人信息
+audit-searched-personal-data = 检索（含信访人姓名）
 audit-password-reset = 重置密码
 
 role-clerk = 登记员

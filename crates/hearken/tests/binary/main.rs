@@ -6,4 +6,6 @@ mod common;
 mod cli;
 mod crash;
 mod demo_rules;
+mod fts5;
 mod instances;
+mod search10_quality;

@@ -74,8 +74,8 @@ pub struct SimilarInput {
 pub struct SimilarCase {
     pub id: i64,
     pub case_no: String,
-    /// 0–1.2: how much of the text the two share, plus 0.1 each for the same region and
-    /// the same respondent.
+    /// 0–1.1: how much of the text the two share, rarer character pairs weighing more,
+    /// plus 0.05 each for the same region and the same respondent.
     pub score: f32,
     /// The earlier case's state (`open`, `closed`, `voided`) and stage now.
     pub state: String,
@@ -184,6 +184,24 @@ pub fn search_request(who: &Principal, q: SearchQuery) -> Result<SearchRequest, 
     })
 }
 
+/// A search that could match petitioners' names (the caller's role may read personal
+/// data) leaves an audit row: who, when (the row's time), the query, and where it was
+/// run (`api`, `page`, `export`). Written once the search has answered.
+pub async fn audit_name_search(
+    state: &AppState,
+    who: &Principal,
+    req: &SearchRequest,
+    how: &str,
+) -> Result<(), SearchFailure> {
+    if req.filters.include_names {
+        state
+            .audit(&who.actor(), "searched_personal_data", req.q.trim(), how)
+            .await
+            .map_err(ApiError::from)?;
+    }
+    Ok(())
+}
+
 /// Runs a search on the blocking pool.
 pub async fn run_search(
     state: &AppState,
@@ -211,7 +229,8 @@ pub async fn search(
 ) -> Result<Json<SearchPage>, SearchFailure> {
     who.require(Permission::ReadCases)?;
     let req = search_request(&who, q)?;
-    let page = run_search(&state, req).await?;
+    let page = run_search(&state, req.clone()).await?;
+    audit_name_search(&state, &who, &req, "api").await?;
     Ok(Json(SearchPage {
         items: page
             .items

@@ -4,7 +4,7 @@
 
 use super::exports::{file_download, parse_format};
 use super::extract::ApiQuery;
-use super::search::{run_search, search_request, SearchFailure, SearchQuery};
+use super::search::{audit_name_search, run_search, search_request, SearchFailure, SearchQuery};
 use super::stats::RatesQuery;
 use super::stats_export::TableFormat;
 use crate::auth::{ApiUser, Principal};
@@ -135,9 +135,14 @@ pub async fn search_file(
     q.limit = Some(100);
     q.cursor = None;
     let mut rows: Vec<Vec<String>> = vec![];
+    let mut audited = false;
     loop {
         let req = search_request(who, q.clone())?;
-        let page = run_search(state, req).await?;
+        let page = run_search(state, req.clone()).await?;
+        if !audited {
+            audit_name_search(state, who, &req, "export").await?;
+            audited = true;
+        }
         for h in page.items {
             rows.push(vec![
                 h.case_no,

@@ -100,6 +100,7 @@ pub async fn page(
             "login",
             "login_failed",
             "read_personal_data",
+            "searched_personal_data",
             "password_reset",
             "portal_settings_set",
             "notice_template_set",

@@ -2,7 +2,9 @@
 //! and highlighted snippets.
 
 use super::{category_options, error_page, render, tr, Nav, Opt};
-use crate::api::search::{run_search, search_request, SearchFailure, SearchQuery};
+use crate::api::search::{
+    audit_name_search, run_search, search_request, SearchFailure, SearchQuery,
+};
 use crate::auth::PageUser;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
@@ -95,7 +97,12 @@ pub async fn page(
     let mut next_url = None;
     if searched {
         let result = match search_request(&who, q.clone()) {
-            Ok(req) => run_search(&state, req).await,
+            Ok(req) => match run_search(&state, req.clone()).await {
+                Ok(page) => audit_name_search(&state, &who, &req, "page")
+                    .await
+                    .map(|()| page),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         match result {
