@@ -381,7 +381,10 @@ impl SearchIndex {
             let df = searcher
                 .doc_freq(&Term::from_field_text(f.bi, g))
                 .unwrap_or(0) as f32;
-            let w = ((total + 1.0) / (df + 1.0)).ln().max(0.0);
+            // Smoothed (+1), so that a pair every indexed case shares still counts: in a
+            // new office's index of one or two cases a plain IDF weighs every pair 0, and
+            // the first repeat petition would find nothing.
+            let w = ((total + 1.0) / (df + 1.0)).ln().max(0.0) + 1.0;
             weights.insert(g.clone(), w);
             w
         };
