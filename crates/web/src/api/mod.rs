@@ -5,6 +5,7 @@ pub mod account;
 pub mod actions;
 pub mod admin;
 pub mod annual;
+pub mod case_query;
 pub mod cases;
 mod contract;
 pub mod disputes;
