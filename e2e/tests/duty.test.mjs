@@ -23,6 +23,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { STEP_TIMEOUT, clickAndWait, newPage, login, text, changeAdminPassword } from '../lib/pages.mjs';
 
 const WIDE = { width: 1366, height: 900 };
@@ -30,13 +31,6 @@ const PHONE = { width: 360, height: 780 };
 /** A Tuesday, a working day: the default schedule has one window, 15:30 / 16:00. */
 const DAY = '2026-12-01';
 const at = (hm) => ['--now', `${DAY}T${hm}:00+08:00`, '--freeze-clock'];
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 async function shoot(page, name) {
   await page.screenshot({ path: await artifactPath(name), fullPage: true });
@@ -57,13 +51,7 @@ async function adminApi(server) {
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);
   if (!pre.ok) {
-    describe(`duty on ${backend}`, () => {
-      if (IN_CI) {
-        test('prerequisites are present', () => assert.fail(`${backend}: ${pre.reason}`));
-      } else {
-        test('prerequisites are present', { skip: `${backend}: ${pre.reason}` }, () => {});
-      }
-    });
+    missing(`duty on ${backend}`, backend, pre);
     continue;
   }
 

@@ -18,6 +18,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import {
   STEP_TIMEOUT,
   clickAndWait,
@@ -78,13 +79,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A form's error; not the admins' banner about a missing holiday schedule, which has
 // the same class.
 const FORM_ERROR = 'main p.error:not([data-testid=calendar-warning])';
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 /** Days from date a to date b (YYYY-MM-DD). */
 const daysBetween = (a, b) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

@@ -17,6 +17,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { STEP_TIMEOUT, clickAndWait, newPage, login, text, todayIn, changeAdminPassword } from '../lib/pages.mjs';
 
 const WIDE = { width: 1366, height: 900 };
@@ -34,13 +35,6 @@ const USERS = {
 const EARLIER = '我在西溪湿地旁的星河建筑工地做钢筋工，包工头拖欠我们十二个人三个月工资共计十八万元，多次讨要无果。';
 const AGAIN = '星河建筑公司西溪工地拖欠我们钢筋工三个月的工资，一共十八万元，包工头一直拖着不给，请政府帮我们讨回工资。';
 
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
-
 async function shoot(page, name) {
   await page.screenshot({ path: await artifactPath(name), fullPage: true });
 }
@@ -55,13 +49,7 @@ async function apiAs(server, username, password) {
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);
   if (!pre.ok) {
-    describe(`linking on ${backend}`, () => {
-      if (IN_CI) {
-        test('prerequisites are present', () => assert.fail(`${backend}: ${pre.reason}`));
-      } else {
-        test('prerequisites are present', { skip: `${backend}: ${pre.reason}` }, () => {});
-      }
-    });
+    missing(`linking on ${backend}`, backend, pre);
     continue;
   }
 

@@ -17,6 +17,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import {
   STEP_TIMEOUT,
   ACTION_TIMEOUT,
@@ -35,13 +36,6 @@ const REPLY = '经调查，该公司确实拖欠您三个月工资，已责令�
 const BASIS = '《保障农民工工资支付条例》第十五条';
 const DEPT = '330106-RS';
 const DEPT_NAME = '西湖区人力资源和社会保障局';
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);

@@ -21,6 +21,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import {
   STEP_TIMEOUT,
   ACTION_TIMEOUT,
@@ -60,13 +61,6 @@ const REFER_TO = '西湖区劳动人事争议仲裁委员会';
 const FORM_ERROR = 'main p.error:not([data-testid=calendar-warning])';
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
 const DOC_DATE = /\d{4}年\d{1,2}月\d{1,2}日$/;
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);

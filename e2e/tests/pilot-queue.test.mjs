@@ -16,18 +16,12 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { NAV_TIMEOUT, STEP_TIMEOUT, clickAndWait, newPage, login, text, ADMIN_PASSWORD } from '../lib/pages.mjs';
 
 const PASSWORD = 'Pilot-pass-2026';
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 360, height: 780 };
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 /** Whether the page is wider than the window (it should never be). */
 const overflow = (page) =>
@@ -40,13 +34,7 @@ async function shoot(page, name) {
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);
   if (!pre.ok) {
-    describe(`pilot queue and admin on ${backend}`, () => {
-      if (IN_CI) {
-        test('prerequisites are present', () => assert.fail(`${backend}: ${pre.reason}`));
-      } else {
-        test('prerequisites are present', { skip: `${backend}: ${pre.reason}` }, () => {});
-      }
-    });
+    missing(`pilot queue and admin on ${backend}`, backend, pre);
     continue;
   }
 

@@ -17,6 +17,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { STEP_TIMEOUT, ACTION_TIMEOUT, NAV_TIMEOUT, clickAndWait, newPage, login, text, todayIn, changeAdminPassword } from '../lib/pages.mjs';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -27,13 +28,6 @@ const NOTE = '内部记录：承办人电话核实';
 const PDF = { name: '工资条.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% e2e evidence\n') };
 
 const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 /** A phone-sized context; JavaScript off unless `js`, CSP bypassed only for axe. */
 async function phone(browser, { js = false, bypassCSP = false, locale = 'zh-CN' } = {}) {

@@ -18,6 +18,7 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { changeAdminPassword } from '../lib/pages.mjs';
 
 // The machine is slow (2 cores, debug build): be generous.
@@ -29,13 +30,6 @@ const QUERY_CODE = /^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}$/;
 const CATEGORY = 'labor.wages';
 
 /** Prerequisites of one backend: {ok, reason}. */
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
-
 /** Clicks something that submits a form or follows a link, and waits for the new page. */
 async function clickAndWait(page, locator) {
   const [response] = await Promise.all([

@@ -15,18 +15,12 @@ import {
   chromiumAvailable,
   IN_CI,
 } from '../lib/server.mjs';
+import { prerequisites, missing } from '../lib/suite.mjs';
 import { STEP_TIMEOUT, clickAndWait, newPage, login, text, changeAdminPassword } from '../lib/pages.mjs';
 
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 360, height: 780 };
 const PASSWORD = 'Stats-e2e-pass-2026';
-
-async function prerequisites(backend) {
-  const c = chromiumAvailable();
-  if (!c.ok) return c;
-  if (backend === 'postgres') return postgresAvailable();
-  return { ok: true };
-}
 
 async function shoot(page, name) {
   await page.screenshot({ path: await artifactPath(name), fullPage: true });
@@ -48,13 +42,7 @@ async function queueCount(page) {
 for (const backend of ['sqlite', 'postgres']) {
   const pre = await prerequisites(backend);
   if (!pre.ok) {
-    describe(`stats on ${backend}`, () => {
-      if (IN_CI) {
-        test('prerequisites are present', () => assert.fail(`${backend}: ${pre.reason}`));
-      } else {
-        test('prerequisites are present', { skip: `${backend}: ${pre.reason}` }, () => {});
-      }
-    });
+    missing(`stats on ${backend}`, backend, pre);
     continue;
   }
 
