@@ -47,6 +47,7 @@ pub mod settings;
 pub mod stats;
 pub mod supervision;
 pub mod table_file;
+mod tallies;
 pub mod today;
 pub mod tokens;
 pub mod track;

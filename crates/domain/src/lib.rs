@@ -25,6 +25,7 @@ pub mod settings;
 pub mod stats;
 pub mod supervision;
 pub mod text;
+pub mod volume;
 
 pub use case::{CaseState, CaseType, Channel, Stage};
 pub use codes::{CaseNo, QueryCode, RegionCode, UnitCode};

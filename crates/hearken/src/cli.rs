@@ -61,8 +61,8 @@ pub enum Command {
     /// Rebuild this instance's search index (`<data>/search`) from the database, with a
     /// progress bar. Stop `serve` on this data folder first.
     Reindex,
-    /// Recount the per-unit rate tallies (statistics) from the event log: for data
-    /// written before the tallies existed. Stop `serve` first: a step taken during the
+    /// Recount the per-unit rate tallies (statistics) from the event log, and the volume
+    /// tally from the cases: for data written before the tallies existed. Stop `serve` first: a step taken during the
     /// recount could be left out.
     Retally {
         /// The rule set registrations were counted under (for the routing due date).

@@ -62,8 +62,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut config = app::Config::new(&g.data);
             config.calendar = std::sync::Arc::new(calendar::load(&g.data)?);
             config.rules = demo::rule_set(&rule_set)?;
-            let rows = app::App::new(store, config).rebuild_tallies().await?;
+            let app = app::App::new(store, config);
+            let rows = app.rebuild_tallies().await?;
             println!("statistics: {rows} tally rows recounted from the event log");
+            let cells = app.rebuild_volume_tally().await?;
+            println!("statistics: {cells} volume cells recounted from the cases");
             Ok(())
         }
         Command::Demo(args) => {

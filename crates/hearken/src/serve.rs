@@ -58,6 +58,10 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         println!("statistics: listing the cases behind each rate (once, after an upgrade)…");
         app.ensure_rate_marks().await?;
     }
+    if app.volume_tally_missing().await? {
+        println!("statistics: counting the volume tally from the cases (once, after an upgrade)…");
+        app.rebuild_volume_tally().await?;
+    }
     app::jobs::spawn(
         app.clone(),
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),

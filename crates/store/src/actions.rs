@@ -35,6 +35,13 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let current = self.case_summary(scope, id).await?;
+        // The version check below then also proves the row is the one just read, whose
+        // fields the volume tally moves the case from.
+        if current.version != expected_version {
+            return Err(StoreError::Conflict {
+                current_version: current.version,
+            });
+        }
         let life = serde_json::to_string(a.life).map_err(|e| StoreError::Data(e.to_string()))?;
         let now = now_ms();
         let mut tx = self.write.begin().await?;
@@ -69,6 +76,13 @@ impl Store {
         }
         append_event(&mut tx, id, a.kind, actor, now, &a.payload).await?;
         crate::stat_tallies::add_tallies(&mut tx, id, current.unit_id, &a.tallies).await?;
+        let before = crate::volume_tallies::facts_of(&current)?;
+        let after = domain::volume::VolumeFacts {
+            unit_id: a.move_to.map_or(current.unit_id, |u| u.id),
+            state: a.life.stage.state(),
+            ..before.clone()
+        };
+        crate::volume_tallies::record_move(&mut tx, Some(&before), Some(&after)).await?;
         for (user, kind, detail) in &a.notify {
             sqlx::query(
                 "INSERT INTO notifications (user_id, case_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -132,12 +132,12 @@ pub(crate) fn bind_all<'q>(
 }
 
 impl Sql {
-    fn arg(&mut self, a: Arg) -> String {
+    pub(crate) fn arg(&mut self, a: Arg) -> String {
         self.args.push(a);
         format!("${}", self.args.len())
     }
 
-    fn and(&mut self, clause: &str) {
+    pub(crate) fn and(&mut self, clause: &str) {
         self.text.push_str(" AND ");
         self.text.push_str(clause);
     }
@@ -240,31 +240,14 @@ impl Store {
         f: &CaseFilter,
         select: &str,
     ) -> Result<Option<Sql>> {
-        // The narrower of the caller's scope and the requested unit; none if disjoint.
-        let path = match &f.unit_path {
-            Some(p) if scope.contains(p) => p.clone(),
-            Some(p) if p.len() < scope.path().len() && scope.path().starts_with(p.as_str()) => {
-                scope.path().to_string()
-            }
-            Some(_) => return Ok(None),
-            None => scope.path().to_string(),
+        let Some(unit) = scoped_unit(scope, f) else {
+            return Ok(None);
         };
-        let (lo, hi) = bounds_of(&path);
         let mut q = Sql {
             text: format!("{select} WHERE 1 = 1"),
             args: vec![],
         };
-        if f.unit_only && f.unit_path.as_deref() == Some(path.as_str()) {
-            let a = q.arg(Arg::S(path.clone()));
-            q.and(&format!("c.unit_path = {a}"));
-        } else if f.unit_only {
-            // The unit asked for lies above the caller's scope: none of its own cases
-            // are visible.
-            return Ok(None);
-        } else if path != "/" {
-            let (a, b) = (q.arg(Arg::S(lo)), q.arg(Arg::S(hi)));
-            q.and(&format!("c.unit_path >= {a} AND c.unit_path < {b}"));
-        }
+        unit_clause(&mut q, "c.unit_path", &unit);
         for (col, val) in [
             ("c.state", &f.state),
             ("c.channel", &f.channel),
@@ -278,30 +261,13 @@ impl Store {
         if let Some(no) = f.case_no.as_ref().filter(|v| !v.trim().is_empty()) {
             case_no_clause(&mut q, no);
         }
-        let only = |v: &str| v.strip_suffix(domain::stats::ONLY_MARK).map(str::to_string);
         if let Some(cat) = f.category.as_ref().filter(|v| !v.is_empty()) {
-            if let Some(exact) = only(cat) {
-                let a = q.arg(Arg::S(exact));
-                q.and(&format!("c.category = {a}"));
-            } else if self.has_subcategories(cat).await? {
-                // One range covers the category and its subcategories (`labor`,
-                // `labor.wages`): codes use only [a-z0-9_.], and `/` sorts after `.`.
-                let a = q.arg(Arg::S(cat.clone()));
-                let b = q.arg(Arg::S(format!("{cat}/")));
-                q.and(&format!("c.category >= {a} AND c.category < {b}"));
-            } else {
-                // A leaf: equality keeps the index's order, so no sort is needed.
-                let a = q.arg(Arg::S(cat.clone()));
-                q.and(&format!("c.category = {a}"));
-            }
+            let subtree =
+                !cat.ends_with(domain::stats::ONLY_MARK) && self.has_subcategories(cat).await?;
+            category_clause(&mut q, "c.category", cat, subtree);
         }
-        if let Some(exact) = f.region.as_deref().and_then(only) {
-            let a = q.arg(Arg::S(exact));
-            q.and(&format!("c.region = {a}"));
-        } else if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
-            let a = q.arg(Arg::S(region.clone()));
-            let b = q.arg(Arg::S(format!("{region}:")));
-            q.and(&format!("c.region >= {a} AND c.region < {b}"));
+        if let Some(region) = f.region.as_ref().filter(|v| !v.is_empty()) {
+            region_clause(&mut q, "c.region", region);
         }
         if let Some(d) = f.received_from.as_ref().filter(|v| !v.is_empty()) {
             let a = q.arg(Arg::S(d.clone()));
@@ -418,5 +384,77 @@ impl Store {
             None
         };
         Ok(Page { items, next })
+    }
+}
+
+/// The unit part of a queue filter: the narrower of the caller's scope and the unit asked
+/// for, and whether only that unit's own cases count.
+pub(crate) struct ScopedUnit {
+    pub(crate) path: String,
+    pub(crate) only: bool,
+}
+
+/// The unit a filter covers within the caller's scope; `None` when nothing of it is
+/// visible (a unit outside the scope, or the own cases of a unit above it).
+pub(crate) fn scoped_unit(scope: &Scope, f: &CaseFilter) -> Option<ScopedUnit> {
+    let path = match &f.unit_path {
+        Some(p) if scope.contains(p) => p.clone(),
+        Some(p) if p.len() < scope.path().len() && scope.path().starts_with(p.as_str()) => {
+            scope.path().to_string()
+        }
+        Some(_) => return None,
+        None => scope.path().to_string(),
+    };
+    if f.unit_only && f.unit_path.as_deref() != Some(path.as_str()) {
+        // The unit asked for lies above the caller's scope: none of its own cases are
+        // visible.
+        return None;
+    }
+    Some(ScopedUnit {
+        only: f.unit_only,
+        path,
+    })
+}
+
+/// Restricts `col` (a unit path) to the unit, or to its subtree.
+pub(crate) fn unit_clause(q: &mut Sql, col: &str, unit: &ScopedUnit) {
+    if unit.only {
+        let a = q.arg(Arg::S(unit.path.clone()));
+        q.and(&format!("{col} = {a}"));
+    } else if unit.path != "/" {
+        let (lo, hi) = bounds_of(&unit.path);
+        let (a, b) = (q.arg(Arg::S(lo)), q.arg(Arg::S(hi)));
+        q.and(&format!("{col} >= {a} AND {col} < {b}"));
+    }
+}
+
+/// Restricts `col` to a category filter: `code!` that category only; a category with
+/// subcategories, its whole subtree; a leaf, itself.
+pub(crate) fn category_clause(q: &mut Sql, col: &str, cat: &str, has_subcategories: bool) {
+    if let Some(exact) = cat.strip_suffix(domain::stats::ONLY_MARK) {
+        let a = q.arg(Arg::S(exact.to_string()));
+        q.and(&format!("{col} = {a}"));
+    } else if has_subcategories {
+        // One range covers the category and its subcategories (`labor`, `labor.wages`):
+        // codes use only [a-z0-9_.], and `/` sorts after `.`.
+        let a = q.arg(Arg::S(cat.to_string()));
+        let b = q.arg(Arg::S(format!("{cat}/")));
+        q.and(&format!("{col} >= {a} AND {col} < {b}"));
+    } else {
+        // A leaf: equality keeps the index's order, so no sort is needed.
+        let a = q.arg(Arg::S(cat.to_string()));
+        q.and(&format!("{col} = {a}"));
+    }
+}
+
+/// Restricts `col` to a region filter: a code prefix, or `code!` that code exactly.
+pub(crate) fn region_clause(q: &mut Sql, col: &str, region: &str) {
+    if let Some(exact) = region.strip_suffix(domain::stats::ONLY_MARK) {
+        let a = q.arg(Arg::S(exact.to_string()));
+        q.and(&format!("{col} = {a}"));
+    } else {
+        let a = q.arg(Arg::S(region.to_string()));
+        let b = q.arg(Arg::S(format!("{region}:")));
+        q.and(&format!("{col} >= {a} AND {col} < {b}"));
     }
 }

@@ -254,6 +254,16 @@ pub(crate) async fn insert_registration(
     append(tx, id, &event, &n.actor, now).await?;
     let received = domain::stats::registered(reg.received_on);
     crate::stat_tallies::add_tallies(tx, id, unit.id, &[received]).await?;
+    let facts = domain::volume::VolumeFacts {
+        unit_id: unit.id,
+        received_on: reg.received_on,
+        state: CaseState::Open,
+        channel: reg.channel,
+        case_type: reg.case_type,
+        category: reg.category.clone(),
+        region: reg.region.as_str().to_string(),
+    };
+    crate::volume_tallies::record_move(tx, None, Some(&facts)).await?;
     for a in &n.attachments {
         insert_attachment(tx, id, a, &n.actor, now).await?;
     }
@@ -421,6 +431,13 @@ impl Store {
         actor: &Actor,
     ) -> Result<CaseRecord> {
         let current = self.case(scope, id).await?;
+        // The version check below then also proves the row is the one just read, whose
+        // fields the volume tally moves the case from.
+        if current.summary.version != expected_version {
+            return Err(StoreError::Conflict {
+                current_version: current.summary.version,
+            });
+        }
         let now = now_ms();
         let mut changed = std::collections::BTreeMap::new();
         let s = &current.summary;
@@ -468,6 +485,13 @@ impl Store {
             });
         }
         append(&mut tx, id, &Event::Corrected(changed), actor, now).await?;
+        let before = crate::volume_tallies::facts_of(s)?;
+        let after = domain::volume::VolumeFacts {
+            category: patch.category.clone().unwrap_or_else(|| s.category.clone()),
+            region: patch.region.clone().unwrap_or_else(|| s.region.clone()),
+            ..before.clone()
+        };
+        crate::volume_tallies::record_move(&mut tx, Some(&before), Some(&after)).await?;
         tx.commit().await?;
         self.case(scope, id).await
     }

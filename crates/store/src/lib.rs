@@ -51,6 +51,7 @@ mod supervision;
 mod tokens;
 mod units;
 mod users;
+mod volume_tallies;
 
 pub mod bulk;
 
@@ -110,6 +111,7 @@ pub use supervision::{
     BoardCell, NewOrder, OpenOrder, OrderCase, SupervisionOrder, NOTIFY_ANSWER, NOTIFY_LISTED,
     NOTIFY_ORDER, NOTIFY_REMINDER,
 };
+pub use volume_tallies::VolumeTallyRow;
 
 use sqlx::AnyPool;
 

@@ -268,6 +268,11 @@ async fn demo_cases_replay_through_the_lifecycle(kind: Kind) {
         "three orders and one answer on their cases"
     );
     assert_eq!(orders.iter().filter(|o| o.answered_at.is_some()).count(), 1);
+
+    // The volume tally the bulk load wrote equals a recount from the cases it loaded.
+    let cells = store.volume_tally_rows().await.expect("cells");
+    assert!(!cells.is_empty());
+    assert_eq!(cells, store.recount_volume_tally().await.expect("recount"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -61,6 +61,7 @@ mod sec_scope_uploads;
 mod stats_api;
 mod stats_rate_cases;
 mod stats_store;
+mod stats_volume_tally;
 mod store_conformance;
 mod supervision_accountability;
 mod supervision_board;
