@@ -332,6 +332,43 @@ async fn stats(data: &std::path::Path) {
     }
     let today = chrono::Utc::now().date_naive();
     let from = today - chrono::Duration::days(365);
+    // Filters as the statistics page combines them: a year to today (whole months and the
+    // days at each end), a state, a drill-down, a county, a city's subtree; and one the
+    // volume tally cannot answer (a channel while counting by category), for comparison.
+    for (label, query) in [
+        (
+            "by=category, 365 days",
+            format!("by=category&from={from}&to={today}"),
+        ),
+        (
+            "by=unit, 365 days",
+            format!("by=unit&from={from}&to={today}"),
+        ),
+        (
+            "by=month, 365 days, open",
+            format!("by=month&from={from}&to={today}&state=open"),
+        ),
+        (
+            "by=category&category=labor",
+            "by=category&category=labor".to_string(),
+        ),
+        (
+            "by=category&region=330106",
+            "by=category&region=330106".to_string(),
+        ),
+        (
+            "by=channel&unit=330100",
+            "by=channel&unit=330100".to_string(),
+        ),
+        (
+            "by=category&channel=visit ¹",
+            "by=category&channel=visit".to_string(),
+        ),
+    ] {
+        let (m, p, x) = timed(&client, &format!("{base}/api/v1/stats/volume?{query}"), 20).await;
+        println!("  {label:<28} {m:>10.2} {p:>10.2} {x:>10.2}");
+    }
+    println!("  ¹ counted through the queue (the tally does not hold a second field)");
     let (m, p, x) = timed(
         &client,
         &format!("{base}/api/v1/stats/rates?from={from}&to={today}"),
