@@ -8,7 +8,7 @@ use crate::lifecycle::life_of;
 use crate::password::same_secret;
 use crate::{App, AppResult};
 use chrono::NaiveDate;
-use domain::lifecycle::{Action, Command, Deadline, ReviewState, RouteMode};
+use domain::lifecycle::{Command, Deadline, Rating, ReviewState, RouteMode};
 use domain::{CaseNo, CaseType, DueStatus, Event, QueryCode};
 use serde::Serialize;
 use store::{Appointment, CaseEvent, Scope};
@@ -78,8 +78,11 @@ pub struct PublicCase {
     pub due_status: DueStatus,
     pub deadlines: Vec<PublicDeadline>,
     pub notices: Vec<Notice>,
-    pub rating: Option<String>,
+    pub rating: Option<Rating>,
     pub can_rate: bool,
+    /// Why the handling may not be rated now (`already_rated`, `not_delivered`).
+    #[serde(skip)]
+    pub rate_closed: Option<&'static str>,
     pub review: ReviewState,
 }
 
@@ -161,8 +164,9 @@ impl App {
                 })
                 .collect(),
             notices: self.public_notices(&events, en).await,
-            rating: life.rating.map(|r| r.as_str().to_string()),
-            can_rate: life.allowed_actions(today).contains(&Action::Rate),
+            rating: life.rating,
+            can_rate: life.rating_closed(today).is_none(),
+            rate_closed: life.rating_closed(today),
             review: life.review_state(today),
         })
     }

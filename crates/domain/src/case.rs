@@ -1,12 +1,23 @@
 //! The enumerations a case is described by: channel, type, stage and state.
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+    // Serialized by its variant names in snake_case rather than its codes: only for an enum
+    // whose serde form is already stored (RouteMode inside event payloads).
+    (serde_by_variant; $(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),+ }
-
+        string_enum!(@impl $name { $($variant => $s),+ });
+    };
+    // Serialized as its code, the same string `as_str` gives and `parse` reads.
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $variant),+ }
+        string_enum!(@impl $name { $($variant => $s),+ });
+    };
+    (@impl $name:ident { $($variant:ident => $s:literal),+ }) => {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
