@@ -8,6 +8,7 @@ use crate::lifecycle::life_of;
 use crate::password::same_secret;
 use crate::{App, AppResult};
 use chrono::NaiveDate;
+use domain::due::DeadlineStatus;
 use domain::lifecycle::{Command, Deadline, Rating, ReviewState, RouteMode};
 use domain::{CaseNo, CaseType, DueStatus, Event, QueryCode};
 use serde::Serialize;
@@ -27,7 +28,7 @@ pub struct PublicDeadline {
     pub due: Option<NaiveDate>,
     pub met_on: Option<NaiveDate>,
     /// `met` (on time), `met_late`, `open`, `due_soon`, `overdue`, or `none` (no period).
-    pub status: &'static str,
+    pub status: DeadlineStatus,
 }
 
 /// A notice the petitioner receives: what happened, when, and what it said.
@@ -171,17 +172,14 @@ impl App {
         })
     }
 
-    fn deadline_status(&self, d: &Deadline) -> &'static str {
-        match (d.met_on, d.due) {
-            (Some(_), None) => "met",
-            (Some(met), Some(due)) if met <= due => "met",
-            (Some(_), Some(_)) => "met_late",
-            (None, None) => "none",
-            (None, Some(due)) => match self.due_status_of(Some(due)) {
-                DueStatus::Ok => "open",
-                other => other.as_str(),
-            },
-        }
+    fn deadline_status(&self, d: &Deadline) -> DeadlineStatus {
+        DeadlineStatus::of(
+            d.met_on,
+            d.due,
+            self.config.today(),
+            &self.config.calendar,
+            self.config.due_soon_working_days,
+        )
     }
 
     /// The day of an instant in the office's time zone, `YYYY-MM-DD`.

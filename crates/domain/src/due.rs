@@ -1,6 +1,7 @@
 //! Whether a case's deadline is far, near or past.
 
 use crate::calendar::Calendar;
+use crate::case::string_enum;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -69,5 +70,45 @@ impl AsRef<str> for DueStatus {
 impl std::fmt::Display for DueStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+string_enum!(
+    /// Where one stage's deadline stands, as the petitioner's tracking page shows it.
+    DeadlineStatus {
+        /// Met on or before its last day (or it had none).
+        Met => "met",
+        /// Met after its last day.
+        MetLate => "met_late",
+        /// Not met yet, and not near its last day.
+        Open => "open",
+        DueSoon => "due_soon",
+        Overdue => "overdue",
+        /// Not met, and no period applies.
+        None => "none",
+    }
+);
+
+impl DeadlineStatus {
+    /// The status of a deadline `due`, met on `met_on` if it was, on `today`; an open one
+    /// is due soon with at most `window` working days left.
+    pub fn of(
+        met_on: Option<NaiveDate>,
+        due: Option<NaiveDate>,
+        today: NaiveDate,
+        calendar: &Calendar,
+        window: u32,
+    ) -> Self {
+        match (met_on, due) {
+            (Some(_), None) => DeadlineStatus::Met,
+            (Some(met), Some(due)) if met <= due => DeadlineStatus::Met,
+            (Some(_), Some(_)) => DeadlineStatus::MetLate,
+            (None, None) => DeadlineStatus::None,
+            (None, Some(due)) => match DueStatus::of(Some(due), today, calendar, window) {
+                DueStatus::DueSoon => DeadlineStatus::DueSoon,
+                DueStatus::Overdue => DeadlineStatus::Overdue,
+                DueStatus::Ok | DueStatus::None => DeadlineStatus::Open,
+            },
+        }
     }
 }

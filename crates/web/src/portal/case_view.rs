@@ -11,6 +11,7 @@ use crate::views::render;
 use app::model::Appointment;
 use askama::Template;
 use axum::response::Response;
+use domain::due::DeadlineStatus;
 use domain::reception::AppointmentStatus;
 use serde::Deserialize;
 
@@ -78,7 +79,7 @@ pub struct DeadlineRow {
     pub start: String,
     pub due: String,
     pub met_on: String,
-    pub status: &'static str,
+    pub status: DeadlineStatus,
     pub status_label: String,
 }
 
@@ -182,7 +183,7 @@ pub fn case_page(t: Tr, csrf: String, c: PublicCase, q: ViewQuery) -> Response {
                 due: due(d.due),
                 met_on: due(d.met_on),
                 status: d.status,
-                status_label: t.code("portal-deadline", d.status),
+                status_label: t.code("portal-deadline", &d.status),
             })
             .collect(),
         notices: c.notices.iter().map(|n| notice_row(&t, n)).collect(),
@@ -271,7 +272,10 @@ mod tests {
         add("portal-appt-help", &statuses);
         add(
             "portal-deadline",
-            &["met", "met_late", "open", "due_soon", "overdue", "none"],
+            &DeadlineStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
         );
         add(
             "portal-notice",
