@@ -129,6 +129,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_code_is_serialized_as_the_code_and_read_back() {
+        use crate::dispute::LegalChannel;
+        use crate::inspection::{Answer, OrderKind};
+        use crate::lifecycle::RouteMode;
+        let json = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        assert_eq!(
+            json(serde_json::json!(LegalChannel::Mediation)),
+            "people_mediation"
+        );
+        assert_eq!(json(serde_json::json!(Answer::NotApplicable)), "na");
+        assert_eq!(
+            json(serde_json::json!(OrderKind::Suspension)),
+            "suspension_order"
+        );
+        let read: LegalChannel =
+            serde_json::from_str("\"labour_arbitration\"").expect("a code reads back");
+        assert_eq!(read, LegalChannel::Arbitration);
+        // Stored event payloads hold a route's serde form, which stays as it was.
+        assert_eq!(
+            json(serde_json::json!(RouteMode::SelfHandle)),
+            "self_handle"
+        );
+        assert_eq!(RouteMode::SelfHandle.as_str(), "self");
+    }
+
+    #[test]
     fn every_value_round_trips() {
         for c in Channel::ALL {
             assert_eq!(Channel::parse(c.as_str()), Some(*c));

@@ -112,3 +112,39 @@ impl DeadlineStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_deadline_is_met_on_its_last_day_and_late_the_day_after() {
+        let cal = Calendar::shipped();
+        let of = |met: Option<&str>, due: Option<&str>, today: &str| {
+            DeadlineStatus::of(met.map(day), due.map(day), day(today), &cal, 3)
+        };
+        let due = Some("2026-03-16");
+        assert_eq!(
+            of(Some("2026-03-16"), due, "2026-04-01"),
+            DeadlineStatus::Met
+        );
+        assert_eq!(
+            of(Some("2026-03-17"), due, "2026-04-01"),
+            DeadlineStatus::MetLate
+        );
+        assert_eq!(
+            of(Some("2026-03-17"), None, "2026-04-01"),
+            DeadlineStatus::Met
+        );
+        assert_eq!(of(None, None, "2026-04-01"), DeadlineStatus::None);
+        // Open: weeks away, then within three working days, then past.
+        assert_eq!(of(None, due, "2026-02-20"), DeadlineStatus::Open);
+        assert_eq!(of(None, due, "2026-03-13"), DeadlineStatus::DueSoon);
+        assert_eq!(of(None, due, "2026-03-17"), DeadlineStatus::Overdue);
+        assert_eq!(DeadlineStatus::MetLate.as_str(), "met_late");
+    }
+}
