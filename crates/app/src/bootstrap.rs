@@ -53,7 +53,7 @@ pub async fn first_start(store: &Store) -> Result<Option<String>, StoreError> {
         .map_err(StoreError::Data)?;
     let created = store
         .create_user(&NewUser {
-            username: "admin".into(),
+            username: domain::role::FIRST_ADMIN_USERNAME.into(),
             display_name: "系统管理员".into(),
             role: domain::Role::Admin,
             unit_id: root.id,

@@ -5,7 +5,8 @@
 use crate::{App, AppError, AppResult, Caller};
 use chrono::NaiveDate;
 use domain::dispute::{
-    check_dispute, check_outcome, DisputeDraft, Outcome, MAX_LINKED_CASES, MAX_TEXT, MAX_TITLE,
+    check_dispute, check_outcome, DisputeDraft, DisputeKind, Outcome, MAX_LINKED_CASES, MAX_TEXT,
+    MAX_TITLE,
 };
 use domain::{FieldErrors, Permission};
 use serde::Serialize;
@@ -89,6 +90,24 @@ pub(crate) fn date_in(e: &mut FieldErrors, field: &str, s: &str) -> String {
     }
 }
 
+/// An optional code a filter gives: blank is none, an unknown code is `invalid`.
+pub(crate) fn coded<T>(
+    e: &mut FieldErrors,
+    field: &str,
+    s: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Option<T> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let v = parse(s);
+    if v.is_none() {
+        e.insert(field.into(), "invalid".into());
+    }
+    v
+}
+
 fn check(e: FieldErrors) -> AppResult<()> {
     if e.is_empty() {
         Ok(())
@@ -128,20 +147,8 @@ impl App {
         let scope = self.subtree(who, &q.unit).await?;
         let mut e = FieldErrors::new();
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let kind = some(&q.kind);
-        if kind
-            .as_deref()
-            .is_some_and(|k| domain::dispute::DisputeKind::parse(k).is_none())
-        {
-            e.insert("kind".into(), "invalid".into());
-        }
-        let outcome = some(&q.outcome);
-        if outcome
-            .as_deref()
-            .is_some_and(|o| Outcome::parse(o).is_none())
-        {
-            e.insert("outcome".into(), "invalid".into());
-        }
+        let kind = coded(&mut e, "kind", &q.kind, DisputeKind::parse);
+        let outcome = coded(&mut e, "outcome", &q.outcome, Outcome::parse);
         let region = some(&q.region);
         if region
             .as_deref()
@@ -212,7 +219,7 @@ impl App {
 
     async fn open_entry(&self, who: &Caller, id: i64) -> AppResult<Dispute> {
         let d = self.keepable(who, id).await?;
-        if d.row.outcome != Outcome::Open.as_str() {
+        if d.row.outcome != Outcome::Open {
             return Err(AppError::field("outcome", "already_closed"));
         }
         Ok(d)
@@ -274,14 +281,14 @@ impl App {
         match (f, unit) {
             (Ok(f), Some(unit)) if e.is_empty() => Ok(DisputeData {
                 unit,
-                kind: f.kind.as_str().into(),
+                kind: f.kind,
                 title: f.title,
                 region: f.region,
                 address: f.address,
                 parties: f.parties,
                 people: f.people,
-                scale: f.scale.as_str().into(),
-                urgency: f.urgency.as_str().into(),
+                scale: f.scale,
+                urgency: f.urgency,
                 owner_user_id,
                 owner_name,
                 hotspot: f.hotspot,
@@ -450,13 +457,12 @@ impl App {
     ) -> AppResult<Dispute> {
         let d = self.open_entry(who, id).await?;
         let c = check_outcome(outcome, channel, note).map_err(AppError::Validation)?;
-        let channel = c.channel.map(|c| c.as_str()).unwrap_or("");
         self.store
             .close_dispute(
                 id,
                 &d.row.unit_path,
-                c.outcome.as_str(),
-                channel,
+                c.outcome,
+                c.channel,
                 &c.note,
                 &self.today_s(),
                 &who.actor(),

@@ -184,7 +184,7 @@ impl App {
                 shift.id,
                 &unit.path,
                 &after,
-                &slot.code(),
+                slot,
                 &from,
                 &reason,
                 &who.actor(),

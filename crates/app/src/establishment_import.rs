@@ -271,7 +271,7 @@ impl App {
             };
             if let Some(kind) = EstablishmentKind::from_cell(&p.kind) {
                 rows.push(NewEstablishment {
-                    kind: kind.as_str().to_string(),
+                    kind,
                     licence_no: p.licence_no,
                     name: p.name,
                     address: p.address,

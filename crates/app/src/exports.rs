@@ -10,6 +10,7 @@
 
 use crate::table_file::Table;
 use crate::{App, AppError, AppResult, Caller};
+use domain::export::ExportStatus;
 use domain::Permission;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -177,7 +178,7 @@ impl App {
         let path = job
             .file_name
             .as_deref()
-            .filter(|_| job.status == "done")
+            .filter(|_| job.status == ExportStatus::Done)
             .map(|f| self.config.exports_dir.join(f))
             .ok_or(AppError::NotFound)?;
         if !tokio::fs::try_exists(&path).await.unwrap_or(false) {

@@ -21,10 +21,7 @@ impl App {
     pub async fn propose_hazard_plans(&self, inspection_id: i64) -> AppResult<Vec<i64>> {
         let hazards = self.store.inspection_hazards(inspection_id).await?;
         let mut ids = vec![];
-        for h in hazards
-            .iter()
-            .filter(|h| h.severity == Severity::Critical.as_str())
-        {
+        for h in hazards.iter().filter(|h| h.severity == Severity::Critical) {
             let plans = self.store.plans_on_path(&h.unit_path).await?;
             let met: Vec<&store::Plan> = plans
                 .iter()

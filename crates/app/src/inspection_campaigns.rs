@@ -73,10 +73,10 @@ impl App {
         self.require_inspector(who)?;
         let mut errs = FieldErrors::new();
         text("name", &c.name, 200, true, &mut errs);
-        let mut kinds: Vec<String> = vec![];
+        let mut kinds: Vec<EstablishmentKind> = vec![];
         for k in &c.kinds {
             match EstablishmentKind::parse(k.trim()) {
-                Some(k) if !kinds.iter().any(|x| x == k.as_str()) => kinds.push(k.as_str().into()),
+                Some(k) if !kinds.contains(&k) => kinds.push(k),
                 Some(_) => {}
                 None => {
                     errs.insert("kinds".into(), "unknown_kind".into());

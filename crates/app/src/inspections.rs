@@ -146,13 +146,17 @@ impl App {
             Some(code) => Some(self.store.unit_by_code(code).await?.path),
             None => None,
         };
+        let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            // No establishment is of a kind this build does not know.
+            Some(k) => match EstablishmentKind::parse(k) {
+                Some(k) => Some(k),
+                None => return Ok(vec![]),
+            },
+        };
         Ok(self
             .store
-            .establishments(
-                &who.scope(),
-                kind.filter(|k| !k.is_empty()),
-                under.as_deref(),
-            )
+            .establishments(&who.scope(), kind, under.as_deref())
             .await?)
     }
 
@@ -162,7 +166,7 @@ impl App {
 
     /// A kind's checklist: the admin's edit, else the default.
     pub async fn checklist(&self, kind: EstablishmentKind) -> AppResult<Vec<String>> {
-        Ok(match self.store.checklist_edit(kind.as_str()).await? {
+        Ok(match self.store.checklist_edit(kind).await? {
             Some(items) => items,
             None => kind
                 .default_checklist()
@@ -194,9 +198,7 @@ impl App {
         if items.len() > 50 || items.iter().any(|i| i.chars().count() > 200) {
             return Err(AppError::field("items", "too_long"));
         }
-        self.store
-            .set_checklist(kind.as_str(), &items, &who.actor())
-            .await?;
+        self.store.set_checklist(kind, &items, &who.actor()).await?;
         Ok(items)
     }
 
@@ -231,13 +233,12 @@ impl App {
         text("findings", &i.findings, 4000, false, &mut errs);
         let mut answers = vec![];
         if let Some(e) = &est {
-            let kind = EstablishmentKind::parse(&e.kind).ok_or(AppError::NotFound)?;
-            let items = self.checklist(kind).await?;
+            let items = self.checklist(e.kind).await?;
             for (n, item) in items.iter().enumerate() {
                 match i.answers.get(n).and_then(|a| Answer::parse(a.trim())) {
                     Some(a) => answers.push(ChecklistAnswer {
                         item: item.clone(),
-                        answer: a.as_str().into(),
+                        answer: a,
                     }),
                     None => {
                         errs.insert("answers".into(), "answer_missing".into());
@@ -254,7 +255,7 @@ impl App {
                 errs.insert("hazards".into(), "too_long".into());
             }
             match Severity::parse(s.trim()) {
-                Some(s) => hazards.push((d.trim().to_string(), s.as_str().to_string())),
+                Some(s) => hazards.push((d.trim().to_string(), s)),
                 None => {
                     errs.insert("hazards".into(), "severity_required".into());
                 }
@@ -351,8 +352,7 @@ impl App {
     }
 
     fn step(&self, h: &Hazard, step: HazardStep) -> AppResult<HazardState> {
-        let state = HazardState::parse(&h.state).unwrap_or(HazardState::Open);
-        next_state(state, step).ok_or(AppError::BadRequest("hazard_state"))
+        next_state(h.state, step).ok_or(AppError::BadRequest("hazard_state"))
     }
 
     /// Issues the rectification order (整改通知) for an open hazard: due `days` days from
@@ -380,9 +380,9 @@ impl App {
             .store
             .issue_hazard_order(
                 &h,
-                &h.state,
-                to.as_str(),
-                OrderKind::Rectification.as_str(),
+                h.state,
+                to,
+                OrderKind::Rectification,
                 &today.to_string(),
                 Some(&due),
                 requirements.trim(),
@@ -408,7 +408,7 @@ impl App {
         done(errs)?;
         let today = self.config.today().to_string();
         self.store
-            .reinspect_hazard(&h, to.as_str(), &today, notes.trim(), &who.actor())
+            .reinspect_hazard(&h, to, &today, notes.trim(), &who.actor())
             .await?;
         Ok(self.store.hazard(&who.scope(), hazard).await?)
     }
@@ -432,9 +432,9 @@ impl App {
             .store
             .issue_hazard_order(
                 &h,
-                &h.state,
-                to.as_str(),
-                OrderKind::Suspension.as_str(),
+                h.state,
+                to,
+                OrderKind::Suspension,
                 &today,
                 None,
                 requirements.trim(),

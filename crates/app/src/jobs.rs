@@ -59,8 +59,7 @@ async fn scan(state: &App) -> Result<usize, StoreError> {
         for c in page {
             let due = chrono::NaiveDate::parse_from_str(&c.due_on, "%Y-%m-%d").ok();
             let flag = state.due_status_of(due);
-            if !matches!(flag, DueStatus::DueSoon | DueStatus::Overdue)
-                || c.due_flag == flag.as_str()
+            if !matches!(flag, DueStatus::DueSoon | DueStatus::Overdue) || c.due_flag == Some(flag)
             {
                 continue;
             }
@@ -76,7 +75,7 @@ async fn scan(state: &App) -> Result<usize, StoreError> {
                     u
                 }
             };
-            marks.push((c, flag.as_str(), users));
+            marks.push((c, flag, users));
         }
         // One transaction (one sync to disk) per page.
         marked += state.store.mark_due(&marks, &actor).await?;

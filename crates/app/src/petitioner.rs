@@ -19,54 +19,64 @@ impl From<AppError> for Refusal {
     }
 }
 
-impl App {
-    /// Rates the handling of case `id`, once its reply has been delivered.
-    pub async fn petitioner_rate(&self, id: i64, rating: &str) -> Result<(), Refusal> {
-        let state = self;
-        let Some(rating) = Rating::parse(rating.trim()) else {
-            return Err(Refusal::Invalid(AppError::field(
-                "rating",
-                if rating.trim().is_empty() {
-                    "required"
-                } else {
-                    "invalid_rating"
-                },
-            )));
-        };
-        let c = state.case(&Scope::new("/"), id).await?;
-        let life = life_of(&c);
-        if !life
-            .allowed_actions(state.config.today())
-            .contains(&Action::Rate)
-        {
-            return Err(Refusal::Closed(if life.rating.is_some() {
-                "already_rated"
-            } else {
-                "not_delivered"
-            }));
-        }
-        petitioner_act(state, id, &Command::Rate { rating }).await?;
-        Ok(())
-    }
+/// What a petitioner asks for on a tracked case, as the form or the API gives it.
+#[derive(Debug, Clone)]
+pub enum PetitionerRequest {
+    /// Rate the handling (`satisfied`, `basically_satisfied`, `dissatisfied`), once the
+    /// reply has been delivered.
+    Rate { rating: String },
+    /// A review, or a re-review: whichever the case's stage allows.
+    Review { reason: String },
+}
 
-    /// Asks for a review, or a re-review, of case `id`: whichever its stage allows.
-    pub async fn petitioner_request_review(
+impl PetitionerRequest {
+    /// The command it becomes on `life` today, or why it is refused. A bad rating is
+    /// refused before the stage is looked at.
+    fn command(
+        &self,
+        life: &domain::lifecycle::Life,
+        today: chrono::NaiveDate,
+    ) -> Result<Command, Refusal> {
+        match self {
+            PetitionerRequest::Rate { rating } => {
+                let rating = rating.trim();
+                let Some(rating) = Rating::parse(rating) else {
+                    let code = if rating.is_empty() {
+                        "required"
+                    } else {
+                        "invalid_rating"
+                    };
+                    return Err(Refusal::Invalid(AppError::field("rating", code)));
+                };
+                match life.rating_closed(today) {
+                    Some(why) => Err(Refusal::Closed(why)),
+                    None => Ok(Command::Rate { rating }),
+                }
+            }
+            PetitionerRequest::Review { reason } => {
+                let review = life.review_state(today);
+                let reason = reason.trim().to_string();
+                match review.available {
+                    Some(Action::RequestRereview) => Ok(Command::RequestRereview { reason }),
+                    Some(_) => Ok(Command::RequestReview { reason }),
+                    None => Err(Refusal::Closed(review.closed_reason.unwrap_or("closed"))),
+                }
+            }
+        }
+    }
+}
+
+impl App {
+    /// Runs a petitioner's request on case `id` (found by its number and query code);
+    /// returns the action it took.
+    pub async fn petitioner_request(
         &self,
         id: i64,
-        reason: &str,
-    ) -> Result<&'static str, Refusal> {
-        let state = self;
-        let c = state.case(&Scope::new("/"), id).await?;
-        let life = life_of(&c);
-        let review = life.review_state(state.config.today());
-        let reason = reason.trim().to_string();
-        let cmd = match review.available {
-            Some("request_review") => Command::RequestReview { reason },
-            Some(_) => Command::RequestRereview { reason },
-            None => return Err(Refusal::Closed(review.closed_reason.unwrap_or("closed"))),
-        };
-        let action = cmd.action().as_str();
-        petitioner_act(state, id, &cmd).await?;
-        Ok(action)
+        request: &PetitionerRequest,
+    ) -> Result<Action, Refusal> {
+        let c = self.case(&Scope::new("/"), id).await?;
+        let cmd = request.command(&life_of(&c), self.config.today())?;
+        petitioner_act(self, id, &cmd).await?;
+        Ok(cmd.action())
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::{App, AppError, AppResult, Caller};
 use chrono::Duration;
-use domain::plans::{may_keep_plans, may_work_incident, validate_review, PlanBody};
+use domain::plans::{may_keep_plans, may_work_incident, validate_review, IncidentState, PlanBody};
 use domain::FieldErrors;
 use store::{Activation, EntryRef, NewPlan, StoreError, Unit};
 
@@ -267,12 +267,10 @@ impl App {
     }
 
     pub async fn incidents(&self, who: &Caller, state: Option<&str>) -> AppResult<Vec<Incident>> {
-        let state = state.filter(|s| !s.is_empty());
-        if let Some(s) = state {
-            if s != domain::plans::INCIDENT_OPEN && s != domain::plans::INCIDENT_CLOSED {
-                return Err(AppError::field("state", "invalid"));
-            }
-        }
+        let state = match state.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(IncidentState::parse(s).ok_or(AppError::field("state", "invalid"))?),
+        };
         Ok(self.store.incidents(&who.scope(), state).await?)
     }
 
@@ -290,7 +288,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let i = self.incident(who, id).await?;
-        if i.state != domain::plans::INCIDENT_OPEN {
+        if i.state != IncidentState::Open {
             return Err(AppError::field("state", "incident_closed"));
         }
         Ok(i)

@@ -122,7 +122,8 @@ impl App {
         let mut ids = disputes.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        match ScreeningAnswer::parse(answer.trim()) {
+        let answer = ScreeningAnswer::parse(answer.trim());
+        match answer {
             None => {
                 e.insert("answer".into(), "invalid".into());
             }
@@ -140,16 +141,17 @@ impl App {
             }
         }
         let today = self.config.today().to_string();
-        if !e.is_empty() {
-            return Err(AppError::Validation(e));
-        }
+        let answer = match answer {
+            Some(a) if e.is_empty() => a,
+            _ => return Err(AppError::Validation(e)),
+        };
         let unit = self.store.unit(who.unit_id).await?;
         self.store
             .answer_screening(
                 id,
                 &s.row.unit_path,
                 &unit,
-                answer.trim(),
+                answer,
                 &note,
                 &today,
                 &ids,

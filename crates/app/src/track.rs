@@ -8,7 +8,8 @@ use crate::lifecycle::life_of;
 use crate::password::same_secret;
 use crate::{App, AppResult};
 use chrono::NaiveDate;
-use domain::lifecycle::{Action, Command, Deadline, ReviewState, RouteMode};
+use domain::due::DeadlineStatus;
+use domain::lifecycle::{Command, Deadline, Rating, ReviewState, RouteMode};
 use domain::{CaseNo, CaseType, DueStatus, Event, QueryCode};
 use serde::Serialize;
 use store::{Appointment, CaseEvent, Scope};
@@ -27,7 +28,7 @@ pub struct PublicDeadline {
     pub due: Option<NaiveDate>,
     pub met_on: Option<NaiveDate>,
     /// `met` (on time), `met_late`, `open`, `due_soon`, `overdue`, or `none` (no period).
-    pub status: &'static str,
+    pub status: DeadlineStatus,
 }
 
 /// A notice the petitioner receives: what happened, when, and what it said.
@@ -78,8 +79,11 @@ pub struct PublicCase {
     pub due_status: DueStatus,
     pub deadlines: Vec<PublicDeadline>,
     pub notices: Vec<Notice>,
-    pub rating: Option<String>,
+    pub rating: Option<Rating>,
     pub can_rate: bool,
+    /// Why the handling may not be rated now (`already_rated`, `not_delivered`).
+    #[serde(skip)]
+    pub rate_closed: Option<&'static str>,
     pub review: ReviewState,
 }
 
@@ -161,23 +165,21 @@ impl App {
                 })
                 .collect(),
             notices: self.public_notices(&events, en).await,
-            rating: life.rating.map(|r| r.as_str().to_string()),
-            can_rate: life.allowed_actions(today).contains(&Action::Rate),
+            rating: life.rating,
+            can_rate: life.rating_closed(today).is_none(),
+            rate_closed: life.rating_closed(today),
             review: life.review_state(today),
         })
     }
 
-    fn deadline_status(&self, d: &Deadline) -> &'static str {
-        match (d.met_on, d.due) {
-            (Some(_), None) => "met",
-            (Some(met), Some(due)) if met <= due => "met",
-            (Some(_), Some(_)) => "met_late",
-            (None, None) => "none",
-            (None, Some(due)) => match self.due_status_of(Some(due)) {
-                DueStatus::Ok => "open",
-                other => other.as_str(),
-            },
-        }
+    fn deadline_status(&self, d: &Deadline) -> DeadlineStatus {
+        DeadlineStatus::of(
+            d.met_on,
+            d.due,
+            self.config.today(),
+            &self.config.calendar,
+            self.config.due_soon_working_days,
+        )
     }
 
     /// The day of an instant in the office's time zone, `YYYY-MM-DD`.

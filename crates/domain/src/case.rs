@@ -1,12 +1,23 @@
 //! The enumerations a case is described by: channel, type, stage and state.
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+    // Serialized by its variant names in snake_case rather than its codes: only for an enum
+    // whose serde form is already stored (RouteMode inside event payloads).
+    (serde_by_variant; $(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),+ }
-
+        string_enum!(@impl $name { $($variant => $s),+ });
+    };
+    // Serialized as its code, the same string `as_str` gives and `parse` reads.
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $variant),+ }
+        string_enum!(@impl $name { $($variant => $s),+ });
+    };
+    (@impl $name:ident { $($variant:ident => $s:literal),+ }) => {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -116,6 +127,32 @@ impl CaseType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_serialized_as_the_code_and_read_back() {
+        use crate::dispute::LegalChannel;
+        use crate::inspection::{Answer, OrderKind};
+        use crate::lifecycle::RouteMode;
+        let json = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        assert_eq!(
+            json(serde_json::json!(LegalChannel::Mediation)),
+            "people_mediation"
+        );
+        assert_eq!(json(serde_json::json!(Answer::NotApplicable)), "na");
+        assert_eq!(
+            json(serde_json::json!(OrderKind::Suspension)),
+            "suspension_order"
+        );
+        let read: LegalChannel =
+            serde_json::from_str("\"labour_arbitration\"").expect("a code reads back");
+        assert_eq!(read, LegalChannel::Arbitration);
+        // Stored event payloads hold a route's serde form, which stays as it was.
+        assert_eq!(
+            json(serde_json::json!(RouteMode::SelfHandle)),
+            "self_handle"
+        );
+        assert_eq!(RouteMode::SelfHandle.as_str(), "self");
+    }
 
     #[test]
     fn every_value_round_trips() {

@@ -130,6 +130,16 @@ string_enum!(
     }
 );
 
+impl OrderKind {
+    /// The letters an order's number starts with: 整改 (ZG) or 停业 (TY).
+    pub fn number_prefix(self) -> &'static str {
+        match self {
+            OrderKind::Rectification => "ZG",
+            OrderKind::Suspension => "TY",
+        }
+    }
+}
+
 /// What can happen to a hazard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HazardStep {

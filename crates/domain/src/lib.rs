@@ -13,6 +13,7 @@ pub mod due;
 pub mod duty;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod inspection;
 pub mod lifecycle;
 pub mod link;

@@ -5,6 +5,7 @@
 //! The teams receive people, listen and coordinate. Nothing here restrains, follows or
 //! records anyone: the only people a plan names are the staff on its teams and contacts.
 
+use crate::case::string_enum;
 use crate::error::FieldErrors;
 use crate::role::{Permission, Role};
 use serde::{Deserialize, Serialize};
@@ -181,9 +182,13 @@ pub fn may_work_incident(role: Role) -> bool {
 /// Who is told that a plan's trigger has been met: the unit's leaders and supervisors.
 pub const PROPOSAL_ROLES: [Role; 2] = [Role::Leader, Role::Supervisor];
 
-/// An incident's states.
-pub const INCIDENT_OPEN: &str = "open";
-pub const INCIDENT_CLOSED: &str = "closed";
+string_enum!(
+    /// An incident's states: open until its after-action review closes it.
+    IncidentState {
+        Open => "open",
+        Closed => "closed",
+    }
+);
 
 /// The after-action review (复盘) that closes an incident: all three parts are required.
 pub fn validate_review(happened: &str, worked: &str, improve: &str) -> Result<(), FieldErrors> {

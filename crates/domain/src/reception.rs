@@ -1,6 +1,18 @@
 //! Leaders' reception (领导接访): the rules a published reception slot must meet.
 
+use crate::case::string_enum;
 use chrono::{NaiveDate, NaiveTime};
+
+string_enum!(
+    /// Where an appointment request stands: `requested`, then `confirmed`, `offered`
+    /// (another slot) or `declined`; an offer the petitioner accepts becomes `confirmed`.
+    AppointmentStatus {
+        Requested => "requested",
+        Confirmed => "confirmed",
+        Offered => "offered",
+        Declined => "declined",
+    }
+);
 
 /// The most people one reception slot can take.
 pub const MAX_SLOT_CAPACITY: i64 = 500;

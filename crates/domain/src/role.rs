@@ -15,6 +15,10 @@ string_enum!(
     }
 );
 
+/// The account the first start creates, with a one-time password: the office's first
+/// admin.
+pub const FIRST_ADMIN_USERNAME: &str = "admin";
+
 string_enum!(
     /// A level of the unit tree. Departments hang below any level.
     UnitLevel {

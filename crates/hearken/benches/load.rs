@@ -60,10 +60,12 @@ async fn serve_indexed(
     data: &std::path::Path,
 ) -> (String, std::sync::Arc<search::SearchIndex>) {
     let config = web::WebConfig::new(data);
-    let state =
-        web::AppState::new(app::App::new(store, config.core.clone()), config).expect("state");
-    state.app.spawn_search_indexer(state.search.clone());
-    let index = state.search.clone();
+    let app = app::App::new(store, config.core.clone());
+    let index = std::sync::Arc::new(
+        search::SearchIndex::open_or_create(&config.search_dir).expect("search index"),
+    );
+    app.spawn_search_indexer(index.clone());
+    let state = web::AppState::with_index(app, config, index.clone()).expect("state");
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -5,7 +5,6 @@ use crate::cli::{Global, ServeArgs};
 use anyhow::Context;
 use app::App;
 use std::net::SocketAddr;
-use web::{AppState, WebConfig};
 
 pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
     let store = bootstrap::open_ready(g).await?;
@@ -19,7 +18,7 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             println!("demo: the database already holds cases; no demo data added");
         }
     }
-    let mut config = WebConfig::new(&g.data);
+    let mut config = app::Config::new(&g.data);
     if let Some(now) = &args.now {
         let at = chrono::DateTime::parse_from_rfc3339(now.trim()).with_context(|| {
             format!("--now '{now}' is not an RFC 3339 time such as 2026-12-01T15:29:00+08:00")
@@ -33,8 +32,6 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             println!("clock: the application's time starts at {at} (--now / HEARKEN_NOW: for tests and drills only)");
         }
     }
-    config.session_idle_minutes = args.session_idle_minutes.max(1);
-    config.secure_cookies = args.secure_cookies;
     config.due_soon_working_days = args.due_soon_days;
     config.calendar = std::sync::Arc::new(crate::calendar::load(&g.data)?);
     config.rules = domain::calendar::RuleSet::shipped(&args.rule_set).with_context(|| {
@@ -51,7 +48,7 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
             g.data.display()
         );
     }
-    let app = App::new(store.clone(), config.core.clone());
+    let app = App::new(store.clone(), config.clone());
     // Before any new step is counted: the cases behind each rate, for a database whose
     // tallies were counted before the marks existed.
     if app.rate_marks_missing().await? {
@@ -66,8 +63,16 @@ pub async fn run(g: &Global, args: &ServeArgs) -> anyhow::Result<()> {
         app.clone(),
         std::time::Duration::from_secs(args.deadline_scan_seconds.max(1)),
     );
-    let state = AppState::new(app, config).map_err(anyhow::Error::msg)?;
-    state.app.spawn_search_indexer(state.search.clone());
+    let index = search::SearchIndex::open_or_create(&config.search_dir)
+        .with_context(|| format!("search index in {}", config.search_dir.display()))?;
+    let index = std::sync::Arc::new(index);
+    app.spawn_search_indexer(index.clone());
+    // The web layer only from here: its settings, and the router it builds.
+    let mut http = web::WebConfig::new(&g.data);
+    http.core = config;
+    http.session_idle_minutes = args.session_idle_minutes.max(1);
+    http.secure_cookies = args.secure_cookies;
+    let state = web::AppState::with_index(app, http, index).map_err(anyhow::Error::msg)?;
     let app = web::router(state);
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await

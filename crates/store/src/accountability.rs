@@ -5,7 +5,9 @@
 
 use crate::admin_changes::{audit_in, AuditNote};
 use crate::audit::AuditSubject;
+use crate::error::code;
 use crate::{now_ms, Result, Scope, Store, StoreError, Unit};
+use domain::supervision::{AccountabilityDecision, AccountabilityKind};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -18,9 +20,9 @@ pub struct NewAccountability {
     pub official_user_id: Option<i64>,
     pub official_name: String,
     pub official_unit: Unit,
-    pub kind: domain::supervision::AccountabilityKind,
+    pub kind: AccountabilityKind,
     pub facts: String,
-    pub decision: domain::supervision::AccountabilityDecision,
+    pub decision: AccountabilityDecision,
     /// Who decided it (a body or a person), as written.
     pub decided_by: String,
     pub decided_on: chrono::NaiveDate,
@@ -35,11 +37,11 @@ pub struct AccountabilityRecord {
     pub official_name: String,
     pub official_unit_code: String,
     pub official_unit_name: String,
-    pub kind: String,
+    pub kind: AccountabilityKind,
     /// The article of the 2022 regulation.
     pub article: i64,
     pub facts: String,
-    pub decision: String,
+    pub decision: AccountabilityDecision,
     pub decided_by: String,
     pub decided_on: String,
     pub recorded_by_name: String,
@@ -61,10 +63,10 @@ fn from_row(r: &AnyRow) -> Result<AccountabilityRecord> {
         official_name: r.try_get("official_name")?,
         official_unit_code: r.try_get("unit_code")?,
         official_unit_name: r.try_get("unit_name")?,
-        kind: r.try_get("kind")?,
+        kind: code(r, "kind", AccountabilityKind::parse)?,
         article: r.try_get("article")?,
         facts: r.try_get("facts")?,
-        decision: r.try_get("decision")?,
+        decision: code(r, "decision", AccountabilityDecision::parse)?,
         decided_by: r.try_get("decided_by")?,
         decided_on: r.try_get("decided_on")?,
         recorded_by_name: r.try_get("recorded_by_name")?,

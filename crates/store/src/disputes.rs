@@ -2,8 +2,10 @@
 //! mediation records, linked petitions and outcomes. Every change appends a
 //! `register_events` row (register `dispute`) in the change's own transaction.
 
+use crate::error::{code, code_or_empty};
 use crate::register_events::{append_register_event, EntryRef};
 use crate::{like_escape, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::dispute::{DisputeKind, DisputeScale, LegalChannel, Outcome, Urgency};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -20,21 +22,21 @@ pub struct DisputeRow {
     pub unit_name: String,
     pub unit_name_en: String,
     pub unit_path: String,
-    pub kind: String,
+    pub kind: DisputeKind,
     pub title: String,
     pub region: String,
     pub address: String,
     pub parties: String,
     pub people: i64,
-    pub scale: String,
-    pub urgency: String,
+    pub scale: DisputeScale,
+    pub urgency: Urgency,
     pub owner_user_id: Option<i64>,
     pub owner_name: String,
     pub hotspot: String,
-    /// `open`, `resolved`, `referred` or `unresolved`.
-    pub outcome: String,
-    /// The legal channel of a referral.
-    pub channel: String,
+    pub outcome: Outcome,
+    /// The legal channel of a referral (`""` in JSON when there is none).
+    #[serde(serialize_with = "crate::error::serialize_code_or_empty")]
+    pub channel: Option<LegalChannel>,
     /// Why it stays unresolved, or a note on the outcome.
     pub outcome_note: String,
     pub closed_on: Option<String>,
@@ -88,14 +90,14 @@ pub struct Dispute {
 #[derive(Debug, Clone)]
 pub struct DisputeData {
     pub unit: Unit,
-    pub kind: String,
+    pub kind: DisputeKind,
     pub title: String,
     pub region: String,
     pub address: String,
     pub parties: String,
     pub people: i64,
-    pub scale: String,
-    pub urgency: String,
+    pub scale: DisputeScale,
+    pub urgency: Urgency,
     pub owner_user_id: Option<i64>,
     pub owner_name: String,
     pub hotspot: String,
@@ -115,8 +117,8 @@ impl DisputeData {
 /// The list's filters; the scope is the subtree to list.
 #[derive(Debug, Clone, Default)]
 pub struct DisputeFilter {
-    pub kind: Option<String>,
-    pub outcome: Option<String>,
+    pub kind: Option<DisputeKind>,
+    pub outcome: Option<Outcome>,
     /// A region-code prefix.
     pub region: Option<String>,
     /// Only open entries with a step due before this day and not done.
@@ -140,19 +142,19 @@ fn row_of(r: &AnyRow) -> Result<DisputeRow> {
         unit_name: r.try_get("unit_name")?,
         unit_name_en: r.try_get("unit_name_en")?,
         unit_path: r.try_get("unit_path")?,
-        kind: r.try_get("kind")?,
+        kind: code(r, "kind", DisputeKind::parse)?,
         title: r.try_get("title")?,
         region: r.try_get("region")?,
         address: r.try_get("address")?,
         parties: r.try_get("parties")?,
         people: r.try_get("people")?,
-        scale: r.try_get("scale")?,
-        urgency: r.try_get("urgency")?,
+        scale: code(r, "scale", DisputeScale::parse)?,
+        urgency: code(r, "urgency", Urgency::parse)?,
         owner_user_id: r.try_get("owner_user_id")?,
         owner_name: r.try_get("owner_name")?,
         hotspot: r.try_get("hotspot")?,
-        outcome: r.try_get("outcome")?,
-        channel: r.try_get("channel")?,
+        outcome: code(r, "outcome", Outcome::parse)?,
+        channel: code_or_empty(r, "channel", LegalChannel::parse)?,
         outcome_note: r.try_get("outcome_note")?,
         closed_on: r.try_get("closed_on")?,
         created_by_name: r.try_get("created_by_name")?,
@@ -225,14 +227,14 @@ impl Store {
         )
         .bind(d.unit.id)
         .bind(&d.unit.path)
-        .bind(&d.kind)
+        .bind(d.kind.as_str())
         .bind(&d.title)
         .bind(&d.region)
         .bind(&d.address)
         .bind(&d.parties)
         .bind(d.people)
-        .bind(&d.scale)
-        .bind(&d.urgency)
+        .bind(d.scale.as_str())
+        .bind(d.urgency.as_str())
         .bind(d.owner_user_id)
         .bind(&d.owner_name)
         .bind(&d.hotspot)
@@ -260,14 +262,14 @@ impl Store {
         )
         .bind(d.unit.id)
         .bind(&d.unit.path)
-        .bind(&d.kind)
+        .bind(d.kind.as_str())
         .bind(&d.title)
         .bind(&d.region)
         .bind(&d.address)
         .bind(&d.parties)
         .bind(d.people)
-        .bind(&d.scale)
-        .bind(&d.urgency)
+        .bind(d.scale.as_str())
+        .bind(d.urgency.as_str())
         .bind(d.owner_user_id)
         .bind(&d.owner_name)
         .bind(&d.hotspot)
@@ -409,8 +411,8 @@ impl Store {
         &self,
         id: i64,
         unit_path: &str,
-        outcome: &str,
-        channel: &str,
+        outcome: Outcome,
+        channel: Option<LegalChannel>,
         note: &str,
         closed_on: &str,
         actor: &Actor,
@@ -420,8 +422,8 @@ impl Store {
             "UPDATE disputes SET outcome = $1, channel = $2, outcome_note = $3, closed_on = $4
              WHERE id = $5 AND outcome = 'open'",
         )
-        .bind(outcome)
-        .bind(channel)
+        .bind(outcome.as_str())
+        .bind(channel.map_or("", LegalChannel::as_str))
         .bind(note)
         .bind(closed_on)
         .bind(id)
@@ -430,7 +432,8 @@ impl Store {
         if n.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let payload = json!({"outcome": outcome, "channel": channel, "note": note,
+        let payload = json!({"outcome": outcome.as_str(),
+            "channel": channel.map_or("", LegalChannel::as_str), "note": note,
             "closed_on": closed_on});
         changed(&mut tx, id, unit_path, "closed", &payload, actor).await?;
         tx.commit().await?;
@@ -502,8 +505,8 @@ impl Store {
             Ok(DisputeCase {
                 id: r.try_get("id")?,
                 case_no: r.try_get("case_no")?,
-                state: crate::error::code(r, "state", domain::CaseState::parse)?,
-                stage: crate::error::code(r, "stage", domain::Stage::parse)?,
+                state: code(r, "state", domain::CaseState::parse)?,
+                stage: code(r, "stage", domain::Stage::parse)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -533,11 +536,11 @@ impl Store {
             args.push(v);
             format!("${}", args.len())
         };
-        if let Some(k) = &f.kind {
-            sql.push_str(&format!(" AND d.kind = {}", arg(k.clone())));
+        if let Some(k) = f.kind {
+            sql.push_str(&format!(" AND d.kind = {}", arg(k.as_str().into())));
         }
-        if let Some(o) = &f.outcome {
-            sql.push_str(&format!(" AND d.outcome = {}", arg(o.clone())));
+        if let Some(o) = f.outcome {
+            sql.push_str(&format!(" AND d.outcome = {}", arg(o.as_str().into())));
         }
         if let Some(r) = &f.region {
             let p = arg(format!("{}%", like_escape(r)));

@@ -2,8 +2,9 @@
 //! the same transaction; a swap leaves a row saying who swapped whom.
 
 use crate::audit::{audit_in, AuditSubject};
+use crate::error::code;
 use crate::{now_ms, Actor, Result, Store, StoreError};
-use domain::duty::roster::{OnDuty, ShiftPlan};
+use domain::duty::roster::{OnDuty, ShiftPlan, Slot};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -25,7 +26,8 @@ pub struct ShiftRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SwapRow {
-    pub slot: String,
+    /// `leader` or `staff:N` in JSON.
+    pub slot: Slot,
     pub from_name: String,
     pub to_name: String,
     pub reason: String,
@@ -171,7 +173,7 @@ impl Store {
                 .iter()
                 .map(|r| {
                     Ok(SwapRow {
-                        slot: r.try_get("slot")?,
+                        slot: code(r, "slot", Slot::parse)?,
                         from_name: r.try_get("from_name")?,
                         to_name: r.try_get("to_name")?,
                         reason: r.try_get("reason")?,
@@ -228,7 +230,7 @@ impl Store {
         shift_id: i64,
         unit_path: &str,
         after: &ShiftPlan,
-        slot: &str,
+        slot: Slot,
         from: &OnDuty,
         reason: &str,
         actor: &Actor,
@@ -246,9 +248,9 @@ impl Store {
         .bind(shift_id)
         .execute(&mut *tx)
         .await?;
-        let to = match domain::duty::roster::Slot::parse(slot) {
-            Some(domain::duty::roster::Slot::Staff(i)) => after.staff.get(i).cloned(),
-            _ => Some(after.leader.clone()),
+        let to = match slot {
+            Slot::Staff(i) => after.staff.get(i).cloned(),
+            Slot::Leader => Some(after.leader.clone()),
         }
         .unwrap_or_default();
         sqlx::query(
@@ -256,7 +258,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(shift_id)
-        .bind(slot)
+        .bind(slot.code())
         .bind(&from.name)
         .bind(&to.name)
         .bind(&to.phone)
@@ -266,7 +268,13 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let detail = format!("{} {slot}: {} -> {}", after.day, from.name, to.name);
+        let detail = format!(
+            "{} {}: {} -> {}",
+            after.day,
+            slot.code(),
+            from.name,
+            to.name
+        );
         let subject = AuditSubject::UnitPath(unit_path);
         audit_in(&mut tx, actor, "duty_swapped", unit_path, &detail, subject).await?;
         tx.commit().await?;

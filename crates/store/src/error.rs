@@ -54,3 +54,42 @@ pub(crate) fn code<T>(
     let value: String = r.try_get(column)?;
     parse(&value).ok_or(StoreError::UnknownValue { column, value })
 }
+
+/// A text column that holds a code or `''` for none: `''` is `None`, an unknown code a
+/// [`StoreError::UnknownValue`].
+pub(crate) fn code_or_empty<T>(
+    r: &sqlx::any::AnyRow,
+    column: &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    use sqlx::Row;
+    let value: String = r.try_get(column)?;
+    if value.is_empty() {
+        return Ok(None);
+    }
+    parse(&value)
+        .map(Some)
+        .ok_or(StoreError::UnknownValue { column, value })
+}
+
+/// A nullable text column that holds a code: `NULL` is `None`, an unknown code a
+/// [`StoreError::UnknownValue`].
+pub(crate) fn code_opt<T>(
+    r: &sqlx::any::AnyRow,
+    column: &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    use sqlx::Row;
+    let value: Option<String> = r.try_get(column)?;
+    value
+        .map(|value| parse(&value).ok_or(StoreError::UnknownValue { column, value }))
+        .transpose()
+}
+
+/// Writes an optional code as the API always showed it: the code, or `""` for none.
+pub(crate) fn serialize_code_or_empty<T: AsRef<str>, S: serde::Serializer>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.as_ref().map_or("", |c| c.as_ref()))
+}

@@ -3,9 +3,11 @@
 //! writes every row in one transaction, each with its `imported` event, or nothing.
 
 use crate::audit::{audit_in, AuditSubject};
+use crate::error::code;
 use crate::register_events::append_register_event;
 use crate::search_source::placeholders;
 use crate::{bounds_of, now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use domain::inspection::EstablishmentKind;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -14,7 +16,7 @@ use sqlx::Row;
 #[derive(Debug, Clone, Serialize)]
 pub struct Establishment {
     pub id: i64,
-    pub kind: String,
+    pub kind: EstablishmentKind,
     pub licence_no: String,
     pub name: String,
     pub address: String,
@@ -29,7 +31,7 @@ pub struct Establishment {
 /// One validated row of an import.
 #[derive(Debug, Clone)]
 pub struct NewEstablishment {
-    pub kind: String,
+    pub kind: EstablishmentKind,
     pub licence_no: String,
     pub name: String,
     pub address: String,
@@ -43,7 +45,7 @@ pub(crate) const ESTABLISHMENT_COLUMNS: &str = "e.id, e.kind, e.licence_no, e.na
 pub(crate) fn establishment_from_row(r: &AnyRow) -> Result<Establishment> {
     Ok(Establishment {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
+        kind: code(r, "kind", EstablishmentKind::parse)?,
         licence_no: r.try_get("licence_no")?,
         name: r.try_get("name")?,
         address: r.try_get("address")?,
@@ -94,7 +96,7 @@ impl Store {
                      unit_id, unit_path, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
-            .bind(&e.kind)
+            .bind(e.kind.as_str())
             .bind(&e.licence_no)
             .bind(&e.name)
             .bind(&e.address)
@@ -127,7 +129,7 @@ impl Store {
     pub async fn establishments(
         &self,
         scope: &Scope,
-        kind: Option<&str>,
+        kind: Option<EstablishmentKind>,
         under: Option<&str>,
     ) -> Result<Vec<Establishment>> {
         let path = match under {
@@ -143,7 +145,7 @@ impl Store {
         ))
         .bind(lo)
         .bind(hi)
-        .bind(kind.unwrap_or(""))
+        .bind(kind.map_or("", EstablishmentKind::as_str))
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(establishment_from_row).collect()
@@ -168,9 +170,9 @@ impl Store {
     }
 
     /// An admin's edit of a kind's checklist, if any (one item a line).
-    pub async fn checklist_edit(&self, kind: &str) -> Result<Option<Vec<String>>> {
+    pub async fn checklist_edit(&self, kind: EstablishmentKind) -> Result<Option<Vec<String>>> {
         let row = sqlx::query("SELECT items FROM inspection_checklists WHERE kind = $1")
-            .bind(kind)
+            .bind(kind.as_str())
             .fetch_optional(&self.read)
             .await?;
         match row {
@@ -183,7 +185,12 @@ impl Store {
     }
 
     /// Replaces a kind's checklist, with its audit row in the same transaction.
-    pub async fn set_checklist(&self, kind: &str, items: &[String], actor: &Actor) -> Result<()> {
+    pub async fn set_checklist(
+        &self,
+        kind: EstablishmentKind,
+        items: &[String],
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let text = items.join("\n");
         sqlx::query(
@@ -192,7 +199,7 @@ impl Store {
              ON CONFLICT (kind) DO UPDATE SET items = excluded.items,
                  updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         )
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(&text)
         .bind(now_ms())
         .bind(&actor.name)
@@ -203,7 +210,7 @@ impl Store {
             &mut tx,
             actor,
             "inspection_checklist_set",
-            kind,
+            kind.as_str(),
             &detail,
             AuditSubject::None,
         )

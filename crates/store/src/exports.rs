@@ -5,6 +5,7 @@
 use crate::admin_changes::{audit_in, AuditNote};
 use crate::audit::AuditSubject;
 use crate::{now_ms, Result, Store, StoreError};
+use domain::export::ExportStatus;
 use sqlx::Row;
 
 /// An export job, as its page and `GET /api/v1/exports/{id}` show it.
@@ -20,8 +21,7 @@ pub struct ExportJob {
     pub params: String,
     /// Whether petitioners' names and phones are included.
     pub personal: bool,
-    /// `running`, `done` or `failed`.
-    pub status: String,
+    pub status: ExportStatus,
     pub done_rows: i64,
     pub total_rows: i64,
     /// The file's name in this instance's exports folder, once done.
@@ -62,7 +62,7 @@ fn export_from_row(r: &sqlx::any::AnyRow) -> Result<ExportJob> {
         format: r.try_get("format")?,
         params: r.try_get("params")?,
         personal: personal != 0,
-        status: r.try_get("status")?,
+        status: crate::error::code(r, "status", ExportStatus::parse)?,
         done_rows: r.try_get("done_rows")?,
         total_rows: r.try_get("total_rows")?,
         file_name: r.try_get("file_name")?,
@@ -117,15 +117,15 @@ impl Store {
         outcome: std::result::Result<&str, &str>,
     ) -> Result<()> {
         let (status, file, error) = match outcome {
-            Ok(file) => ("done", Some(file), None),
-            Err(reason) => ("failed", None, Some(reason)),
+            Ok(file) => (ExportStatus::Done, Some(file), None),
+            Err(reason) => (ExportStatus::Failed, None, Some(reason)),
         };
         sqlx::query(
             "UPDATE exports SET status = $1, file_name = $2, error = $3, done_rows = $4,
                  finished_at = $5
              WHERE id = $6",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(file)
         .bind(error)
         .bind(done_rows)

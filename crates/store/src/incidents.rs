@@ -3,11 +3,12 @@
 //! after-action review. Every change is a `register_events` row ("incident", and
 //! "plan" for the activation) in the change's transaction.
 
+use crate::error::code;
 use crate::plans::{plan_event, NOTIFY_INCIDENT};
 use crate::register_events::append_register_event;
 use crate::supervision::notify_in;
 use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError};
-use domain::plans::{INCIDENT_CLOSED, INCIDENT_OPEN};
+use domain::plans::IncidentState;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -38,8 +39,7 @@ pub struct Incident {
     pub case_id: Option<i64>,
     pub case_no: Option<String>,
     pub title: String,
-    /// `open` or `closed`.
-    pub state: String,
+    pub state: IncidentState,
     pub opened_at: i64,
     pub opened_by_name: String,
     pub closed_at: Option<i64>,
@@ -82,7 +82,7 @@ fn incident_row(r: &AnyRow) -> Result<Incident> {
         case_id: r.try_get("case_id")?,
         case_no: r.try_get("case_no")?,
         title: r.try_get("title")?,
-        state: r.try_get("state")?,
+        state: code(r, "state", IncidentState::parse)?,
         opened_at: r.try_get("opened_at")?,
         opened_by_name: r.try_get("opened_by_name")?,
         closed_at: r.try_get("closed_at")?,
@@ -141,7 +141,7 @@ impl Store {
         .bind(&path)
         .bind(a.case_id)
         .bind(&a.title)
-        .bind(INCIDENT_OPEN)
+        .bind(IncidentState::Open.as_str())
         .bind(now)
         .bind(actor.name.as_str())
         .fetch_one(&mut *tx)
@@ -207,7 +207,11 @@ impl Store {
     }
 
     /// Incidents of a subtree, newest first; `state` filters (`open`, `closed`).
-    pub async fn incidents(&self, scope: &Scope, state: Option<&str>) -> Result<Vec<Incident>> {
+    pub async fn incidents(
+        &self,
+        scope: &Scope,
+        state: Option<IncidentState>,
+    ) -> Result<Vec<Incident>> {
         let (lo, hi) = scope.bounds();
         let rows = sqlx::query(&format!(
             "SELECT {INCIDENT_COLUMNS} {INCIDENT_FROM}
@@ -216,7 +220,7 @@ impl Store {
         ))
         .bind(lo)
         .bind(hi)
-        .bind(state.unwrap_or(""))
+        .bind(state.map_or("", IncidentState::as_str))
         .fetch_all(&self.read)
         .await?;
         rows.iter().map(incident_row).collect()
@@ -290,13 +294,13 @@ impl Store {
                 review_worked = $4, review_improve = $5
              WHERE id = $6 AND state = $7",
         )
-        .bind(INCIDENT_CLOSED)
+        .bind(IncidentState::Closed.as_str())
         .bind(now)
         .bind(review.0)
         .bind(review.1)
         .bind(review.2)
         .bind(i.id)
-        .bind(INCIDENT_OPEN)
+        .bind(IncidentState::Open.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -3,8 +3,10 @@
 //! hazard was not fixed. Each step moves the hazard's state and writes its events to the
 //! establishment's and the campaign's histories in one transaction.
 
+use crate::error::code;
 use crate::inspections::both_events;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
+use domain::inspection::{HazardState, OrderKind, Severity};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -19,8 +21,8 @@ pub struct Hazard {
     #[serde(skip)]
     pub unit_path: String,
     pub description: String,
-    pub severity: String,
-    pub state: String,
+    pub severity: Severity,
+    pub state: HazardState,
     pub reinspected_on: Option<String>,
     pub reinspection_notes: String,
     pub orders: Vec<HazardOrder>,
@@ -30,8 +32,7 @@ pub struct Hazard {
 pub struct HazardOrder {
     pub id: i64,
     pub hazard_id: i64,
-    /// `rectification_order` or `suspension_order`.
-    pub kind: String,
+    pub kind: OrderKind,
     pub order_no: String,
     pub issued_on: String,
     pub due_on: Option<String>,
@@ -52,8 +53,8 @@ fn hazard_from_row(r: &AnyRow) -> Result<Hazard> {
         establishment_name: r.try_get("establishment_name")?,
         unit_path: r.try_get("unit_path")?,
         description: r.try_get("description")?,
-        severity: r.try_get("severity")?,
-        state: r.try_get("state")?,
+        severity: code(r, "severity", Severity::parse)?,
+        state: code(r, "state", HazardState::parse)?,
         reinspected_on: r.try_get("reinspected_on")?,
         reinspection_notes: r.try_get("reinspection_notes")?,
         orders: vec![],
@@ -115,7 +116,7 @@ impl Store {
                 Ok(HazardOrder {
                     id: r.try_get("id")?,
                     hazard_id: r.try_get("hazard_id")?,
-                    kind: r.try_get("kind")?,
+                    kind: code(r, "kind", OrderKind::parse)?,
                     order_no: r.try_get("order_no")?,
                     issued_on: r.try_get("issued_on")?,
                     due_on: r.try_get("due_on")?,
@@ -132,9 +133,9 @@ impl Store {
     pub async fn issue_hazard_order(
         &self,
         h: &Hazard,
-        from: &str,
-        to: &str,
-        kind: &str,
+        from: HazardState,
+        to: HazardState,
+        kind: OrderKind,
         issued_on: &str,
         due_on: Option<&str>,
         requirements: &str,
@@ -142,18 +143,13 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         move_hazard(&mut tx, h.id, from, to).await?;
-        let prefix = if kind == "suspension_order" {
-            "TY"
-        } else {
-            "ZG"
-        };
         let row = sqlx::query(
             "INSERT INTO inspection_orders (hazard_id, kind, order_no, issued_on, due_on,
                  requirements, issued_by, created_at)
              VALUES ($1, $2, '', $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(h.id)
-        .bind(kind)
+        .bind(kind.as_str())
         .bind(issued_on)
         .bind(due_on)
         .bind(requirements)
@@ -164,7 +160,7 @@ impl Store {
         .map_err(StoreError::from_sqlx)?;
         let id: i64 = row.try_get("id")?;
         let year = issued_on.get(..4).unwrap_or("0000");
-        let order_no = format!("{prefix}-{year}-{id:05}");
+        let order_no = format!("{}-{year}-{id:05}", kind.number_prefix());
         sqlx::query("UPDATE inspection_orders SET order_no = $1 WHERE id = $2")
             .bind(&order_no)
             .bind(id)
@@ -179,7 +175,7 @@ impl Store {
             h.establishment_id,
             h.campaign_id,
             &h.unit_path,
-            kind,
+            kind.as_str(),
             &payload,
             actor,
         )
@@ -192,13 +188,13 @@ impl Store {
     pub async fn reinspect_hazard(
         &self,
         h: &Hazard,
-        to: &str,
+        to: HazardState,
         on: &str,
         notes: &str,
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        move_hazard(&mut tx, h.id, &h.state, to).await?;
+        move_hazard(&mut tx, h.id, h.state, to).await?;
         sqlx::query(
             "UPDATE inspection_hazards SET reinspected_on = $1, reinspection_notes = $2 WHERE id = $3",
         )
@@ -209,7 +205,7 @@ impl Store {
         .await?;
         let payload = serde_json::json!({
             "hazard": h.id, "establishment": h.establishment_name, "reinspected_on": on,
-            "fixed": to == "fixed", "notes": notes,
+            "fixed": to == HazardState::Fixed, "notes": notes,
         });
         both_events(
             &mut tx,
@@ -243,11 +239,16 @@ impl Store {
     }
 }
 
-async fn move_hazard(tx: &mut Transaction<'_, Any>, id: i64, from: &str, to: &str) -> Result<()> {
+async fn move_hazard(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    from: HazardState,
+    to: HazardState,
+) -> Result<()> {
     let done = sqlx::query("UPDATE inspection_hazards SET state = $1 WHERE id = $2 AND state = $3")
-        .bind(to)
+        .bind(to.as_str())
         .bind(id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {

@@ -7,6 +7,7 @@ pub use crate::inspection_hazards::{Hazard, HazardOrder};
 use crate::register_events::append_register_event;
 use crate::search_source::placeholders;
 use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use domain::inspection::{Answer, EstablishmentKind, Severity};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -24,7 +25,7 @@ pub struct CampaignUnit {
 pub struct Campaign {
     pub id: i64,
     pub name: String,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<EstablishmentKind>,
     /// The units it covers, each with its subtree (tree order).
     pub units: Vec<CampaignUnit>,
     /// The unit that runs it.
@@ -41,7 +42,7 @@ pub struct Campaign {
 #[derive(Debug, Clone)]
 pub struct NewCampaign {
     pub name: String,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<EstablishmentKind>,
     /// The unit that runs it.
     pub unit: Unit,
     /// The units it covers, each with its subtree; none nested in another.
@@ -51,10 +52,35 @@ pub struct NewCampaign {
 }
 
 /// One checklist answer: the item as it read that day, and `pass`, `fail` or `na`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ChecklistAnswer {
     pub item: String,
-    pub answer: String,
+    pub answer: Answer,
+}
+
+/// A checklist answer as the `answers` column holds it, before its code is checked.
+#[derive(serde::Deserialize)]
+struct StoredAnswer {
+    item: String,
+    answer: String,
+}
+
+/// The `answers` column: each answer's code decoded here, once.
+fn answers_of(json: &str) -> Result<Vec<ChecklistAnswer>> {
+    let stored: Vec<StoredAnswer> = serde_json::from_str(json).unwrap_or_default();
+    stored
+        .into_iter()
+        .map(|a| match Answer::parse(&a.answer) {
+            Some(answer) => Ok(ChecklistAnswer {
+                item: a.item,
+                answer,
+            }),
+            None => Err(StoreError::UnknownValue {
+                column: "answers",
+                value: a.answer,
+            }),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +94,7 @@ pub struct NewInspection {
     /// Stored photo names (see `app::inspections`).
     pub photos: Vec<String>,
     /// Each hazard's description and severity.
-    pub hazards: Vec<(String, String)>,
+    pub hazards: Vec<(String, Severity)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,8 +132,13 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign> {
         kinds: kinds
             .split(',')
             .filter(|k| !k.is_empty())
-            .map(String::from)
-            .collect(),
+            .map(|k| {
+                EstablishmentKind::parse(k).ok_or_else(|| StoreError::UnknownValue {
+                    column: "kinds",
+                    value: k.to_string(),
+                })
+            })
+            .collect::<Result<_>>()?,
         units: vec![],
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
@@ -168,7 +199,13 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&c.name)
-        .bind(c.kinds.join(","))
+        .bind(
+            c.kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
         .bind(c.unit.id)
         .bind(&c.unit.path)
         .bind(&c.starts_on)
@@ -361,7 +398,11 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: i64 = row.try_get("id")?;
-        let failed = i.answers.iter().filter(|a| a.answer == "fail").count();
+        let failed = i
+            .answers
+            .iter()
+            .filter(|a| a.answer == Answer::Fail)
+            .count();
         let payload = serde_json::json!({
             "inspection": id, "establishment": e.name, "inspected_on": i.inspected_on,
             "inspectors": i.inspectors, "failed_items": failed, "hazards": i.hazards.len(),
@@ -387,7 +428,7 @@ impl Store {
             .bind(e.id)
             .bind(&e.unit_path)
             .bind(description)
-            .bind(severity)
+            .bind(severity.as_str())
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
@@ -438,7 +479,7 @@ impl Store {
             establishment_name: row.try_get("establishment_name")?,
             inspected_on: row.try_get("inspected_on")?,
             inspectors: row.try_get("inspectors")?,
-            answers: serde_json::from_str(&answers).unwrap_or_default(),
+            answers: answers_of(&answers)?,
             findings: row.try_get("findings")?,
             photos: serde_json::from_str(&photos).unwrap_or_default(),
             recorded_by: row.try_get("recorded_by")?,

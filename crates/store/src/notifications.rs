@@ -1,7 +1,9 @@
 //! Deadline marking and in-app notifications for staff.
 
 use crate::cases::append;
+use crate::error::code_or_empty;
 use crate::{now_ms, Actor, Result, Store, StoreError};
+use domain::DueStatus;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -12,7 +14,8 @@ pub struct DueCase {
     pub case_no: String,
     pub unit_id: i64,
     pub due_on: String,
-    pub due_flag: String,
+    /// The mark the deadline job last gave it (`due_soon`, `overdue`); none yet.
+    pub due_flag: Option<DueStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +57,7 @@ impl Store {
                     case_no: r.try_get("case_no")?,
                     unit_id: r.try_get("unit_id")?,
                     due_on: r.try_get("due_sort")?,
-                    due_flag: r.try_get("due_flag")?,
+                    due_flag: code_or_empty(r, "due_flag", DueStatus::parse)?,
                 })
             })
             .collect()
@@ -65,7 +68,7 @@ impl Store {
     /// people, in one transaction. Returns how many were marked.
     pub async fn mark_due(
         &self,
-        marks: &[(DueCase, &str, Vec<i64>)],
+        marks: &[(DueCase, DueStatus, Vec<i64>)],
         actor: &Actor,
     ) -> Result<usize> {
         let now = now_ms();
@@ -75,9 +78,9 @@ impl Store {
             let n = sqlx::query(
                 "UPDATE cases SET due_flag = $1, version = version + 1 WHERE id = $2 AND due_flag = $3 AND due_sort = $4 AND state = 'open'",
             )
-            .bind(*flag)
+            .bind(flag.as_str())
             .bind(c.id)
-            .bind(&c.due_flag)
+            .bind(c.due_flag.map_or("", DueStatus::as_str))
             .bind(&c.due_on)
             .execute(&mut *tx)
             .await?
@@ -87,7 +90,7 @@ impl Store {
             }
             marked += 1;
             let due_on = c.due_on.clone();
-            let event = if *flag == "overdue" {
+            let event = if *flag == DueStatus::Overdue {
                 domain::Event::Overdue { due_on }
             } else {
                 domain::Event::DueSoon { due_on }
@@ -99,7 +102,7 @@ impl Store {
                 )
                 .bind(u)
                 .bind(c.id)
-                .bind(*flag)
+                .bind(flag.as_str())
                 .bind(&c.due_on)
                 .bind(now)
                 .execute(&mut *tx)

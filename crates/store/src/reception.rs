@@ -6,6 +6,7 @@
 
 use crate::cases::{append, bump_version};
 use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::reception::AppointmentStatus;
 use domain::Event;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -52,13 +53,12 @@ pub struct NewSlot {
     pub capacity: i64,
 }
 
-/// `requested` → `confirmed` | `offered` (another slot) | `declined`; an offer the
-/// petitioner accepts becomes `confirmed`.
+/// A petitioner's appointment request and where it stands.
 #[derive(Debug, Clone, Serialize)]
 pub struct Appointment {
     pub id: i64,
     pub ref_no: String,
-    pub status: String,
+    pub status: AppointmentStatus,
     pub slot: ReceptionSlot,
     pub offered_slot: Option<ReceptionSlot>,
     pub matter: String,
@@ -275,7 +275,7 @@ impl Store {
         Ok(Appointment {
             id: r.try_get("id")?,
             ref_no: r.try_get("ref_no")?,
-            status: r.try_get("status")?,
+            status: crate::error::code(r, "status", AppointmentStatus::parse)?,
             slot: self.slot(r.try_get("slot_id")?).await?,
             offered_slot,
             matter: r.try_get("matter")?,
@@ -345,16 +345,18 @@ impl Store {
     ) -> Result<Appointment> {
         let (lo, hi) = scope.bounds();
         let (status, offered, message) = match answer {
-            AppointmentAnswer::Confirm { message } => ("confirmed", None, message),
-            AppointmentAnswer::Offer { slot_id, message } => ("offered", Some(*slot_id), message),
-            AppointmentAnswer::Decline { message } => ("declined", None, message),
+            AppointmentAnswer::Confirm { message } => (AppointmentStatus::Confirmed, None, message),
+            AppointmentAnswer::Offer { slot_id, message } => {
+                (AppointmentStatus::Offered, Some(*slot_id), message)
+            }
+            AppointmentAnswer::Decline { message } => (AppointmentStatus::Declined, None, message),
         };
         let n = sqlx::query(
             "UPDATE appointments SET status = $1, offered_slot_id = $2, answer = $3,
                  answered_at = $4, answered_by = $5, version = version + 1
              WHERE id = $6 AND unit_path >= $7 AND unit_path < $8",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(offered)
         .bind(message)
         .bind(now_ms())

@@ -3,8 +3,10 @@
 //! an explicit "nothing found". Every change appends a `register_events` row (register
 //! `screening`) in its own transaction.
 
+use crate::error::code_opt;
 use crate::register_events::{append_register_event, EntryRef};
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::dispute::ScreeningAnswer;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -46,8 +48,8 @@ pub struct CoveredUnit {
     pub name: String,
     pub name_en: String,
     pub unit_path: String,
-    /// `nothing_found`, `found`, or none yet.
-    pub answer: Option<String>,
+    /// None until the unit answers.
+    pub answer: Option<ScreeningAnswer>,
     pub note: String,
     pub answered_on: Option<String>,
     pub answered_by_name: String,
@@ -154,7 +156,7 @@ impl Store {
         id: i64,
         issuer_path: &str,
         unit: &Unit,
-        answer: &str,
+        answer: ScreeningAnswer,
         note: &str,
         answered_on: &str,
         findings: &[i64],
@@ -166,7 +168,7 @@ impl Store {
                  answered_by_name = $4
              WHERE screening_id = $5 AND unit_id = $6",
         )
-        .bind(answer)
+        .bind(answer.as_str())
         .bind(note)
         .bind(answered_on)
         .bind(&actor.name)
@@ -193,7 +195,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let payload = json!({"unit": unit.code, "answer": answer, "note": note,
+        let payload = json!({"unit": unit.code, "answer": answer.as_str(), "note": note,
             "disputes": findings});
         let entry = EntryRef {
             register: SCREENING_REGISTER,
@@ -270,7 +272,7 @@ impl Store {
                 name: u.try_get("name")?,
                 name_en: u.try_get("name_en")?,
                 unit_path: u.try_get("unit_path")?,
-                answer: u.try_get("answer")?,
+                answer: code_opt(u, "answer", ScreeningAnswer::parse)?,
                 note: u.try_get("note")?,
                 answered_on: u.try_get("answered_on")?,
                 answered_by_name: u.try_get("answered_by_name")?,

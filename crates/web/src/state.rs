@@ -23,16 +23,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state over the search index in `config.search_dir`, opened (or created) here.
     pub fn new(app: App, config: WebConfig) -> Result<AppState, String> {
         let dir = &config.core.search_dir;
         let search = search::SearchIndex::open_or_create(dir)
             .map_err(|e| format!("search index in {}: {e}", dir.display()))?;
+        AppState::with_index(app, config, Arc::new(search))
+    }
+
+    /// The state over a search index the caller opened (and keeps up, through
+    /// [`App::spawn_search_indexer`]).
+    pub fn with_index(
+        app: App,
+        config: WebConfig,
+        search: Arc<search::SearchIndex>,
+    ) -> Result<AppState, String> {
         Ok(AppState {
             app,
             config: Arc::new(config),
             i18n: I18n::load()?,
             dummy_hash: crate::auth::password::hash("no such user, no such password")?,
-            search: Arc::new(search),
+            search,
         })
     }
 }

@@ -137,6 +137,20 @@ impl Slot {
     }
 }
 
+/// A slot is written as its code (`leader`, `staff:N`), in JSON as in the database.
+impl Serialize for Slot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Slot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Slot::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown slot '{s}'")))
+    }
+}
+
 /// Swaps the person in `slot` for `to`, returning the shift as it becomes and who was
 /// replaced. The new person needs a name and a phone, and the slot must exist.
 pub fn swap(

@@ -29,7 +29,9 @@ string_enum!(
 );
 
 string_enum!(
-    /// The four ways to route a case (Art. 22).
+    serde_by_variant;
+    /// The four ways to route a case (Art. 22). Stored event payloads hold its serde form
+    /// (`self_handle`), not its code (`self`), so that form stays.
     RouteMode {
         Transfer => "transfer",
         Assign => "assign",

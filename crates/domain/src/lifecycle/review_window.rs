@@ -9,8 +9,8 @@ use serde::Serialize;
 /// Whether the petitioner may ask for a review (or re-review) now, and if not, why.
 #[derive(Debug, Serialize)]
 pub struct ReviewState {
-    /// `request_review` or `request_rereview` when a request is open now.
-    pub available: Option<&'static str>,
+    /// [`Action::RequestReview`] or [`Action::RequestRereview`] when a request is open now.
+    pub available: Option<Action>,
     /// The last day to ask, when a window is open or has just closed.
     pub due: Option<NaiveDate>,
     /// Why no request is open: `not_replied`, `review_window_expired`,
@@ -20,6 +20,18 @@ pub struct ReviewState {
 }
 
 impl Life {
+    /// Why the petitioner may not rate the handling today, or `None` when they may: the
+    /// case was rated already, or its reply has not been delivered.
+    pub fn rating_closed(&self, today: NaiveDate) -> Option<&'static str> {
+        if self.allowed_actions(today).contains(&Action::Rate) {
+            None
+        } else if self.rating.is_some() {
+            Some("already_rated")
+        } else {
+            Some("not_delivered")
+        }
+    }
+
     /// Whether the matter is concluded as of `today`, so that a new petition on the same
     /// facts and reasons is answered under the repeat rule (Art. 36) instead of being
     /// handled again: the re-review ended the procedure (终结), or the case was answered
@@ -57,10 +69,10 @@ impl Life {
         let allowed = life.allowed_actions(today);
         let (available, closed) = match life.stage {
             Stage::ReviewWindow if allowed.contains(&Action::RequestReview) => {
-                (Some("request_review"), None)
+                (Some(Action::RequestReview), None)
             }
             Stage::RereviewWindow if allowed.contains(&Action::RequestRereview) => {
-                (Some("request_rereview"), None)
+                (Some(Action::RequestRereview), None)
             }
             Stage::ReviewWindow => (None, Some("review_window_expired")),
             Stage::RereviewWindow => (None, Some("rereview_window_expired")),

@@ -68,3 +68,4 @@ mod supervision_board;
 mod supervision_common;
 mod supervision_orders;
 mod typed9_versions;
+mod typed9b_registers;

@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Json;
+use domain::export::ExportStatus;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -96,7 +97,7 @@ fn job_json(job: &ExportJob) -> serde_json::Value {
         "status": job.status,
         "done": job.done_rows,
         "total": job.total_rows,
-        "file": (job.status == "done").then(|| format!("/api/v1/exports/{}/file", job.id)),
+        "file": (job.status == ExportStatus::Done).then(|| format!("/api/v1/exports/{}/file", job.id)),
         "error": job.error,
         "created_at": job.created_at,
         "finished_at": job.finished_at,

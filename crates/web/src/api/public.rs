@@ -10,7 +10,7 @@ use crate::i18n::ReqLang;
 use crate::portal::limit::{self, Bucket};
 use crate::portal::reception::{public_appointment, public_slot, AppointmentRequest};
 use crate::portal::submit::{register_public, PublicPetition};
-use crate::portal::track::{self, Refusal};
+use crate::portal::track::{self, PetitionerRequest, Refusal};
 use crate::portal::{instance, limited_json, MAX_SUBMISSION_BYTES};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
@@ -116,6 +116,54 @@ async fn case_json(state: &AppState, id: i64, en: bool) -> Response {
     match track::public_case(state, id, en).await {
         Ok(c) => Json(c).into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+/// A case a public request names: where it came from and how to answer.
+struct Tracked<'a> {
+    state: &'a AppState,
+    addr: SocketAddr,
+    case_no: &'a str,
+    q: &'a CodeQuery,
+    en: bool,
+}
+
+impl<'a> Tracked<'a> {
+    fn new(
+        state: &'a AppState,
+        addr: SocketAddr,
+        case_no: &'a str,
+        q: &'a CodeQuery,
+        lang: crate::i18n::Lang,
+    ) -> Self {
+        Tracked {
+            state,
+            addr,
+            case_no,
+            q,
+            en: lang == crate::i18n::Lang::En,
+        }
+    }
+}
+
+/// A petitioner's request on a tracked case: spends a tracking attempt, finds the case,
+/// runs the request, and answers with `answer` (given the action taken and the case as
+/// tracking shows it), or with why it was refused.
+async fn petitioner_request(
+    t: Tracked<'_>,
+    request: &PetitionerRequest,
+    answer: impl FnOnce(track::Action, track::PublicCase) -> Response,
+) -> Response {
+    let id = match tracked_case(t.state, t.addr, t.case_no, t.q).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match track::act(t.state, id, request).await {
+        Ok(action) => match track::public_case(t.state, id, t.en).await {
+            Ok(c) => answer(action, c),
+            Err(e) => e.into_response(),
+        },
+        Err(r) => refused(r),
     }
 }
 
@@ -264,14 +312,11 @@ pub async fn rate(
     ApiQuery(q): ApiQuery<CodeQuery>,
     JsonBody(body): JsonBody<RatingBody>,
 ) -> Response {
-    let id = match tracked_case(&state, addr, &case_no, &q).await {
-        Ok(id) => id,
-        Err(r) => return r,
+    let request = PetitionerRequest::Rate {
+        rating: body.rating,
     };
-    match track::rate(&state, id, &body.rating).await {
-        Ok(()) => case_json(&state, id, lang == crate::i18n::Lang::En).await,
-        Err(r) => refused(r),
-    }
+    let tracked = Tracked::new(&state, addr, &case_no, &q, lang);
+    petitioner_request(tracked, &request, |_, c| Json(c).into_response()).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -297,17 +342,14 @@ pub async fn review_request(
     ApiQuery(q): ApiQuery<CodeQuery>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Response {
-    let id = match tracked_case(&state, addr, &case_no, &q).await {
-        Ok(id) => id,
-        Err(r) => return r,
+    let request = PetitionerRequest::Review {
+        reason: body.reason,
     };
-    match track::request_review(&state, id, &body.reason).await {
-        Ok(action) => match track::public_case(&state, id, lang == crate::i18n::Lang::En).await {
-            Ok(c) => Json(json!({ "action": action, "case": c })).into_response(),
-            Err(e) => e.into_response(),
-        },
-        Err(r) => refused(r),
-    }
+    let tracked = Tracked::new(&state, addr, &case_no, &q, lang);
+    petitioner_request(tracked, &request, |action, c| {
+        Json(json!({ "action": action, "case": c })).into_response()
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/public/reception", tag = "public",

@@ -11,6 +11,8 @@ use crate::views::render;
 use app::model::Appointment;
 use askama::Template;
 use axum::response::Response;
+use domain::due::DeadlineStatus;
+use domain::reception::AppointmentStatus;
 use serde::Deserialize;
 
 /// One notice as the page shows it.
@@ -77,7 +79,7 @@ pub struct DeadlineRow {
     pub start: String,
     pub due: String,
     pub met_on: String,
-    pub status: &'static str,
+    pub status: DeadlineStatus,
     pub status_label: String,
 }
 
@@ -112,7 +114,7 @@ struct AppointmentPage {
     current: &'static str,
     csrf: String,
     ref_no: String,
-    status: String,
+    status: AppointmentStatus,
     status_label: String,
     slot: SlotRow,
     offered: Option<SlotRow>,
@@ -181,25 +183,24 @@ pub fn case_page(t: Tr, csrf: String, c: PublicCase, q: ViewQuery) -> Response {
                 due: due(d.due),
                 met_on: due(d.met_on),
                 status: d.status,
-                status_label: t.code("portal-deadline", d.status),
+                status_label: t.code("portal-deadline", &d.status),
             })
             .collect(),
         notices: c.notices.iter().map(|n| notice_row(&t, n)).collect(),
         rating_label: c
             .rating
             .as_ref()
-            .map(|r| t.code("rating", r))
+            .map(|r| t.code("rating", r.as_str()))
             .unwrap_or_default(),
         ratings: domain::lifecycle::Rating::ALL
             .iter()
             .map(|r| (r.as_str().to_string(), t.code("rating", r.as_str())))
             .collect(),
-        rate_closed: match (&c.rating, c.can_rate) {
-            (_, true) => String::new(),
-            (Some(_), _) => closed_text(&t, "already_rated", ""),
-            (None, _) => closed_text(&t, "not_delivered", ""),
-        },
-        review_action: c.review.available.unwrap_or("").to_string(),
+        rate_closed: c
+            .rate_closed
+            .map(|r| closed_text(&t, r, ""))
+            .unwrap_or_default(),
+        review_action: c.review.available.map_or("", |a| a.as_str()).to_string(),
         review_closed: c
             .review
             .closed_reason
@@ -225,7 +226,7 @@ pub fn case_page(t: Tr, csrf: String, c: PublicCase, q: ViewQuery) -> Response {
 pub fn appointment_page(t: Tr, csrf: String, a: &Appointment, q: ViewQuery) -> Response {
     let page = AppointmentPage {
         ref_no: a.ref_no.clone(),
-        status: a.status.clone(),
+        status: a.status,
         status_label: t.code("portal-appt", &a.status),
         slot: slot_row(&t, &a.slot),
         offered: a.offered_slot.as_ref().map(|s| slot_row(&t, s)),
@@ -266,17 +267,15 @@ mod tests {
         add("portal-done", NOTICES);
         add("portal-closed", REFUSALS);
         add("portal-closed", &["already_rated", "not_delivered"]);
-        add(
-            "portal-appt",
-            &["requested", "confirmed", "offered", "declined"],
-        );
-        add(
-            "portal-appt-help",
-            &["requested", "confirmed", "offered", "declined"],
-        );
+        let statuses: Vec<&str> = AppointmentStatus::ALL.iter().map(|s| s.as_str()).collect();
+        add("portal-appt", &statuses);
+        add("portal-appt-help", &statuses);
         add(
             "portal-deadline",
-            &["met", "met_late", "open", "due_soon", "overdue", "none"],
+            &DeadlineStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>(),
         );
         add(
             "portal-notice",

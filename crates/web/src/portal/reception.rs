@@ -5,6 +5,7 @@
 use crate::i18n::Tr;
 use app::model::{Appointment, ReceptionSlot};
 use chrono::{Datelike, NaiveDate};
+use domain::reception::AppointmentStatus;
 use serde::Serialize;
 
 /// A slot as a page lists it.
@@ -100,7 +101,7 @@ pub struct PublicAppointment {
     pub ref_no: String,
     /// `requested`, `confirmed`, `offered` (another slot; accept it or ask again) or
     /// `declined`.
-    pub status: String,
+    pub status: AppointmentStatus,
     pub slot: PublicSlot,
     pub offered_slot: Option<PublicSlot>,
     /// The office's message.
@@ -110,7 +111,7 @@ pub struct PublicAppointment {
 pub fn public_appointment(a: &Appointment, en: bool) -> PublicAppointment {
     PublicAppointment {
         ref_no: a.ref_no.clone(),
-        status: a.status.clone(),
+        status: a.status,
         slot: public_slot(&a.slot, en),
         offered_slot: a.offered_slot.as_ref().map(|s| public_slot(s, en)),
         answer: a.answer.clone(),

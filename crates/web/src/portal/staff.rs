@@ -17,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::reception::AppointmentStatus;
 use domain::Permission;
 use serde::Deserialize;
 use std::collections::HashMap;

@@ -5,8 +5,9 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+pub use app::petitioner::PetitionerRequest;
 pub use app::track::{Found, Notice, PublicCase, PublicDeadline};
-pub use domain::lifecycle::ReviewState;
+pub use domain::lifecycle::{Action, ReviewState};
 
 /// Looks a case or an appointment up. `None` for a wrong number and a wrong code alike.
 pub async fn find(state: &AppState, number: &str, code: &str) -> ApiResult<Option<Found>> {
@@ -50,16 +51,12 @@ impl From<app::petitioner::Refusal> for Refusal {
     }
 }
 
-/// Rates the handling of case `id` (the use case is [`app::App::petitioner_rate`]).
-pub async fn rate(state: &AppState, id: i64, rating: &str) -> Result<(), Refusal> {
-    Ok(state.petitioner_rate(id, rating).await?)
-}
-
-/// Asks for a review, or a re-review, of case `id`: whichever its stage allows.
-pub async fn request_review(
+/// Runs a petitioner's request on case `id`: a rating, or a review or re-review request
+/// (the use case is [`app::App::petitioner_request`]). Returns the action taken.
+pub async fn act(
     state: &AppState,
     id: i64,
-    reason: &str,
-) -> Result<&'static str, Refusal> {
-    Ok(state.petitioner_request_review(id, reason).await?)
+    request: &PetitionerRequest,
+) -> Result<Action, Refusal> {
+    Ok(state.petitioner_request(id, request).await?)
 }

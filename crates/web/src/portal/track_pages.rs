@@ -4,7 +4,7 @@
 
 use super::case_view::{appointment_page, case_page, ViewQuery};
 use super::limit::{self, Bucket};
-use super::track::{self, Found, Refusal};
+use super::track::{self, Found, PetitionerRequest, Refusal};
 use super::{
     clear_track_cookie, csrf_token, csrf_valid, instance, limited_page, track_cookie, tracked,
     with_cookie,
@@ -208,20 +208,34 @@ async fn held_case(
     }
 }
 
+/// A petitioner's request from the case page: back to the page with what was done, or
+/// why not. `notice` names what was done.
+async fn act(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    csrf: &str,
+    request: PetitionerRequest,
+    notice: fn(track::Action) -> &'static str,
+) -> Response {
+    let id = match held_case(state, headers, addr, csrf).await {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match track::act(state, id, &request).await {
+        Ok(action) => back_with("notice", notice(action)),
+        Err(r) => refused(r),
+    }
+}
+
 pub async fn rate(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    let id = match held_case(&state, &headers, addr, &f.csrf).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match track::rate(&state, id, &f.rating).await {
-        Ok(()) => back_with("notice", "rated"),
-        Err(r) => refused(r),
-    }
+    let request = PetitionerRequest::Rate { rating: f.rating };
+    act(&state, &headers, addr, &f.csrf, request, |_| "rated").await
 }
 
 pub async fn review(
@@ -230,14 +244,16 @@ pub async fn review(
     headers: HeaderMap,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    let id = match held_case(&state, &headers, addr, &f.csrf).await {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match track::request_review(&state, id, &f.reason).await {
-        Ok(action) => back_with("notice", action),
-        Err(r) => refused(r),
-    }
+    let request = PetitionerRequest::Review { reason: f.reason };
+    act(
+        &state,
+        &headers,
+        addr,
+        &f.csrf,
+        request,
+        track::Action::as_str,
+    )
+    .await
 }
 
 pub async fn accept_offer(

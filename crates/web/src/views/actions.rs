@@ -27,7 +27,7 @@ pub struct FormField {
 }
 
 pub struct ActionForm {
-    pub action: &'static str,
+    pub action: Action,
     pub fields: Vec<FormField>,
     /// The deadline that applies to this action, as documents write dates.
     pub due: Option<String>,
@@ -214,7 +214,7 @@ pub fn forms(
                 route_units(t, &mut fields, &case_unit.code, suggested_unit);
             }
             let returned = returned_draft(life, a, &mut fields);
-            let failed = failed.filter(|f| f.action == a.as_str());
+            let failed = failed.filter(|f| Action::parse(&f.action) == Some(a));
             if let Some(failed) = failed {
                 for f in fields.iter_mut() {
                     if let Some(v) = failed.fields.get(f.name) {
@@ -224,7 +224,7 @@ pub fn forms(
                 }
             }
             ActionForm {
-                action: a.as_str(),
+                action: a,
                 fields,
                 due: due_for(t, life, a),
                 open: failed.is_some() || returned.is_some(),

@@ -16,6 +16,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use domain::lifecycle::Action;
 use domain::Permission;
 use serde::Deserialize;
 
@@ -224,7 +225,7 @@ async fn show_page(
         suggestion.as_ref().map(|r| r.unit_code.as_str()),
         failed.as_ref(),
     );
-    let route_preview = if actions.iter().any(|a| a.action == "route") {
+    let route_preview = if actions.iter().any(|a| a.action == Action::Route) {
         let suggested = suggestion.as_ref().map(|r| r.unit_name.as_str());
         route_preview(state, &t, &c, &case_unit, suggested).await
     } else {

@@ -311,14 +311,14 @@ pub async fn edit_form(
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
     let v: HashMap<String, String> = [
-        ("kind", d.kind),
+        ("kind", d.kind.as_str().to_string()),
         ("title", d.title),
         ("region", d.region),
         ("address", d.address),
         ("parties", d.parties),
         ("people", d.people.to_string()),
-        ("scale", d.scale),
-        ("urgency", d.urgency),
+        ("scale", d.scale.as_str().to_string()),
+        ("urgency", d.urgency.as_str().to_string()),
         ("unit", d.unit_code),
         ("owner_name", d.owner_name),
         ("hotspot", d.hotspot),
@@ -437,7 +437,11 @@ pub async fn show_entry(
         Ok(e) => event_rows(state, &t, &e),
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
-    let outcomes = ["resolved", "referred", "unresolved"];
+    let outcomes: Vec<&str> = Outcome::ALL
+        .iter()
+        .filter(|o| **o != Outcome::Open)
+        .map(|o| o.as_str())
+        .collect();
     let channels: Vec<&str> = LegalChannel::ALL.iter().map(|c| c.as_str()).collect();
     let failed = error.is_some();
     let page = EntryPage {

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::duty::roster::{default_start, parse_staff, staff_text, OnDuty, ShiftPlan};
+use domain::duty::roster::{default_start, parse_staff, staff_text, OnDuty, ShiftPlan, Slot};
 use domain::Permission;
 use std::collections::HashMap;
 
@@ -94,14 +94,14 @@ fn rows_of(t: &Tr, state: &AppState, w: &RosterWeek) -> Vec<DayRow> {
                 leader_phone: s.leader.phone.clone(),
                 staff: staff_text(&s.staff),
                 slots: std::iter::once((
-                    "leader".to_string(),
+                    Slot::Leader.code(),
                     format!("{} {}", t.t("duty-leader"), s.leader.name),
                 ))
                 .chain(
                     s.staff
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| (format!("staff:{i}"), p.name.clone())),
+                        .map(|(i, p)| (Slot::Staff(i).code(), p.name.clone())),
                 )
                 .collect(),
                 swaps: s

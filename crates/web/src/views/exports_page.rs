@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use domain::export::ExportStatus;
 use serde::Deserialize;
 
 /// One export as its row and its page show it.
@@ -23,7 +24,7 @@ pub struct ExportRow {
     /// The filters as the queue's query string.
     pub query: String,
     pub personal: bool,
-    pub status: String,
+    pub status: ExportStatus,
     pub done: i64,
     pub total: i64,
     /// Done as a whole percentage.
@@ -71,7 +72,7 @@ impl ExportRow {
     fn of(state: &AppState, t: &Tr, j: ExportJob) -> ExportRow {
         let percent = if j.total_rows > 0 {
             (j.done_rows * 100 / j.total_rows).clamp(0, 100)
-        } else if j.status == "done" {
+        } else if j.status == ExportStatus::Done {
             100
         } else {
             0

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use domain::plans::IncidentState;
 
 #[derive(Template)]
 #[template(path = "incidents.html")]
@@ -106,7 +107,7 @@ async fn show(
         .incident_timeline(&caller, id)
         .await
         .unwrap_or_default();
-    let open = i.state == domain::plans::INCIDENT_OPEN;
+    let open = i.state == IncidentState::Open;
     let role = who.role();
     let failed = !typed.error.is_empty();
     let page = IncidentPage {

@@ -18,7 +18,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::inspection::{EstablishmentKind, Severity, DEFAULT_RECTIFY_DAYS};
+use domain::inspection::{HazardState, Severity, DEFAULT_RECTIFY_DAYS};
 use std::collections::HashMap;
 
 /// How many hazard rows the form offers.
@@ -67,8 +67,7 @@ async fn form_page(
     let loaded = async {
         let c = state.campaign(&caller, campaign).await?;
         let e = state.establishment(&caller, est).await?;
-        let kind = EstablishmentKind::parse(&e.kind).ok_or(app::AppError::NotFound)?;
-        let items = state.checklist(kind).await?;
+        let items = state.checklist(e.kind).await?;
         Ok::<_, app::AppError>((c, e, items))
     }
     .await;
@@ -408,7 +407,7 @@ pub async fn print(
         let (o, h, e) = state.hazard_order(&caller, id).await?;
         let i = state.inspection(&caller, h.inspection_id).await?;
         let tpl = state
-            .notice_template(&e.unit_path, &o.kind, template_lang(&t))
+            .notice_template(&e.unit_path, o.kind.as_str(), template_lang(&t))
             .await?;
         Ok::<_, app::AppError>((o, h, e, i, tpl))
     }

@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use domain::duty::ReportStatus;
 use domain::Permission;
 use std::collections::HashMap;
 
@@ -86,7 +87,7 @@ async fn day_page(
     let default_window = day
         .windows
         .iter()
-        .find(|w| w.own.status.as_str() == "pending")
+        .find(|w| w.own.status == ReportStatus::Pending)
         .or(day.windows.last())
         .map_or(1, |w| w.window);
     let page = ReportsPage {

@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use domain::dispute::ScreeningAnswer;
 use domain::Permission;
 use std::collections::HashMap;
 
@@ -200,13 +201,11 @@ async fn show_campaign(
     } else {
         vec![]
     };
-    let count = |a: &str| {
-        s.covered
-            .iter()
-            .filter(|u| u.answer.as_deref() == Some(a))
-            .count()
-    };
-    let nothing = count("nothing_found");
+    let nothing = s
+        .covered
+        .iter()
+        .filter(|u| u.answer == Some(ScreeningAnswer::NothingFound))
+        .count();
     let answered = s.covered.iter().filter(|u| u.answer.is_some()).count();
     let found: i64 = s.covered.iter().map(|u| u.found).sum();
     let n = |x: usize| x.to_string();
@@ -227,9 +226,11 @@ async fn show_campaign(
         .covered
         .iter()
         .map(|u| {
-            let (state, state_class) = match u.answer.as_deref() {
-                Some("nothing_found") => (t.t("sc-state-nothing-found"), "nothing"),
-                Some(_) => (t.t1("sc-state-found", "n", &u.found.to_string()), "found"),
+            let (state, state_class) = match u.answer {
+                Some(ScreeningAnswer::NothingFound) => (t.t("sc-state-nothing-found"), "nothing"),
+                Some(ScreeningAnswer::Found) => {
+                    (t.t1("sc-state-found", "n", &u.found.to_string()), "found")
+                }
                 None => (t.t("sc-state-pending"), "pending"),
             };
             UnitRow {
@@ -298,7 +299,7 @@ pub async fn answer(
         return csrf_refused(&t, &who);
     }
     let answer = first(&f, "answer");
-    let ids: Vec<i64> = if answer == "found" {
+    let ids: Vec<i64> = if ScreeningAnswer::parse(answer.trim()) == Some(ScreeningAnswer::Found) {
         all(&f, "disputes")
             .iter()
             .filter_map(|s| s.parse().ok())
