@@ -168,6 +168,9 @@ impl Sums {
     }
 }
 
+/// A candidate being ranked: its suggestion, its weighed features and their sums.
+type Ranked = (Similar, Vec<(Feature, f32)>, Sums);
+
 fn overlap(shared: Sums, q: Sums, d: Sums) -> f32 {
     let cos = |s: f32, a: f32, b: f32| s / (a * b).sqrt().max(f32::EPSILON);
     (cos(shared.pairs, q.pairs, d.pairs) + cos(shared.chars, q.chars, d.chars)) / 2.0
@@ -271,7 +274,7 @@ impl SearchIndex {
         }
         let region = req.region.as_deref().map(str::trim).unwrap_or("");
         let folded_respondent = respondent.map(crate::grams::folded);
-        let mut ranked: Vec<(Similar, Vec<(Feature, f32)>, Sums)> = vec![];
+        let mut ranked: Vec<Ranked> = vec![];
         for (_, addr) in found {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let body = self.text_of(&doc, f.body);
