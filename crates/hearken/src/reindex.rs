@@ -17,6 +17,7 @@ pub async fn run(g: &Global) -> anyhow::Result<()> {
         search::SearchIndex::open_or_create(&dir)
             .with_context(|| format!("cannot open the search index in {}", dir.display()))?,
     );
+    index.use_rebuild_writer();
     let started = Instant::now();
     let ix = index.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {

@@ -50,10 +50,16 @@ pub struct SearchIndex {
     status: AtomicU32,
     opened: Opened,
     cursor: Mutex<Option<String>>,
+    pub(crate) doc_freqs: Mutex<crate::similar::DocFreqs>,
+    rebuild: std::sync::atomic::AtomicBool,
 }
 
 /// The writer's memory budget: one thread, as the machine is shared with the server.
 const WRITER_BYTES: usize = 64_000_000;
+/// For `hearken reindex`, which has the machine to itself: two indexing threads, and
+/// fewer, larger segments before a merge.
+const REBUILD_THREADS: usize = 2;
+const REBUILD_BYTES: usize = 400_000_000;
 
 impl SearchIndex {
     /// Opens the index in `dir`, or makes a new one when there is none, when it cannot be
@@ -123,6 +129,8 @@ impl SearchIndex {
             status: AtomicU32::new(0),
             opened,
             cursor: Mutex::new(cursor),
+            doc_freqs: Mutex::new(Default::default()),
+            rebuild: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -168,12 +176,25 @@ impl SearchIndex {
             .lock()
             .map_err(|_| tantivy::TantivyError::SystemError("index writer poisoned".into()))?;
         if guard.is_none() {
-            *guard = Some(self.index.writer_with_num_threads(1, WRITER_BYTES)?);
+            let writer = if self.rebuild.load(Ordering::Acquire) {
+                self.index
+                    .writer_with_num_threads(REBUILD_THREADS, REBUILD_BYTES)?
+            } else {
+                self.index.writer_with_num_threads(1, WRITER_BYTES)?
+            };
+            *guard = Some(writer);
         }
         match guard.as_mut() {
             Some(w) => f(w),
             None => Err(tantivy::TantivyError::SystemError("no index writer".into()).into()),
         }
+    }
+
+    /// Writes with more threads and memory from now on, for a rebuild while nothing else
+    /// runs (`hearken reindex`). Takes effect when the writer is next taken.
+    pub fn use_rebuild_writer(&self) {
+        self.rebuild.store(true, Ordering::Release);
+        self.release_writer();
     }
 
     /// Lets go of the index writer and its lock, so that another process (or a restarted

@@ -17,9 +17,11 @@
 mod doc;
 mod grams;
 mod index;
+mod matter;
 mod query;
 mod schema;
 mod search;
+mod similar;
 mod snippet;
 
 pub use doc::CaseDoc;

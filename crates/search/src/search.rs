@@ -2,12 +2,12 @@
 //! suggestions for a petition being registered.
 
 use crate::doc::day_number;
-use crate::grams::{folded, term_parts};
+use crate::grams::term_parts;
 use crate::index::{SearchIndex, Status};
 use crate::query::ParsedQuery;
 use crate::snippet::snippet;
 use crate::{Result, SearchError};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Bound;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
@@ -83,22 +83,12 @@ pub struct SimilarRequest {
 pub struct Similar {
     pub id: i64,
     pub case_no: String,
-    /// 0–1.1: the overlap of the two texts' character pairs, each weighed by its rarity
-    /// in the index (IDF, cosine), plus 0.05 each for the same region and the same
-    /// respondent.
+    /// About 0–1.1: the overlap of the two texts' character pairs and single characters,
+    /// each weighed by its rarity in the index (IDF, cosine), plus 0.05 each for the same
+    /// region and the same respondent; below the first suggestion, mixed 7:3 with the
+    /// overlap with the first suggestion.
     pub score: f32,
 }
-
-/// Suggestions under this text overlap are not the same matter.
-const MIN_OVERLAP: f32 = 0.04;
-/// Added for the same region, and again for the same respondent. Hard negatives share
-/// both (the same county, the same company, another matter), so they count for little
-/// beside the text: 0.1 each made precision@1 fall from 0.93 to 0.87 on the evaluation set.
-const PLACE_BONUS: f32 = 0.05;
-/// Candidates read before re-ranking.
-const CANDIDATES: usize = 50;
-/// Character pairs of the new petition used to find candidates.
-const MAX_QUERY_PAIRS: usize = 300;
 
 fn term(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
@@ -111,20 +101,8 @@ fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
-/// Character pairs of a text in order of first appearance, letters and digits only.
-fn pairs(text: &str) -> Vec<String> {
-    let chars = folded(text);
-    let mut seen = HashSet::new();
-    chars
-        .windows(2)
-        .filter(|w| w.iter().all(|c| c.is_alphanumeric()))
-        .map(|w| w.iter().collect::<String>())
-        .filter(|g| seen.insert(g.clone()))
-        .collect()
-}
-
 impl SearchIndex {
-    fn ready(&self) -> Result<()> {
+    pub(crate) fn ensure_ready(&self) -> Result<()> {
         match self.status() {
             Status::Ready => Ok(()),
             Status::Building { percent } => Err(SearchError::Building { percent }),
@@ -132,7 +110,7 @@ impl SearchIndex {
     }
 
     /// Documents containing `text` as a run of characters in the `uni`/`bi` pair given.
-    fn substring(&self, uni: Field, bi: Field, text: &str) -> Box<dyn Query> {
+    pub(crate) fn substring(&self, uni: Field, bi: Field, text: &str) -> Box<dyn Query> {
         let parts: Vec<Box<dyn Query>> = term_parts(text)
             .into_iter()
             .map(|chars| -> Box<dyn Query> {
@@ -169,7 +147,7 @@ impl SearchIndex {
         }
     }
 
-    fn filter_clauses(&self, filters: &Filters) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    pub(crate) fn filter_clauses(&self, filters: &Filters) -> Result<Vec<(Occur, Box<dyn Query>)>> {
         let f = &self.fields;
         let mut out = vec![];
         let given = |v: &Option<String>| v.as_ref().filter(|v| !v.trim().is_empty()).cloned();
@@ -240,7 +218,7 @@ impl SearchIndex {
     /// The ids of every case a search finds, in no order (for measuring what a search
     /// finds against a scan of the same texts).
     pub fn matching_ids(&self, req: &SearchRequest) -> Result<Vec<i64>> {
-        self.ready()?;
+        self.ensure_ready()?;
         let searcher = self.reader.searcher();
         let query = self.query_for(req, &searcher)?;
         self.ids_of(&searcher, &query)
@@ -248,7 +226,7 @@ impl SearchIndex {
 
     /// The cases matching a clerk's query within the filters, best or newest first.
     pub fn search(&self, req: &SearchRequest) -> Result<Page> {
-        self.ready()?;
+        self.ensure_ready()?;
         let parsed = ParsedQuery::parse(&req.q);
         let searcher = self.reader.searcher();
         let query = self.query_for(req, &searcher)?;
@@ -324,125 +302,32 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// Earlier petitions that are likely on the same matter as `content`, best first.
-    /// Candidates are found by shared words and character pairs, then ranked by how much
-    /// of the text they share, with the region and the respondent counting too. Nothing
-    /// about the petitioner is read.
-    pub fn similar(&self, req: &SimilarRequest) -> Result<Vec<Similar>> {
-        self.ready()?;
-        let f = &self.fields;
-        let query_pairs = pairs(&req.content);
-        if query_pairs.is_empty() {
-            return Ok(vec![]);
-        }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = query_pairs
-            .iter()
-            .take(MAX_QUERY_PAIRS)
-            .map(|g| (Occur::Should, term(f.bi, g)))
-            .collect();
-        let respondent = req
-            .respondent
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        if let Some(r) = respondent {
-            should.push((Occur::Should, self.substring(f.uni, f.bi, r)));
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
-        if let Some(id) = req.exclude_id {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(f.id, id),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        clauses.extend(self.filter_clauses(&Filters {
-            scope: req.scope.clone(),
-            ..Filters::default()
-        })?);
+    /// The stored text of the case `id` (content, demands, respondent, notes), if indexed;
+    /// for tools and tests that show what a ranking compared.
+    pub fn stored_body(&self, id: i64) -> Result<Option<String>> {
         let searcher = self.reader.searcher();
-        let found = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(CANDIDATES).order_by_score(),
-        )?;
-        // Each character pair weighs by how rare it is (its inverse document frequency):
-        // "恒泰" or "7幢" says more about the matter than "反映" or "问题". The overlap is
-        // the weight the two texts share over the geometric mean of their weights, so a
-        // short petition inside a long one on the same matter still scores high.
-        let total = searcher.num_docs() as f32;
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let mut weight = |g: &String| -> f32 {
-            if let Some(w) = weights.get(g) {
-                return *w;
+        let q = TermQuery::new(
+            Term::from_field_i64(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            None => Ok(None),
+            Some((_, addr)) => {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                Ok(Some(self.text_of(&doc, self.fields.body)))
             }
-            let df = searcher
-                .doc_freq(&Term::from_field_text(f.bi, g))
-                .unwrap_or(0) as f32;
-            // Smoothed (+1), so that a pair every indexed case shares still counts: in a
-            // new office's index of one or two cases a plain IDF weighs every pair 0, and
-            // the first repeat petition would find nothing.
-            let w = ((total + 1.0) / (df + 1.0)).ln().max(0.0) + 1.0;
-            weights.insert(g.clone(), w);
-            w
-        };
-        let q_set: HashSet<&String> = query_pairs.iter().collect();
-        let q_weight: f32 = query_pairs.iter().map(&mut weight).sum();
-        let region = req.region.as_deref().map(str::trim).unwrap_or("");
-        let mut ranked = vec![];
-        for (_, addr) in found {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let body = self.text_of(&doc, f.body);
-            let d_pairs = pairs(&body);
-            let (mut shared, mut d_weight) = (0.0f32, 0.0f32);
-            for g in &d_pairs {
-                let w = weight(g);
-                d_weight += w;
-                if q_set.contains(g) {
-                    shared += w;
-                }
-            }
-            let overlap = shared / (q_weight * d_weight).sqrt().max(f32::EPSILON);
-            if overlap < MIN_OVERLAP {
-                continue;
-            }
-            let mut score = overlap;
-            let doc_region = self.text_of(&doc, f.region_code);
-            if !region.is_empty()
-                && !doc_region.is_empty()
-                && (doc_region.starts_with(region) || region.starts_with(&doc_region))
-            {
-                score += PLACE_BONUS;
-            }
-            if let Some(r) = respondent {
-                if folded(&body)
-                    .windows(r.chars().count().max(1))
-                    .any(|w| w == folded(r).as_slice())
-                {
-                    score += PLACE_BONUS;
-                }
-            }
-            ranked.push(Similar {
-                id: self.id_of(&doc),
-                case_no: self.text_of(&doc, f.case_no),
-                score: (score * 1000.0).round() / 1000.0,
-            });
         }
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
-        ranked.truncate(req.limit.clamp(1, 50));
-        Ok(ranked)
     }
 
-    fn text_of(&self, doc: &TantivyDocument, field: Field) -> String {
+    pub(crate) fn text_of(&self, doc: &TantivyDocument, field: Field) -> String {
         doc.get_first(field)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string()
     }
 
-    fn id_of(&self, doc: &TantivyDocument) -> i64 {
+    pub(crate) fn id_of(&self, doc: &TantivyDocument) -> i64 {
         doc.get_first(self.fields.id)
             .and_then(|v| v.as_i64())
             .unwrap_or_default()

@@ -344,3 +344,54 @@ fn the_same_matter_ranks_first_among_related_petitions() {
         .expect("similar");
     assert!(found.iter().all(|s| s.id != 5001));
 }
+
+#[test]
+fn search10b_numbers_written_in_chinese_match_digits() {
+    let mut docs = corpus(300);
+    let lift = |id: i64, content: &str| CaseDoc {
+        id,
+        case_no: format!("XH-2026-{id:06}"),
+        unit_path: "/1/2/".into(),
+        region: "330105".into(),
+        content: content.into(),
+        ..CaseDoc::default()
+    };
+    // The same estate's lifts: building 7, written in Chinese, and building 3, in digits.
+    docs.push(lift(6001, "锦绣花园七号楼电梯停运五个月，物业不修。"));
+    docs.push(lift(6002, "锦绣花园3幢电梯停运5个月，物业一直不修。"));
+    let (_dir, ix) = ready_index(&docs);
+    let found = ix
+        .similar(&SimilarRequest {
+            content: "锦绣花园7幢的电梯坏了5个多月，物业不修".into(),
+            region: Some("330105".into()),
+            limit: 5,
+            ..SimilarRequest::default()
+        })
+        .expect("similar");
+    assert_eq!(found.first().map(|s| s.id), Some(6001), "{found:?}");
+    assert!(found.iter().any(|s| s.id == 6002), "{found:?}");
+}
+
+#[test]
+fn search10b_a_new_office_finds_its_first_repeat_petition() {
+    // An index of one case: every pair it holds is in every case.
+    let first = CaseDoc {
+        id: 1,
+        case_no: "XH-2026-000001".into(),
+        unit_path: "/1/".into(),
+        region: "330106".into(),
+        respondent: "幸福里小区物业".into(),
+        content: "幸福里小区3幢电梯长期故障停运，老人上下楼困难，物业多次报修无人维修。".into(),
+        ..CaseDoc::default()
+    };
+    let (_dir, ix) = ready_index(&[first]);
+    let found = ix
+        .similar(&SimilarRequest {
+            content: "幸福里小区3幢电梯故障停运已两个月，报修后一直无人维修。".into(),
+            scope: Some("/1/".into()),
+            limit: 5,
+            ..SimilarRequest::default()
+        })
+        .expect("similar");
+    assert_eq!(found.first().map(|s| s.id), Some(1), "{found:?}");
+}

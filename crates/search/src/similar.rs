@@ -1,0 +1,353 @@
+//! Related-case suggestions: earlier petitions likely on the same matter as a text being
+//! registered. Nothing about the petitioner is read.
+//!
+//! 1. Candidates: the cases sharing the new text's rarest character pairs (at most
+//!    [`FINDING_PAIRS`], none in more than 5% of the cases), as written and as
+//!    normalized ([`crate::matter`]). Leaving out the common pairs keeps the query from
+//!    scoring most of the index.
+//! 2. Ranking: the IDF-weighted overlap (cosine) of the two texts' character pairs, and
+//!    apart, of their single characters (鱼死了 and 死鱼 share no pair), plus a little
+//!    for the same region and the same respondent.
+//! 3. Feedback: below the first, each candidate also counts by its overlap with the
+//!    first, because the tellings of one matter resemble each other.
+//!
+//! Document frequencies are cached between requests ([`DocFreqs`]).
+
+use crate::index::SearchIndex;
+use crate::matter::normalize;
+use crate::search::{Filters, Similar, SimilarRequest};
+use crate::Result;
+use std::collections::{HashMap, HashSet};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+/// Suggestions under this text overlap are not the same matter.
+const MIN_OVERLAP: f32 = 0.04;
+/// Added for the same region, and again for the same respondent. Hard negatives share
+/// both (the same county, the same company, another matter), so they count for little
+/// beside the text.
+const PLACE_BONUS: f32 = 0.05;
+/// How much the resemblance to the best candidate counts in the others' scores.
+const FEEDBACK: f32 = 0.3;
+/// Candidates read before re-ranking.
+const CANDIDATES: usize = 200;
+/// The rarest character pairs of the new petition that find candidates. The common ones
+/// (反映, 问题, 要求) would match most of the index and decide nothing.
+const FINDING_PAIRS: usize = 64;
+/// A pair in more than this share of the cases does not find candidates (it still
+/// counts in the ranking), unless the index is small.
+const COMMON_SHARE: f32 = 0.05;
+const COMMON_FLOOR: f32 = 1_000.0;
+
+/// One feature of a text: a pair of neighbouring characters, or a single character
+/// (`b == '\0'`), after [`normalize`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Feature {
+    a: char,
+    b: char,
+}
+
+impl Feature {
+    fn is_pair(&self) -> bool {
+        self.b != '\0'
+    }
+
+    fn text(&self) -> String {
+        if self.is_pair() {
+            [self.a, self.b].iter().collect()
+        } else {
+            self.a.to_string()
+        }
+    }
+}
+
+/// The distinct pairs and single characters of a text, letters and digits only, after
+/// [`normalize`].
+pub(crate) fn features(text: &str) -> Vec<Feature> {
+    let chars = normalize(text);
+    let mut seen = HashSet::with_capacity(chars.len() * 2);
+    let mut out = Vec::with_capacity(chars.len() * 2);
+    for (i, c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let one = Feature { a: *c, b: '\0' };
+        if seen.insert(one) {
+            out.push(one);
+        }
+        if let Some(n) = chars.get(i + 1).filter(|n| n.is_alphanumeric()) {
+            let two = Feature { a: *c, b: *n };
+            if seen.insert(two) {
+                out.push(two);
+            }
+        }
+    }
+    out
+}
+
+/// The character pairs of a text as the index holds them (folded, not normalized): for
+/// finding candidates.
+fn raw_pairs(text: &str) -> Vec<Feature> {
+    let chars = crate::grams::folded(text);
+    chars
+        .windows(2)
+        .filter(|w| w.iter().all(|c| c.is_alphanumeric()))
+        .map(|w| Feature { a: w[0], b: w[1] })
+        .collect()
+}
+
+/// Document frequencies of features, kept between requests: looking each up in every
+/// segment's term dictionary was most of a request's time. Emptied when the number of
+/// cases has moved by more than 1% (or at all, in a small index).
+#[derive(Default)]
+pub(crate) struct DocFreqs {
+    docs: u64,
+    map: HashMap<Feature, u32>,
+}
+
+/// Entries kept at most; the cache is emptied beyond (a few tens of MB).
+const MAX_CACHED: usize = 2_000_000;
+
+struct Weights<'a> {
+    searcher: &'a Searcher,
+    fields: &'a crate::schema::Fields,
+    total: f32,
+    cache: std::sync::MutexGuard<'a, DocFreqs>,
+}
+
+impl Weights<'_> {
+    fn df(&mut self, f: Feature) -> f32 {
+        if let Some(df) = self.cache.map.get(&f) {
+            return *df as f32;
+        }
+        let field = if f.is_pair() {
+            self.fields.bi
+        } else {
+            self.fields.uni
+        };
+        let df = self
+            .searcher
+            .doc_freq(&Term::from_field_text(field, &f.text()))
+            .unwrap_or(0)
+            .min(u64::from(u32::MAX)) as u32;
+        if self.cache.map.len() >= MAX_CACHED {
+            self.cache.map.clear();
+        }
+        self.cache.map.insert(f, df);
+        df as f32
+    }
+
+    /// BM25's IDF: above 0 even for a feature every case shares, so a new office's index
+    /// of one or two cases still finds its first repeat petition. Deleted cases still
+    /// count in a document frequency until their segment is merged away, so it is capped
+    /// at the number of cases.
+    fn of(&mut self, f: Feature) -> f32 {
+        let df = self.df(f).min(self.total);
+        (1.0 + (self.total - df + 0.5) / (df + 0.5)).ln()
+    }
+}
+
+/// The overlap of two texts' features, pairs and single characters apart: the weight
+/// they share over the geometric mean of their weights (a cosine), so a short petition
+/// inside a long one on the same matter still scores high.
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    pairs: f32,
+    chars: f32,
+}
+
+impl Sums {
+    fn add(&mut self, f: Feature, w: f32) {
+        if f.is_pair() {
+            self.pairs += w;
+        } else {
+            self.chars += w;
+        }
+    }
+}
+
+/// A candidate being ranked: its suggestion, its weighed features and their sums.
+type Ranked = (Similar, Vec<(Feature, f32)>, Sums);
+
+fn overlap(shared: Sums, q: Sums, d: Sums) -> f32 {
+    let cos = |s: f32, a: f32, b: f32| s / (a * b).sqrt().max(f32::EPSILON);
+    (cos(shared.pairs, q.pairs, d.pairs) + cos(shared.chars, q.chars, d.chars)) / 2.0
+}
+
+impl SearchIndex {
+    /// Earlier petitions that are likely on the same matter as `content`, best first.
+    pub fn similar(&self, req: &SimilarRequest) -> Result<Vec<Similar>> {
+        self.ensure_ready()?;
+        let f = &self.fields;
+        let respondent = req
+            .respondent
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        // A case's text holds its respondent, so the new petition's does too.
+        let text = match respondent {
+            Some(r) => format!("{}\n{}", req.content, r),
+            None => req.content.clone(),
+        };
+        let q_features = features(&text);
+        if !q_features.iter().any(Feature::is_pair) {
+            return Ok(vec![]);
+        }
+        let searcher = self.reader.searcher();
+        let total = searcher.num_docs();
+        let mut cache = self
+            .doc_freqs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let moved = total.abs_diff(cache.docs);
+        if moved > 0 && (total < 10_000 || moved * 100 > cache.docs) {
+            cache.map.clear();
+            cache.docs = total;
+        }
+        let mut weights = Weights {
+            searcher: &searcher,
+            fields: f,
+            total: total as f32,
+            cache,
+        };
+
+        // Candidates: the cases sharing the rarest pairs, as written or normalized.
+        let mut finding: Vec<(f32, Feature)> = vec![];
+        let mut seen = HashSet::new();
+        let common = (total as f32 * COMMON_SHARE).max(COMMON_FLOOR);
+        for p in raw_pairs(&text)
+            .into_iter()
+            .chain(q_features.iter().copied().filter(Feature::is_pair))
+        {
+            if seen.insert(p) {
+                let df = weights.df(p);
+                if df > 0.0 && df <= common {
+                    finding.push((df, p));
+                }
+            }
+        }
+        finding.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut should: Vec<(Occur, Box<dyn Query>)> = finding
+            .iter()
+            .take(FINDING_PAIRS)
+            .map(|(_, p)| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.bi, &p.text()),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                )
+            })
+            .collect();
+        if let Some(r) = respondent {
+            should.push((Occur::Should, self.substring(f.uni, f.bi, r)));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+        if let Some(id) = req.exclude_id {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_i64(f.id, id),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        clauses.extend(self.filter_clauses(&Filters {
+            scope: req.scope.clone(),
+            ..Filters::default()
+        })?);
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(CANDIDATES).order_by_score(),
+        )?;
+
+        // Ranking: each feature weighs by how rare it is (its inverse document
+        // frequency): "恒泰" or "7幢" says more about the matter than "反映" or "问题".
+        let q_set: HashSet<Feature> = q_features.iter().copied().collect();
+        let mut q_sums = Sums::default();
+        for g in &q_features {
+            q_sums.add(*g, weights.of(*g));
+        }
+        let region = req.region.as_deref().map(str::trim).unwrap_or("");
+        let folded_respondent = respondent.map(crate::grams::folded);
+        let mut ranked: Vec<Ranked> = vec![];
+        for (_, addr) in found {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let body = self.text_of(&doc, f.body);
+            let (mut shared, mut d_sums) = (Sums::default(), Sums::default());
+            let mut d_features = vec![];
+            for g in features(&body) {
+                let w = weights.of(g);
+                d_sums.add(g, w);
+                d_features.push((g, w));
+                if q_set.contains(&g) {
+                    shared.add(g, w);
+                }
+            }
+            let overlap = overlap(shared, q_sums, d_sums);
+            if overlap < MIN_OVERLAP {
+                continue;
+            }
+            let mut score = overlap;
+            let doc_region = self.text_of(&doc, f.region_code);
+            if !region.is_empty()
+                && !doc_region.is_empty()
+                && (doc_region.starts_with(region) || region.starts_with(&doc_region))
+            {
+                score += PLACE_BONUS;
+            }
+            if let Some(r) = &folded_respondent {
+                if crate::grams::folded(&body)
+                    .windows(r.len().max(1))
+                    .any(|w| w == r.as_slice())
+                {
+                    score += PLACE_BONUS;
+                }
+            }
+            ranked.push((
+                Similar {
+                    id: self.id_of(&doc),
+                    case_no: self.text_of(&doc, f.case_no),
+                    score,
+                },
+                d_features,
+                d_sums,
+            ));
+        }
+        ranked.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(b.0.id.cmp(&a.0.id)));
+        // Feedback from the best candidate: the other tellings of a matter resemble each
+        // other as much as they resemble the new petition, so each candidate also counts
+        // by how much it shares with the first (which keeps its place).
+        if ranked.len() > 2 {
+            let top: HashSet<Feature> = ranked[0].1.iter().map(|(g, _)| *g).collect();
+            let top_sums = ranked[0].2;
+            let mut best_other = 0.0f32;
+            for r in ranked.iter_mut().skip(1) {
+                let mut shared = Sums::default();
+                for (g, w) in &r.1 {
+                    if top.contains(g) {
+                        shared.add(*g, *w);
+                    }
+                }
+                let o = overlap(shared, top_sums, r.2);
+                r.0.score = (1.0 - FEEDBACK) * r.0.score + FEEDBACK * o;
+                best_other = best_other.max(r.0.score);
+            }
+            ranked[0].0.score = ranked[0].0.score.max(best_other + 0.001);
+        }
+        let mut ranked: Vec<Similar> = ranked
+            .into_iter()
+            .map(|(mut s, _, _)| {
+                s.score = (s.score * 1000.0).round() / 1000.0;
+                s
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+        ranked.truncate(req.limit.clamp(1, 50));
+        Ok(ranked)
+    }
+}
