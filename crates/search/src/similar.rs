@@ -114,12 +114,18 @@ struct Weights<'a> {
     searcher: &'a Searcher,
     fields: &'a crate::schema::Fields,
     total: f32,
-    cache: std::sync::MutexGuard<'a, DocFreqs>,
+    /// Shared by concurrent requests: each lookup holds the lock only while it reads or
+    /// writes the map, never while the index is read.
+    cache: &'a std::sync::Mutex<DocFreqs>,
+}
+
+fn locked(m: &std::sync::Mutex<DocFreqs>) -> std::sync::MutexGuard<'_, DocFreqs> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Weights<'_> {
     fn df(&mut self, f: Feature) -> f32 {
-        if let Some(df) = self.cache.map.get(&f) {
+        if let Some(df) = locked(self.cache).map.get(&f) {
             return *df as f32;
         }
         let field = if f.is_pair() {
@@ -132,10 +138,11 @@ impl Weights<'_> {
             .doc_freq(&Term::from_field_text(field, &f.text()))
             .unwrap_or(0)
             .min(u64::from(u32::MAX)) as u32;
-        if self.cache.map.len() >= MAX_CACHED {
-            self.cache.map.clear();
+        let mut cache = locked(self.cache);
+        if cache.map.len() >= MAX_CACHED {
+            cache.map.clear();
         }
-        self.cache.map.insert(f, df);
+        cache.map.insert(f, df);
         df as f32
     }
 
@@ -197,20 +204,19 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let total = searcher.num_docs();
-        let mut cache = self
-            .doc_freqs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let moved = total.abs_diff(cache.docs);
-        if moved > 0 && (total < 10_000 || moved * 100 > cache.docs) {
-            cache.map.clear();
-            cache.docs = total;
+        {
+            let mut cache = locked(&self.doc_freqs);
+            let moved = total.abs_diff(cache.docs);
+            if moved > 0 && (total < 10_000 || moved * 100 > cache.docs) {
+                cache.map.clear();
+                cache.docs = total;
+            }
         }
         let mut weights = Weights {
             searcher: &searcher,
             fields: f,
             total: total as f32,
-            cache,
+            cache: &self.doc_freqs,
         };
 
         // Candidates: the cases sharing the rarest pairs, as written or normalized.
