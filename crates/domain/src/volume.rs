@@ -119,6 +119,18 @@ pub fn moves(
     delta
 }
 
+/// What new cases add to each cell: `+1` per case in each cell it counts in, summed
+/// (registration, or the bulk loader's cases as they stand).
+pub fn arrivals<'a>(cases: impl IntoIterator<Item = &'a VolumeFacts>) -> BTreeMap<VolumeCell, i64> {
+    let mut delta: BTreeMap<VolumeCell, i64> = BTreeMap::new();
+    for c in cases {
+        for cell in c.cells() {
+            *delta.entry(cell).or_default() += 1;
+        }
+    }
+    delta
+}
+
 /// The days a queue filter's received range covers: on or after `from`, on or before
 /// `to`, within `month` (`YYYY-MM`), each optional and intersected. `None` when one of
 /// them is not a date (the tally cannot answer it; the queue compares it as text).

@@ -212,21 +212,21 @@ impl Store {
             })
             .collect();
         crate::stat_tallies::add_marks(&mut tx, self.backend, &marks).await?;
-        let mut cells = std::collections::BTreeMap::new();
-        for c in batch {
-            let facts = domain::volume::VolumeFacts {
-                unit_id: c.unit_id,
-                received_on: crate::volume_tallies::parse_day(&c.received_on)?,
-                state: c.state,
-                channel: c.channel,
-                case_type: c.case_type,
-                category: c.category.clone(),
-                region: c.region.clone(),
-            };
-            for cell in facts.cells() {
-                *cells.entry(cell).or_insert(0i64) += 1;
-            }
-        }
+        let facts = batch
+            .iter()
+            .map(|c| {
+                Ok(domain::volume::VolumeFacts {
+                    unit_id: c.unit_id,
+                    received_on: crate::volume_tallies::parse_day(&c.received_on)?,
+                    state: c.state,
+                    channel: c.channel,
+                    case_type: c.case_type,
+                    category: c.category.clone(),
+                    region: c.region.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let cells = domain::volume::arrivals(&facts);
         crate::volume_tallies::add_deltas(&mut tx, &cells).await?;
         tx.commit().await?;
         Ok(())

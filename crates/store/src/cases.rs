@@ -2,14 +2,12 @@
 //! updates the `cases` projection in the same transaction.
 
 use crate::error::code;
+use crate::registration_write::{insert_registrations, NewRegistration};
 use crate::{
     now_ms, Actor, Attachment, CaseEvent, CaseRecord, CaseSummary, NewAttachment, PetitionerRecord,
     Result, Scope, Store, StoreError, Unit,
 };
-use domain::lifecycle::Life;
-use domain::{
-    CaseNo, CaseState, CaseType, Channel, Event, QueryCode, Registration, Stage, UnitCode,
-};
+use domain::{CaseNo, CaseState, CaseType, Channel, Event, QueryCode, Registration, Stage};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -147,133 +145,6 @@ pub(crate) async fn bump_version(tx: &mut Transaction<'_, Any>, case_id: i64) ->
     Ok(())
 }
 
-/// The next case number for a unit and year, taken inside the caller's transaction.
-pub(crate) async fn next_case_no(
-    tx: &mut Transaction<'_, Any>,
-    unit: &Unit,
-    year: i32,
-) -> Result<CaseNo> {
-    let row = sqlx::query(
-        "INSERT INTO case_counters (unit_id, year, last) VALUES ($1, $2, 1)
-         ON CONFLICT (unit_id, year) DO UPDATE SET last = case_counters.last + 1
-         RETURNING last",
-    )
-    .bind(unit.id)
-    .bind(i64::from(year))
-    .fetch_one(&mut **tx)
-    .await?;
-    let seq: i64 = row.try_get("last")?;
-    let code = UnitCode::parse(&unit.code)
-        .ok_or_else(|| StoreError::Data(format!("unit code {}", unit.code)))?;
-    Ok(CaseNo::new(&code, year, seq))
-}
-
-/// Everything one registration writes, owned so that it can wait in the writer's queue.
-#[derive(Debug, Clone)]
-pub struct NewRegistration {
-    pub reg: Registration,
-    pub unit: Unit,
-    pub query_code: QueryCode,
-    pub year: i32,
-    /// The routing deadline, and whether it was counted on plain weekends.
-    pub due: Option<(chrono::NaiveDate, bool)>,
-    pub actor: Actor,
-    /// Files already written to disk under their SHA-256; their rows (and their
-    /// `attachment_added` events) are written in the registration's transaction.
-    pub attachments: Vec<NewAttachment>,
-}
-
-/// Writes one registration inside the caller's transaction: the case number, the case,
-/// its petitioners, the `registered` event and its attachments.
-pub(crate) async fn insert_registration(
-    tx: &mut Transaction<'_, Any>,
-    n: &NewRegistration,
-) -> Result<RegisterResult> {
-    let (reg, unit) = (&n.reg, &n.unit);
-    let now = now_ms();
-    let case_no = next_case_no(tx, unit, n.year).await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO cases (case_no, query_code, unit_id, unit_path, channel, case_type, category, region,
-             headcount, anonymous, respondent, content, demands, state, stage, due_on, received_on,
-             registered_at, registered_by, updated_at, lifecycle, due_sort)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $18, $20,
-                 COALESCE($16, $21))
-         RETURNING id",
-    )
-    .bind(case_no.as_str())
-    .bind(n.query_code.as_str())
-    .bind(unit.id)
-    .bind(&unit.path)
-    .bind(reg.channel.as_str())
-    .bind(reg.case_type.as_str())
-    .bind(&reg.category)
-    .bind(reg.region.as_str())
-    .bind(reg.headcount)
-    .bind(i64::from(reg.anonymous))
-    .bind(&reg.respondent)
-    .bind(&reg.content)
-    .bind(&reg.demands)
-    .bind(CaseState::Open.as_str())
-    .bind(Stage::Routing.as_str())
-    .bind(n.due.map(|(d, _)| d.to_string()))
-    .bind(reg.received_on.to_string())
-    .bind(now)
-    .bind(n.actor.id)
-    .bind(serde_json::to_string(&Life::registered(reg.received_on, n.due)).map_err(|e| StoreError::Data(e.to_string()))?)
-    .bind(crate::NO_DUE)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(StoreError::from_sqlx)?
-    .try_get("id")?;
-    for (i, p) in reg.petitioners.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO case_petitioners (case_id, position, name, phone, id_number, address, representative)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(i as i64)
-        .bind(&p.name)
-        .bind(p.phone.as_ref().map(|x| x.as_str().to_string()))
-        .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
-        .bind(&p.address)
-        .bind(i64::from(reg.representatives.contains(&i)))
-        .execute(&mut **tx)
-        .await?;
-    }
-    let event = Event::Registered(domain::event::Registered {
-        case_no: case_no.as_str().to_string(),
-        channel: reg.channel,
-        case_type: reg.case_type,
-        category: reg.category.clone(),
-        region: reg.region.as_str().to_string(),
-        unit: Some(unit.code.clone()),
-        headcount: reg.headcount,
-        anonymous: reg.anonymous,
-        received_on: reg.received_on,
-    });
-    append(tx, id, &event, &n.actor, now).await?;
-    let received = domain::stats::registered(reg.received_on);
-    crate::stat_tallies::add_tallies(tx, id, unit.id, &[received]).await?;
-    let facts = domain::volume::VolumeFacts {
-        unit_id: unit.id,
-        received_on: reg.received_on,
-        state: CaseState::Open,
-        channel: reg.channel,
-        case_type: reg.case_type,
-        category: reg.category.clone(),
-        region: reg.region.as_str().to_string(),
-    };
-    crate::volume_tallies::record_move(tx, None, Some(&facts)).await?;
-    for a in &n.attachments {
-        insert_attachment(tx, id, a, &n.actor, now).await?;
-    }
-    Ok(RegisterResult {
-        id,
-        case_no,
-        query_code: n.query_code.clone(),
-    })
-}
-
 impl Store {
     /// Registers a validated petition in `unit`. It is acknowledged only once committed.
     /// On SQLite, registrations that arrive together share one transaction and one
@@ -307,11 +178,21 @@ impl Store {
             Some(b) => b.submit(job).await,
             None => {
                 let mut tx = self.write.begin().await?;
-                let result = insert_registration(&mut tx, &job).await?;
+                let mut results = insert_registrations(&mut tx, std::slice::from_ref(&job)).await?;
                 tx.commit().await?;
-                Ok(result)
+                results
+                    .pop()
+                    .ok_or_else(|| StoreError::Data("registration wrote nothing".into()))
             }
         }
+    }
+
+    /// What group commit has done since the store was opened (all zero without it).
+    pub fn registration_batches(&self) -> crate::BatchCounts {
+        self.batcher
+            .as_ref()
+            .map(|b| b.counts())
+            .unwrap_or_default()
     }
 
     /// A case's queue row, if it is in scope.

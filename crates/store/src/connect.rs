@@ -18,6 +18,15 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend a connection (or a transaction on one) talks to.
+    pub(crate) fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",

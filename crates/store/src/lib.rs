@@ -39,6 +39,7 @@ mod public;
 mod reception;
 mod register_batch;
 mod register_events;
+mod registration_write;
 mod report_history;
 mod reports;
 mod routing;
@@ -63,7 +64,7 @@ pub use audit::AuditSubject;
 pub use case_list::{
     like_escape, CaseCount, CaseFilter, Cursor, Order, Page, RateFilter, COUNT_CAP, NO_DUE,
 };
-pub use cases::{CasePatch, NewRegistration, RegisterResult};
+pub use cases::{CasePatch, RegisterResult};
 pub use connect::Backend;
 pub use dispute_stats::OverdueByUnit;
 pub use disputes::{
@@ -97,7 +98,9 @@ pub use reception::{
     Appointment, AppointmentAnswer, FieldVisit, NewAppointment, NewFieldVisit, NewSlot,
     ReceptionSlot,
 };
+pub use register_batch::BatchCounts;
 pub use register_events::{EntryRef, RegisterEvent};
+pub use registration_write::NewRegistration;
 pub use report_history::{ReportCursor, ReportSearch};
 pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;

@@ -4,9 +4,10 @@
 //! once, and only then answer each caller. If a batch fails, each of its registrations is
 //! retried in a transaction of its own, so one bad registration never sinks another.
 
-use crate::cases::{insert_registration, NewRegistration};
+use crate::registration_write::{insert_registrations, NewRegistration};
 use crate::{RegisterResult, Result, StoreError};
 use sqlx::AnyPool;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -18,6 +19,45 @@ type Job = (NewRegistration, oneshot::Sender<Result<RegisterResult>>);
 #[derive(Clone)]
 pub(crate) struct Batcher {
     writers: Arc<Vec<mpsc::Sender<Job>>>,
+    counts: Arc<Counts>,
+}
+
+/// What the writers have done since start, for operators and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchCounts {
+    /// Transactions that committed registrations together.
+    pub batches: u64,
+    /// Registrations those transactions carried.
+    pub batched: u64,
+    /// The most registrations one transaction carried.
+    pub largest: u64,
+    /// Batches that failed and were written again one registration at a time.
+    pub retried: u64,
+}
+
+#[derive(Default)]
+struct Counts {
+    batches: AtomicU64,
+    batched: AtomicU64,
+    largest: AtomicU64,
+    retried: AtomicU64,
+}
+
+impl Counts {
+    fn committed(&self, size: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.batched.fetch_add(size as u64, Ordering::Relaxed);
+        self.largest.fetch_max(size as u64, Ordering::Relaxed);
+    }
+
+    fn read(&self) -> BatchCounts {
+        BatchCounts {
+            batches: self.batches.load(Ordering::Relaxed),
+            batched: self.batched.load(Ordering::Relaxed),
+            largest: self.largest.load(Ordering::Relaxed),
+            retried: self.retried.load(Ordering::Relaxed),
+        }
+    }
 }
 
 fn stopped() -> StoreError {
@@ -27,16 +67,22 @@ fn stopped() -> StoreError {
 impl Batcher {
     /// Starts `writers` writer tasks on the current tokio runtime.
     pub(crate) fn start(pool: AnyPool, writers: usize) -> Batcher {
+        let counts = Arc::new(Counts::default());
         let senders = (0..writers.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(4096);
-                tokio::spawn(writer(pool.clone(), rx));
+                tokio::spawn(writer(pool.clone(), rx, counts.clone()));
                 tx
             })
             .collect();
         Batcher {
             writers: Arc::new(senders),
+            counts,
         }
+    }
+
+    pub(crate) fn counts(&self) -> BatchCounts {
+        self.counts.read()
     }
 
     pub(crate) async fn submit(&self, job: NewRegistration) -> Result<RegisterResult> {
@@ -52,7 +98,7 @@ impl Batcher {
     }
 }
 
-async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
+async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, counts: Arc<Counts>) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -65,6 +111,7 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
         if regs.len() > 1 {
             match write_batch(&pool, &regs).await {
                 Ok(results) => {
+                    counts.committed(regs.len());
                     for (reply, result) in replies.into_iter().zip(results) {
                         // A caller that went away just misses its answer; the case is stored.
                         let _ = reply.send(Ok(result));
@@ -72,6 +119,7 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
                     continue;
                 }
                 Err(e) => {
+                    counts.retried.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(error = %e, size = regs.len(), "registration batch failed; retrying one by one");
                 }
             }
@@ -83,20 +131,17 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>) {
 }
 
 async fn write_one(pool: &AnyPool, job: &NewRegistration) -> Result<RegisterResult> {
-    let mut tx = pool.begin().await?;
-    let result = insert_registration(&mut tx, job).await?;
-    tx.commit().await?;
-    Ok(result)
+    let mut results = write_batch(pool, std::slice::from_ref(job)).await?;
+    results
+        .pop()
+        .ok_or_else(|| StoreError::Data("registration wrote nothing".into()))
 }
 
 /// Writes every registration in one transaction and commits once. On failure nothing is
 /// committed.
 async fn write_batch(pool: &AnyPool, regs: &[NewRegistration]) -> Result<Vec<RegisterResult>> {
     let mut tx = pool.begin().await?;
-    let mut results = Vec::with_capacity(regs.len());
-    for job in regs {
-        results.push(insert_registration(&mut tx, job).await?);
-    }
+    let results = insert_registrations(&mut tx, regs).await?;
     tx.commit().await?;
     Ok(results)
 }

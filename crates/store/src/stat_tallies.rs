@@ -56,26 +56,39 @@ pub fn tally_rows(unit_id: i64, tallies: &[Tally]) -> Vec<TallyRow> {
         .collect()
 }
 
-/// Adds `rows` to the stored tallies inside the caller's transaction. Rows are written in
-/// key order, so two transactions never wait on each other's rows in a cycle.
+/// Adds `rows` to the stored tallies inside the caller's transaction, several to a
+/// statement. Rows are written in key order, so two transactions never wait on each
+/// other's rows in a cycle; rows with the same key are summed first (one statement may
+/// not touch a row twice).
 pub(crate) async fn add_rows(tx: &mut Transaction<'_, Any>, rows: &[TallyRow]) -> Result<()> {
-    let mut rows: Vec<&TallyRow> = rows.iter().collect();
-    rows.sort();
+    let mut sum: BTreeMap<(&str, &str, i64, &str), (i64, i64)> = BTreeMap::new();
     for r in rows {
-        sqlx::query(
-            "INSERT INTO stat_tallies (grain, period, unit_id, rate, num, den)
-             VALUES ($1, $2, $3, $4, $5, $6)
+        let e = sum
+            .entry((&r.grain, &r.period, r.unit_id, &r.rate))
+            .or_default();
+        e.0 += r.num;
+        e.1 += r.den;
+    }
+    let sum: Vec<_> = sum.into_iter().collect();
+    let backend = crate::Backend::of(tx);
+    for chunk in sum.chunks(500) {
+        let sql = format!(
+            "INSERT INTO stat_tallies (grain, period, unit_id, rate, num, den) VALUES {}
              ON CONFLICT (grain, period, unit_id, rate)
              DO UPDATE SET num = stat_tallies.num + excluded.num, den = stat_tallies.den + excluded.den",
-        )
-        .bind(&r.grain)
-        .bind(&r.period)
-        .bind(r.unit_id)
-        .bind(&r.rate)
-        .bind(r.num)
-        .bind(r.den)
-        .execute(&mut **tx)
-        .await?;
+            crate::bulk::placeholders(backend, chunk.len(), 6)
+        );
+        let mut q = sqlx::query(&sql);
+        for ((grain, period, unit_id, rate), (num, den)) in chunk {
+            q = q
+                .bind(*grain)
+                .bind(*period)
+                .bind(*unit_id)
+                .bind(*rate)
+                .bind(*num)
+                .bind(*den);
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -143,21 +156,11 @@ pub(crate) async fn add_tallies(
         return Ok(());
     }
     add_rows(tx, &tally_rows(unit_id, tallies)).await?;
-    for t in tallies {
-        let m = RateMark::of(case_id, unit_id, t);
-        sqlx::query(
-            "INSERT INTO rate_marks (case_id, unit_id, rate, on_day, num, den)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(m.case_id)
-        .bind(m.unit_id)
-        .bind(&m.rate)
-        .bind(&m.on_day)
-        .bind(m.num)
-        .bind(m.den)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let marks: Vec<RateMark> = tallies
+        .iter()
+        .map(|t| RateMark::of(case_id, unit_id, t))
+        .collect();
+    add_marks(tx, crate::Backend::of(tx), &marks).await?;
     Ok(())
 }
 

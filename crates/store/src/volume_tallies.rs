@@ -4,7 +4,7 @@
 
 use crate::{Backend, CaseSummary, Result, Store, StoreError};
 use domain::volume::{moves, VolumeCell, VolumeDim, VolumeFacts};
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
 /// A stored (or recounted) tally row: a cell and its count.
@@ -34,14 +34,6 @@ pub(crate) fn parse_day(s: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| StoreError::Data(format!("not a day: {s}")))
 }
 
-fn backend_of(conn: &AnyConnection) -> Backend {
-    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-        Backend::Sqlite
-    } else {
-        Backend::Postgres
-    }
-}
-
 /// Moves a case between cells inside the caller's transaction (`None` before: a new
 /// case). Cells are written in key order, so two transactions never wait on each
 /// other's cells in a cycle.
@@ -58,7 +50,7 @@ pub(crate) async fn add_deltas(
     tx: &mut Transaction<'_, Any>,
     delta: &BTreeMap<VolumeCell, i64>,
 ) -> Result<()> {
-    let backend = backend_of(tx);
+    let backend = Backend::of(tx);
     let cells: Vec<(&VolumeCell, &i64)> = delta.iter().filter(|(_, n)| **n != 0).collect();
     for chunk in cells.chunks(250) {
         let sql = format!(

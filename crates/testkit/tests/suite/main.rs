@@ -46,6 +46,7 @@ mod reg13_overdue;
 mod reg13_plans;
 mod reg13_scope;
 mod reg13_xlsx;
+mod registration_batch;
 mod search10_audit;
 mod search_api;
 mod search_index_restart;
