@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod link;
 pub mod petitioner;
 pub mod plans;
+pub mod register_event;
 pub mod reception;
 pub mod registration;
 pub mod role;
