@@ -3,7 +3,7 @@
 
 use super::Stored;
 use crate::dispute::{DisputeKind, DisputeScale, LegalChannel, Outcome, ScreeningAnswer, Urgency};
-use crate::inspection::{EstablishmentKind, Severity};
+use crate::inspection::{EstablishmentKind, OrderKind, Severity};
 use serde::{Deserialize, Serialize};
 
 /// What a dispute entry said when it was entered or corrected.
@@ -94,19 +94,39 @@ pub enum ScreeningEvent {
 
 /// A version of a plan put in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanVersion {
+pub struct VersionInForce {
     pub version: i64,
     pub name: String,
+}
+
+/// Why a plan was proposed (the payload says which by its fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProposedBy {
+    /// A registered group visit of `headcount` people met the group-visit trigger.
+    GroupVisit { case_id: i64, headcount: i64 },
+    /// A hazard graded critical met the critical-hazard trigger.
+    CriticalHazard {
+        hazard_id: i64,
+        trigger: HazardTrigger,
+    },
+}
+
+/// The trigger a critical hazard meets; stored as `critical_hazard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HazardTrigger {
+    CriticalHazard,
 }
 
 /// A change to an emergency plan (register `plan`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
 pub enum PlanEvent {
-    Created(PlanVersion),
-    Revised(PlanVersion),
-    /// A case met the plan's group-visit trigger.
-    Proposed { case_id: i64, headcount: i64 },
+    Created(VersionInForce),
+    Revised(VersionInForce),
+    /// A trigger of the plan was met: activation proposed.
+    Proposed(ProposedBy),
     /// An incident opened on the plan.
     Activated {
         incident_id: i64,
@@ -207,6 +227,41 @@ pub struct HazardFound {
     pub description: String,
 }
 
+/// An order issued about a hazard (its kind is the order's kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderIssued {
+    pub hazard: i64,
+    /// The order's id.
+    pub order: i64,
+    pub order_no: String,
+    /// The establishment's name.
+    pub establishment: String,
+    pub issued_on: String,
+    /// The deadline of a rectification order.
+    pub due_on: Option<String>,
+}
+
+/// A hazard under rectification inspected again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reinspected {
+    pub hazard: i64,
+    /// The establishment's name.
+    pub establishment: String,
+    pub reinspected_on: String,
+    pub fixed: bool,
+    pub notes: String,
+}
+
+/// What happens to an establishment in a campaign: kept in both the establishment's and
+/// the campaign's history, as the same kind and payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InspectionStep {
+    Inspected(Inspected),
+    HazardFound(HazardFound),
+    Order(OrderKind, OrderIssued),
+    Reinspected(Reinspected),
+}
+
 /// A change to an establishment (register `establishment`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
@@ -222,6 +277,9 @@ pub enum EstablishmentEvent {
     },
     Inspected(Inspected),
     HazardFound(HazardFound),
+    RectificationOrder(OrderIssued),
+    SuspensionOrder(OrderIssued),
+    Reinspected(Reinspected),
     #[serde(skip)]
     Other(Stored),
 }
@@ -242,9 +300,34 @@ pub enum CampaignEvent {
     },
     Inspected(Inspected),
     HazardFound(HazardFound),
+    RectificationOrder(OrderIssued),
+    SuspensionOrder(OrderIssued),
+    Reinspected(Reinspected),
     #[serde(skip)]
     Other(Stored),
 }
+
+/// Implements `From<InspectionStep>` for a register that keeps the steps.
+macro_rules! keeps_steps {
+    ($name:ident) => {
+        impl From<InspectionStep> for $name {
+            fn from(step: InspectionStep) -> $name {
+                match step {
+                    InspectionStep::Inspected(i) => $name::Inspected(i),
+                    InspectionStep::HazardFound(h) => $name::HazardFound(h),
+                    InspectionStep::Order(OrderKind::Rectification, o) => {
+                        $name::RectificationOrder(o)
+                    }
+                    InspectionStep::Order(OrderKind::Suspension, o) => $name::SuspensionOrder(o),
+                    InspectionStep::Reinspected(r) => $name::Reinspected(r),
+                }
+            }
+        }
+    };
+}
+
+keeps_steps!(EstablishmentEvent);
+keeps_steps!(CampaignEvent);
 
 /// A hotspot's owner leader assigned or removed, with the hotspot's cases then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,11 +3,15 @@
 
 use super::*;
 use crate::dispute::{DisputeKind, DisputeScale, LegalChannel, Outcome, ScreeningAnswer, Urgency};
-use crate::inspection::{EstablishmentKind, Severity};
+use crate::inspection::{EstablishmentKind, OrderKind, Severity};
 use serde_json::json;
 
 /// Encodes `event`, checks the stored pair, and decodes it back unchanged.
-fn stores_as<E: RegisterHistory + PartialEq + std::fmt::Debug>(event: E, kind: &str, payload: Value) {
+fn stores_as<E: RegisterHistory + PartialEq + std::fmt::Debug>(
+    event: E,
+    kind: &str,
+    payload: Value,
+) {
     let stored = event.stored();
     assert_eq!(stored.kind, kind);
     assert_eq!(stored.payload, payload, "payload of {kind}");
@@ -73,7 +77,11 @@ fn dispute_events_store_as_before() {
         case_no: "XF-2026-0009".into(),
     };
     let p = json!({"case_id": 9, "case_no": "XF-2026-0009"});
-    stores_as(DisputeEvent::CaseLinked(case.clone()), "case_linked", p.clone());
+    stores_as(
+        DisputeEvent::CaseLinked(case.clone()),
+        "case_linked",
+        p.clone(),
+    );
     stores_as(DisputeEvent::CaseUnlinked(case), "case_unlinked", p);
     stores_as(
         DisputeEvent::Closed {
@@ -142,7 +150,7 @@ fn screening_events_store_as_before() {
 
 #[test]
 fn plan_and_incident_events_store_as_before() {
-    let v = PlanVersion {
+    let v = VersionInForce {
         version: 2,
         name: "群体访预案".into(),
     };
@@ -150,12 +158,20 @@ fn plan_and_incident_events_store_as_before() {
     stores_as(PlanEvent::Created(v.clone()), "created", p.clone());
     stores_as(PlanEvent::Revised(v), "revised", p);
     stores_as(
-        PlanEvent::Proposed {
+        PlanEvent::Proposed(ProposedBy::GroupVisit {
             case_id: 7,
             headcount: 60,
-        },
+        }),
         "proposed",
         json!({"case_id": 7, "headcount": 60}),
+    );
+    stores_as(
+        PlanEvent::Proposed(ProposedBy::CriticalHazard {
+            hazard_id: 4,
+            trigger: HazardTrigger::CriticalHazard,
+        }),
+        "proposed",
+        json!({"hazard_id": 4, "trigger": "critical_hazard"}),
     );
     stores_as(
         PlanEvent::Activated {
@@ -290,7 +306,10 @@ fn inspection_events_store_as_before() {
     stores_as(
         CampaignEvent::Created {
             name: "秋季食品安全检查".into(),
-            kinds: vec![EstablishmentKind::SchoolCanteen, EstablishmentKind::Pharmacy],
+            kinds: vec![
+                EstablishmentKind::SchoolCanteen,
+                EstablishmentKind::Pharmacy,
+            ],
             unit: "3301".into(),
             units: vec!["330102".into()],
             starts_on: "2026-09-01".into(),
@@ -304,6 +323,58 @@ fn inspection_events_store_as_before() {
 }
 
 #[test]
+fn orders_and_reinspections_store_as_before_in_both_histories() {
+    for kind in OrderKind::ALL {
+        let order = OrderIssued {
+            hazard: 8,
+            order: 2,
+            order_no: "ZG-2026-00002".into(),
+            establishment: "一中食堂".into(),
+            issued_on: "2026-04-02".into(),
+            due_on: Some("2026-04-09".into()),
+        };
+        let p = json!({"hazard": 8, "order": 2, "order_no": "ZG-2026-00002",
+            "establishment": "一中食堂", "issued_on": "2026-04-02", "due_on": "2026-04-09"});
+        let step = InspectionStep::Order(*kind, order);
+        stores_as(
+            EstablishmentEvent::from(step.clone()),
+            kind.as_str(),
+            p.clone(),
+        );
+        stores_as(CampaignEvent::from(step), kind.as_str(), p);
+    }
+    let open_ended = OrderIssued {
+        hazard: 8,
+        order: 3,
+        order_no: "TY-2026-00003".into(),
+        establishment: "一中食堂".into(),
+        issued_on: "2026-04-20".into(),
+        due_on: None,
+    };
+    stores_as(
+        CampaignEvent::SuspensionOrder(open_ended),
+        "suspension_order",
+        json!({"hazard": 8, "order": 3, "order_no": "TY-2026-00003",
+            "establishment": "一中食堂", "issued_on": "2026-04-20", "due_on": null}),
+    );
+    let step = InspectionStep::Reinspected(Reinspected {
+        hazard: 8,
+        establishment: "一中食堂".into(),
+        reinspected_on: "2026-04-10".into(),
+        fixed: true,
+        notes: "已整改".into(),
+    });
+    let p = json!({"hazard": 8, "establishment": "一中食堂", "reinspected_on": "2026-04-10",
+        "fixed": true, "notes": "已整改"});
+    stores_as(
+        EstablishmentEvent::from(step.clone()),
+        "reinspected",
+        p.clone(),
+    );
+    stores_as(CampaignEvent::from(step), "reinspected", p);
+}
+
+#[test]
 fn hotspot_events_store_as_before() {
     let o = OwnerChange {
         key: "region:330102".into(),
@@ -312,7 +383,11 @@ fn hotspot_events_store_as_before() {
         cases: vec![1, 2],
     };
     let p = json!({"key": "region:330102", "label": "城东", "owner_id": 4, "cases": [1, 2]});
-    stores_as(HotspotEvent::OwnerAssigned(o.clone()), "owner_assigned", p.clone());
+    stores_as(
+        HotspotEvent::OwnerAssigned(o.clone()),
+        "owner_assigned",
+        p.clone(),
+    );
     stores_as(HotspotEvent::OwnerRemoved(o), "owner_removed", p);
 }
 
@@ -339,7 +414,10 @@ fn unknown_kinds_and_bad_payloads_are_kept_as_stored() {
     ));
     // Another register's kind is not taken for this one's.
     let log = json!({"text": "x"});
-    assert!(matches!(PlanEvent::decode("log", &log), PlanEvent::Other(_)));
+    assert!(matches!(
+        PlanEvent::decode("log", &log),
+        PlanEvent::Other(_)
+    ));
     assert!(matches!(
         IncidentEvent::decode("log", &log),
         IncidentEvent::Log { .. }
