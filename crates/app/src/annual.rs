@@ -5,7 +5,7 @@
 use crate::stats::{Figure, VolumeBy, VolumeRow};
 use crate::{App, AppError, AppResult, Caller};
 use chrono::{NaiveDate, TimeZone};
-use domain::annual::{change_pct, fill, normalize_respondent};
+use domain::annual::{change_pct, fill, normalize_respondent, ReportLang};
 use domain::stats::Rate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -15,12 +15,11 @@ use store::{CaseFilter, IssuedReport, Unit, YearActivity};
 pub const DEFAULT_ZH: &str = "{year}年，{unit}共登记信访事项{total}件，上年为{prev_total}件，同比变化{change_pct}。\n\n反映最集中的事项是“{top_category}”，信访量最多的单位是{top_unit}，被反映最多的对象是{top_respondent}。\n\n全年转送{transfers}件、交办{assigns}件；发出督办单{orders}份，已回复{orders_answered}份；问责{accountability}起。\n\n按期办结率{ontime_completion}，群众满意率{satisfaction}。\n\n主要工作：{done}";
 pub const DEFAULT_EN: &str = "In {year}, {unit} registered {total} petitions, against {prev_total} the year before ({change_pct}).\n\nThe matter most complained about was \"{top_category}\"; the unit with the most petitions was {top_unit}; the respondent most named was {top_respondent}.\n\nThe office transferred {transfers} cases and assigned {assigns}; it issued {orders} supervision orders, {orders_answered} of them answered, and made {accountability} accountability records.\n\nOn-time completion was {ontime_completion}; satisfaction was {satisfaction}.\n\nWhat was done: {done}";
 
-/// The default wording in `lang` (`zh` or `en`).
-pub fn default_template(lang: &str) -> &'static str {
-    if lang == "en" {
-        DEFAULT_EN
-    } else {
-        DEFAULT_ZH
+/// The default wording in `lang`.
+pub fn default_template(lang: ReportLang) -> &'static str {
+    match lang {
+        ReportLang::Zh => DEFAULT_ZH,
+        ReportLang::En => DEFAULT_EN,
     }
 }
 
@@ -270,7 +269,7 @@ impl App {
     pub async fn annual_template(
         &self,
         unit: &Unit,
-        lang: &str,
+        lang: ReportLang,
     ) -> AppResult<(String, Option<(String, String)>)> {
         let t = self.store.annual_template(&unit.path, lang).await?;
         Ok(match t.from_unit {
@@ -281,12 +280,14 @@ impl App {
 
     /// Sets the wording for the caller's unit's subtree (admins); an empty body goes back
     /// to the parent's or the default. Audited in the same transaction.
-    pub async fn set_annual_template(&self, who: &Caller, lang: &str, body: &str) -> AppResult<()> {
+    pub async fn set_annual_template(
+        &self,
+        who: &Caller,
+        lang: ReportLang,
+        body: &str,
+    ) -> AppResult<()> {
         if !domain::annual::may_edit_template(who.role) {
             return Err(AppError::Forbidden);
-        }
-        if !matches!(lang, "zh" | "en") {
-            return Err(AppError::field("lang", "invalid"));
         }
         if body.chars().count() > 20_000 {
             return Err(AppError::field("body", "too_long"));
@@ -304,7 +305,7 @@ impl App {
         who: &Caller,
         code: Option<&str>,
         year: i32,
-        lang: &str,
+        lang: ReportLang,
         done: &str,
     ) -> AppResult<AnnualReport> {
         let figures = self.annual_figures(who, code, year).await?;
@@ -323,10 +324,10 @@ impl App {
         &self,
         f: &AnnualFigures,
         template: &str,
-        lang: &str,
+        lang: ReportLang,
         done: &str,
     ) -> AppResult<String> {
-        let en = lang == "en";
+        let en = lang == ReportLang::En;
         let none = if en { "none" } else { "无" };
         let named = |zh: &str, e: &str| {
             if en && !e.is_empty() {
@@ -396,7 +397,7 @@ impl App {
         who: &Caller,
         code: Option<&str>,
         year: i32,
-        lang: &str,
+        lang: ReportLang,
         done: &str,
     ) -> AppResult<IssuedReport> {
         if !domain::annual::may_issue_report(who.role) {

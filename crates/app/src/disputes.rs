@@ -8,12 +8,12 @@ use domain::dispute::{
     check_dispute, check_outcome, DisputeDraft, DisputeKind, Outcome, MAX_LINKED_CASES, MAX_TEXT,
     MAX_TITLE,
 };
+use domain::register_event::DisputeEvent;
 use domain::{FieldErrors, Permission};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use store::{
-    Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, EntryRef, RegisterEvent, Scope,
-    Unit, DISPUTE_REGISTER,
+    Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, RegisterEvent, Scope, Unit,
 };
 
 /// What the entry form or the API says about a dispute.
@@ -201,13 +201,13 @@ impl App {
     }
 
     /// An entry's timeline, oldest first.
-    pub async fn dispute_timeline(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
+    pub async fn dispute_timeline(
+        &self,
+        who: &Caller,
+        id: i64,
+    ) -> AppResult<Vec<RegisterEvent<DisputeEvent>>> {
         self.dispute(who, id).await?;
-        let entry = EntryRef {
-            register: DISPUTE_REGISTER,
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 
     /// An entry the caller may change: in scope, and they keep the register.

@@ -10,7 +10,8 @@
 
 use crate::table_file::Table;
 use crate::{App, AppError, AppResult, Caller};
-use domain::export::ExportStatus;
+pub use domain::export::ExportFormat;
+use domain::export::{ExportSource, ExportStatus};
 use domain::Permission;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,40 +21,6 @@ use tokio::sync::mpsc;
 
 /// Rows fetched, written and reported at a time.
 const PAGE_ROWS: i64 = 500;
-
-/// The file formats an export can take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Xlsx,
-    Csv,
-}
-
-impl ExportFormat {
-    pub fn parse(s: &str) -> Option<ExportFormat> {
-        match s {
-            "xlsx" => Some(ExportFormat::Xlsx),
-            "csv" => Some(ExportFormat::Csv),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExportFormat::Xlsx => "xlsx",
-            ExportFormat::Csv => "csv",
-        }
-    }
-
-    /// The file's media type, for the download.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            ExportFormat::Xlsx => {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-            ExportFormat::Csv => "text/csv; charset=utf-8",
-        }
-    }
-}
 
 /// Gives the label of a `(group, code)` pair.
 pub type CodeLabel = Box<dyn Fn(&str, &str) -> String + Send + Sync>;
@@ -127,8 +94,8 @@ impl App {
             .sum();
         let job = NewExport {
             user_id: caller.id,
-            source: "queue".into(),
-            format: export.format.as_str().into(),
+            source: ExportSource::Queue,
+            format: export.format,
             params: export.params.clone(),
             personal: export.personal,
             total_rows: total,

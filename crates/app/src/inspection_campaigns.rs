@@ -10,9 +10,10 @@ use crate::inspections::{
 };
 use crate::{App, AppError, AppResult, Caller};
 use domain::inspection::EstablishmentKind;
+use domain::register_event::CampaignEvent;
 use domain::FieldErrors;
 use std::collections::BTreeMap;
-use store::{CampaignStanding, EntryRef, NewCampaign, Unit};
+use store::{CampaignStanding, NewCampaign, Unit};
 
 /// Most units one campaign lists.
 pub const MAX_CAMPAIGN_UNITS: usize = 100;
@@ -191,16 +192,16 @@ impl App {
 
     /// A campaign's history, oldest first: for the unit that runs it and the units above
     /// it (a unit below reads its own part on the campaign page).
-    pub async fn campaign_events(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
+    pub async fn campaign_events(
+        &self,
+        who: &Caller,
+        id: i64,
+    ) -> AppResult<Vec<RegisterEvent<CampaignEvent>>> {
         let c = self.store.campaign(&who.scope(), id).await?;
         if !who.scope().contains(&c.unit_path) {
             return Err(AppError::NotFound);
         }
-        let entry = EntryRef {
-            register: "inspection_campaign",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 }
 

@@ -11,15 +11,16 @@ use domain::inspection::{
     may_edit_checklists, may_inspect, next_state, rectify_due, Answer, EstablishmentKind,
     HazardState, HazardStep, OrderKind, Severity, DEFAULT_RECTIFY_DAYS, MAX_RECTIFY_DAYS,
 };
+use domain::register_event::EstablishmentEvent;
 use domain::FieldErrors;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use store::NewInspection;
 pub use store::{
     Campaign, CampaignUnit, ChecklistAnswer, Establishment, Hazard, HazardOrder, Inspection,
     RegisterEvent,
 };
-use store::{EntryRef, NewInspection};
 
 /// Most photos one inspection keeps.
 pub const MAX_PHOTOS: usize = 6;
@@ -461,12 +462,8 @@ impl App {
         &self,
         who: &Caller,
         id: i64,
-    ) -> AppResult<Vec<RegisterEvent>> {
+    ) -> AppResult<Vec<RegisterEvent<EstablishmentEvent>>> {
         self.store.establishment(&who.scope(), id).await?;
-        let entry = EntryRef {
-            register: "establishment",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 }

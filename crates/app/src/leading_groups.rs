@@ -11,9 +11,9 @@ use domain::plans::{
     check_group_filing, group_reaches, may_keep_plans, member_of, teams_text, validate_group,
     Member, Team,
 };
+use domain::register_event::{GroupChange, GroupEvent};
 use serde::Serialize;
-use serde_json::json;
-use store::{EntryRef, NewLeadingGroup, RegisterEvent, ReportRow, ShiftRow, StoreError, Unit};
+use store::{NewLeadingGroup, RegisterEvent, ReportRow, ShiftRow, StoreError, Unit};
 
 /// A leading group and its working groups, as the store defines them.
 pub use store::{LeadingGroup, WorkingGroup};
@@ -169,22 +169,20 @@ impl App {
                 working_text(&after.working_groups),
             ),
         ];
-        let changes: Vec<serde_json::Value> = pairs
+        let changes: Vec<GroupChange> = pairs
             .iter()
             .filter(|(_, a, b)| a != b)
-            .map(|(f, a, b)| json!({"field": f, "from": a, "to": b}))
+            .map(|(f, a, b)| GroupChange {
+                field: f.to_string(),
+                from: a.clone(),
+                to: b.clone(),
+            })
             .collect();
         if changes.is_empty() {
             return Ok(before);
         }
         self.store
-            .update_leading_group(
-                id,
-                before.version,
-                &after,
-                &serde_json::Value::Array(changes),
-                &who.actor(),
-            )
+            .update_leading_group(id, before.version, &after, &changes, &who.actor())
             .await?;
         Ok(self.store.leading_group(id).await?)
     }
@@ -289,13 +287,9 @@ impl App {
         &self,
         who: &Caller,
         id: i64,
-    ) -> AppResult<Vec<RegisterEvent>> {
+    ) -> AppResult<Vec<RegisterEvent<GroupEvent>>> {
         self.leading_group(who, id).await?;
-        let entry = EntryRef {
-            register: "leading_group",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 }
 

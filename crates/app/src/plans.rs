@@ -7,9 +7,10 @@ use crate::{App, AppError, AppResult, Caller};
 use chrono::Duration;
 use domain::plans::{may_keep_plans, may_work_incident, validate_review, IncidentState, PlanBody};
 use domain::FieldErrors;
-use store::{Activation, EntryRef, NewPlan, StoreError, Unit};
+use store::{Activation, NewPlan, StoreError, Unit};
 
 /// The records plans and incidents are, as the store defines them.
+pub use domain::register_event::{GroupEvent, IncidentEvent, PlanEvent};
 pub use store::{Incident, IncidentTask, Plan, PlanRow, PlanVersion, Proposal, RegisterEvent};
 
 /// Hours a task has by default after an activation.
@@ -133,13 +134,13 @@ impl App {
         Ok(self.store.plans(&who.scope(), q).await?)
     }
 
-    pub async fn plan_timeline(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
+    pub async fn plan_timeline(
+        &self,
+        who: &Caller,
+        id: i64,
+    ) -> AppResult<Vec<RegisterEvent<PlanEvent>>> {
         self.plan(who, id).await?;
-        let entry = EntryRef {
-            register: "plan",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 
     /// After a case is registered: proposes each plan of its unit or above whose
@@ -274,13 +275,13 @@ impl App {
         Ok(self.store.incidents(&who.scope(), state).await?)
     }
 
-    pub async fn incident_timeline(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
+    pub async fn incident_timeline(
+        &self,
+        who: &Caller,
+        id: i64,
+    ) -> AppResult<Vec<RegisterEvent<IncidentEvent>>> {
         self.incident(who, id).await?;
-        let entry = EntryRef {
-            register: "incident",
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 
     async fn open_incident(&self, who: &Caller, id: i64) -> AppResult<Incident> {

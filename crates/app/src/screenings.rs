@@ -5,8 +5,9 @@
 use crate::disputes::text_in;
 use crate::{App, AppError, AppResult, Caller};
 use domain::dispute::{check_period, ScreeningAnswer, MAX_TEXT, MAX_TITLE};
+use domain::register_event::ScreeningEvent;
 use domain::{FieldErrors, Permission};
-use store::{EntryRef, NewScreening, RegisterEvent, Screening, ScreeningRow, SCREENING_REGISTER};
+use store::{NewScreening, RegisterEvent, Screening, ScreeningRow};
 
 /// What opening a campaign says.
 #[derive(Debug, Clone, Default)]
@@ -43,13 +44,13 @@ impl App {
     }
 
     /// A campaign's timeline.
-    pub async fn screening_timeline(&self, who: &Caller, id: i64) -> AppResult<Vec<RegisterEvent>> {
+    pub async fn screening_timeline(
+        &self,
+        who: &Caller,
+        id: i64,
+    ) -> AppResult<Vec<RegisterEvent<ScreeningEvent>>> {
         self.screening(who, id).await?;
-        let entry = EntryRef {
-            register: SCREENING_REGISTER,
-            id,
-        };
-        Ok(self.store.register_events(entry).await?)
+        Ok(self.store.register_events(id).await?)
     }
 
     /// Opens a campaign for units below the caller's.

@@ -3,9 +3,18 @@
 //! rising clusters. Clusters are of matters (a respondent, a place and a kind of
 //! matter), never of petitioners.
 
+use crate::case::string_enum;
 use crate::Role;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
+
+string_enum!(
+    /// The language a report's wording is in.
+    ReportLang {
+        Zh => "zh",
+        En => "en",
+    }
+);
 
 /// Edits the report's wording (admins, like the notice templates).
 pub fn may_edit_template(role: Role) -> bool {

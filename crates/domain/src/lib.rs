@@ -20,6 +20,7 @@ pub mod link;
 pub mod petitioner;
 pub mod plans;
 pub mod reception;
+pub mod register_event;
 pub mod registration;
 pub mod role;
 pub mod settings;

@@ -7,6 +7,7 @@ use crate::audit::{audit_in, AuditSubject};
 use crate::case_list::{bind_all, CaseFilter};
 use crate::stats::VolumeRow;
 use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::annual::ReportLang;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -39,7 +40,7 @@ pub struct IssuedReport {
     pub unit_path: String,
     pub year: i64,
     pub version: i64,
-    pub lang: String,
+    pub lang: ReportLang,
     pub figures: String,
     pub done_text: String,
     pub body: String,
@@ -50,7 +51,7 @@ pub struct IssuedReport {
 pub struct NewIssuedReport<'a> {
     pub unit: &'a Unit,
     pub year: i64,
-    pub lang: &'a str,
+    pub lang: ReportLang,
     pub figures: &'a str,
     pub done_text: &'a str,
     pub body: &'a str,
@@ -63,7 +64,7 @@ fn issued_from(r: &sqlx::any::AnyRow) -> Result<IssuedReport> {
         unit_path: r.try_get("unit_path")?,
         year: r.try_get("year")?,
         version: r.try_get("version")?,
-        lang: r.try_get("lang")?,
+        lang: crate::error::code(r, "lang", ReportLang::parse)?,
         figures: r.try_get("figures")?,
         done_text: r.try_get("done_text")?,
         body: r.try_get("body")?,
@@ -78,7 +79,11 @@ const ISSUED_COLUMNS: &str = "id, unit_id, unit_path, year, version, lang, figur
 impl Store {
     /// The wording for a report of the unit at `unit_path` in `lang`: the nearest edit up
     /// the tree; `None` for the default.
-    pub async fn annual_template(&self, unit_path: &str, lang: &str) -> Result<AnnualTemplate> {
+    pub async fn annual_template(
+        &self,
+        unit_path: &str,
+        lang: ReportLang,
+    ) -> Result<AnnualTemplate> {
         let chain = Scope::new(unit_path).unit_ids();
         if chain.is_empty() {
             return Ok(AnnualTemplate {
@@ -94,7 +99,7 @@ impl Store {
             "SELECT t.unit_id, t.body, u.code, u.name FROM annual_report_templates t
              JOIN units u ON u.id = t.unit_id WHERE t.lang = $1 AND t.unit_id IN ({marks})"
         );
-        let mut query = sqlx::query(&q).bind(lang);
+        let mut query = sqlx::query(&q).bind(lang.as_str());
         for id in &chain {
             query = query.bind(*id);
         }
@@ -124,7 +129,7 @@ impl Store {
     pub async fn set_annual_template(
         &self,
         unit: &Unit,
-        lang: &str,
+        lang: ReportLang,
         body: &str,
         actor: &Actor,
     ) -> Result<()> {
@@ -134,7 +139,7 @@ impl Store {
         if body.trim().is_empty() {
             sqlx::query("DELETE FROM annual_report_templates WHERE unit_id = $1 AND lang = $2")
                 .bind(unit.id)
-                .bind(lang)
+                .bind(lang.as_str())
                 .execute(&mut *tx)
                 .await?;
             audit_in(
@@ -154,7 +159,7 @@ impl Store {
                      updated_at = excluded.updated_at, updated_by = excluded.updated_by",
             )
             .bind(unit.id)
-            .bind(lang)
+            .bind(lang.as_str())
             .bind(body)
             .bind(now_ms())
             .bind(&actor.name)
@@ -281,7 +286,7 @@ impl Store {
         .bind(&r.unit.path)
         .bind(r.year)
         .bind(version)
-        .bind(r.lang)
+        .bind(r.lang.as_str())
         .bind(r.figures)
         .bind(r.done_text)
         .bind(r.body)

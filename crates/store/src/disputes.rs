@@ -3,16 +3,13 @@
 //! `register_events` row (register `dispute`) in the change's own transaction.
 
 use crate::error::{code, code_or_empty};
-use crate::register_events::{append_register_event, EntryRef};
+use crate::register_events::append_register_event;
 use crate::{like_escape, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::dispute::{DisputeKind, DisputeScale, LegalChannel, Outcome, Urgency};
+use domain::register_event::{DisputeDetails, DisputeEvent, LinkedCase};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
-
-/// The register's name in `register_events`.
-pub const DISPUTE_REGISTER: &str = "dispute";
 
 /// An entry as the list shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +72,16 @@ pub struct DisputeCase {
     pub stage: domain::Stage,
 }
 
+impl DisputeCase {
+    /// The petition as a link event names it.
+    fn linked(&self) -> LinkedCase {
+        LinkedCase {
+            case_id: self.id,
+            case_no: self.case_no.clone(),
+        }
+    }
+}
+
 /// A whole entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dispute {
@@ -104,13 +111,21 @@ pub struct DisputeData {
 }
 
 impl DisputeData {
-    fn payload(&self) -> serde_json::Value {
-        json!({
-            "unit": self.unit.code, "kind": self.kind, "title": self.title,
-            "region": self.region, "address": self.address, "parties": self.parties,
-            "people": self.people, "scale": self.scale, "urgency": self.urgency,
-            "owner_name": self.owner_name, "hotspot": self.hotspot,
-        })
+    /// What the entry says, as its history keeps it.
+    fn details(&self) -> DisputeDetails {
+        DisputeDetails {
+            unit: self.unit.code.clone(),
+            kind: self.kind,
+            title: self.title.clone(),
+            region: self.region.clone(),
+            address: self.address.clone(),
+            parties: self.parties.clone(),
+            people: self.people,
+            scale: self.scale,
+            urgency: self.urgency,
+            owner_name: self.owner_name.clone(),
+            hotspot: self.hotspot.clone(),
+        }
     }
 }
 
@@ -169,15 +184,10 @@ async fn changed(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     unit_path: &str,
-    kind: &str,
-    payload: &serde_json::Value,
+    event: &DisputeEvent,
     actor: &Actor,
 ) -> Result<()> {
-    let entry = EntryRef {
-        register: DISPUTE_REGISTER,
-        id,
-    };
-    append_register_event(tx, entry, unit_path, kind, payload, actor).await?;
+    append_register_event(tx, id, unit_path, event, actor).await?;
     sqlx::query("UPDATE disputes SET updated_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(id)
@@ -202,8 +212,8 @@ async fn link_in(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() > 0 {
-        let payload = json!({"case_id": case.id, "case_no": case.case_no});
-        changed(tx, id, unit_path, "case_linked", &payload, actor).await?;
+        let event = DisputeEvent::CaseLinked(case.linked());
+        changed(tx, id, unit_path, &event, actor).await?;
     }
     Ok(())
 }
@@ -243,7 +253,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        changed(&mut tx, id, &d.unit.path, "created", &d.payload(), actor).await?;
+        let event = DisputeEvent::Created(d.details());
+        changed(&mut tx, id, &d.unit.path, &event, actor).await?;
         for c in cases {
             link_in(&mut tx, id, &d.unit.path, c, actor).await?;
         }
@@ -279,7 +290,8 @@ impl Store {
         if n.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        changed(&mut tx, id, &d.unit.path, "edited", &d.payload(), actor).await?;
+        let event = DisputeEvent::Edited(d.details());
+        changed(&mut tx, id, &d.unit.path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -306,8 +318,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let payload = json!({"step": step, "what": what, "due_on": due_on, "assignee": assignee});
-        changed(&mut tx, id, unit_path, "step_added", &payload, actor).await?;
+        let event = DisputeEvent::StepAdded {
+            step,
+            what: what.into(),
+            due_on: due_on.into(),
+            assignee: assignee.into(),
+        };
+        changed(&mut tx, id, unit_path, &event, actor).await?;
         tx.commit().await?;
         Ok(step)
     }
@@ -332,9 +349,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let what: String = row.try_get("what")?;
-        let payload = json!({"step": step, "what": what, "done_on": done_on});
-        changed(&mut tx, id, unit_path, "step_done", &payload, actor).await?;
+        let event = DisputeEvent::StepDone {
+            step,
+            what: row.try_get("what")?,
+            done_on: done_on.into(),
+        };
+        changed(&mut tx, id, unit_path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -360,8 +380,12 @@ impl Store {
         .bind(agreed)
         .execute(&mut *tx)
         .await?;
-        let payload = json!({"held_on": held_on, "mediator": mediator, "agreed": agreed});
-        changed(&mut tx, id, unit_path, "mediation", &payload, actor).await?;
+        let event = DisputeEvent::Mediation {
+            held_on: held_on.into(),
+            mediator: mediator.into(),
+            agreed: agreed.into(),
+        };
+        changed(&mut tx, id, unit_path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -399,8 +423,8 @@ impl Store {
         if n.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let payload = json!({"case_id": case.id, "case_no": case.case_no});
-        changed(&mut tx, id, unit_path, "case_unlinked", &payload, actor).await?;
+        let event = DisputeEvent::CaseUnlinked(case.linked());
+        changed(&mut tx, id, unit_path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -432,10 +456,13 @@ impl Store {
         if n.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let payload = json!({"outcome": outcome.as_str(),
-            "channel": channel.map_or("", LegalChannel::as_str), "note": note,
-            "closed_on": closed_on});
-        changed(&mut tx, id, unit_path, "closed", &payload, actor).await?;
+        let event = DisputeEvent::Closed {
+            outcome,
+            channel,
+            note: note.into(),
+            closed_on: closed_on.into(),
+        };
+        changed(&mut tx, id, unit_path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }

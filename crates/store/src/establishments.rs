@@ -6,8 +6,9 @@ use crate::audit::{audit_in, AuditSubject};
 use crate::error::code;
 use crate::register_events::append_register_event;
 use crate::search_source::placeholders;
-use crate::{bounds_of, now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::inspection::EstablishmentKind;
+use domain::register_event::EstablishmentEvent;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -108,16 +109,15 @@ impl Store {
             .await
             .map_err(StoreError::from_sqlx)?;
             let id: i64 = row.try_get("id")?;
-            let payload = serde_json::json!({
-                "kind": e.kind, "licence_no": e.licence_no, "name": e.name,
-                "address": e.address, "region_code": e.region_code, "unit": e.unit.code,
-            });
-            let entry = EntryRef {
-                register: "establishment",
-                id,
+            let event = EstablishmentEvent::Imported {
+                kind: e.kind,
+                licence_no: e.licence_no.clone(),
+                name: e.name.clone(),
+                address: e.address.clone(),
+                region_code: e.region_code.clone(),
+                unit: e.unit.code.clone(),
             };
-            append_register_event(&mut tx, entry, &e.unit.path, "imported", &payload, actor)
-                .await?;
+            append_register_event(&mut tx, id, &e.unit.path, &event, actor).await?;
             ids.push(id);
         }
         tx.commit().await?;

@@ -5,7 +5,7 @@
 use crate::admin_changes::{audit_in, AuditNote};
 use crate::audit::AuditSubject;
 use crate::{now_ms, Result, Store, StoreError};
-use domain::export::ExportStatus;
+use domain::export::{ExportFormat, ExportSource, ExportStatus};
 use sqlx::Row;
 
 /// An export job, as its page and `GET /api/v1/exports/{id}` show it.
@@ -14,9 +14,9 @@ pub struct ExportJob {
     pub id: i64,
     pub user_id: i64,
     /// What is exported: `queue`.
-    pub source: String,
+    pub source: ExportSource,
     /// `xlsx` or `csv`.
-    pub format: String,
+    pub format: ExportFormat,
     /// The filters, as the query string the queue takes.
     pub params: String,
     /// Whether petitioners' names and phones are included.
@@ -35,8 +35,8 @@ pub struct ExportJob {
 #[derive(Debug, Clone)]
 pub struct NewExport {
     pub user_id: i64,
-    pub source: String,
-    pub format: String,
+    pub source: ExportSource,
+    pub format: ExportFormat,
     pub params: String,
     pub personal: bool,
     pub total_rows: i64,
@@ -58,8 +58,8 @@ fn export_from_row(r: &sqlx::any::AnyRow) -> Result<ExportJob> {
     Ok(ExportJob {
         id: r.try_get("id")?,
         user_id: r.try_get("user_id")?,
-        source: r.try_get("source")?,
-        format: r.try_get("format")?,
+        source: crate::error::code(r, "source", ExportSource::parse)?,
+        format: crate::error::code(r, "format", ExportFormat::parse)?,
         params: r.try_get("params")?,
         personal: personal != 0,
         status: crate::error::code(r, "status", ExportStatus::parse)?,
@@ -83,8 +83,8 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, 'running', $6, $7) RETURNING id",
         )
         .bind(job.user_id)
-        .bind(&job.source)
-        .bind(&job.format)
+        .bind(job.source.as_str())
+        .bind(job.format.as_str())
         .bind(&job.params)
         .bind(i64::from(job.personal))
         .bind(job.total_rows)

@@ -5,8 +5,8 @@
 use crate::plans::{plan_event, NOTIFY_PROPOSAL};
 use crate::supervision::notify_in;
 use crate::{now_ms, Actor, Plan, Result, Scope, Store};
+use domain::register_event::{HazardTrigger, PlanEvent, ProposedBy};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::{Any, Row, Transaction};
 
 /// A plan a critical hazard met the trigger of.
@@ -70,17 +70,12 @@ impl Store {
             .await?;
             let Some(row) = inserted else { continue };
             let pid: i64 = row.try_get("id")?;
-            let payload = json!({"hazard_id": hazard_id, "trigger": "critical_hazard"});
+            let event = PlanEvent::Proposed(ProposedBy::CriticalHazard {
+                hazard_id,
+                trigger: HazardTrigger::CriticalHazard,
+            });
             let path = &p.row.unit_path;
-            plan_event(
-                &mut tx,
-                p.row.id,
-                path,
-                "proposed",
-                payload,
-                &Actor::system(),
-            )
-            .await?;
+            plan_event(&mut tx, p.row.id, path, event, &Actor::system()).await?;
             let users = sqlx::query(
                 "SELECT id FROM users WHERE unit_id = $1 AND active = 1
                  AND role IN ('leader', 'supervisor') ORDER BY id",

@@ -3,8 +3,9 @@
 //! leader, whose history is kept in `register_events` (register `hotspot`).
 
 use crate::case_list::{bind_all, CaseFilter};
-use crate::register_events::{append_register_event, EntryRef};
+use crate::register_events::append_register_event;
 use crate::{now_ms, Actor, Result, Scope, Store, Unit};
+use domain::register_event::HotspotEvent;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -131,7 +132,7 @@ impl Store {
             cases,
         };
         owner
-            .log(&mut tx, unit, id, "owner_assigned", actor)
+            .log(&mut tx, unit, id, HotspotEvent::OwnerAssigned, actor)
             .await?;
         tx.commit().await?;
         Ok(id)
@@ -165,7 +166,9 @@ impl Store {
             owner_id,
             cases,
         };
-        owner.log(&mut tx, unit, id, "owner_removed", actor).await?;
+        owner
+            .log(&mut tx, unit, id, HotspotEvent::OwnerRemoved, actor)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -185,24 +188,16 @@ impl OwnerChange<'_> {
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         unit: &Unit,
         id: i64,
-        kind: &str,
+        event: fn(domain::register_event::OwnerChange) -> HotspotEvent,
         actor: &Actor,
     ) -> Result<()> {
-        let payload = serde_json::json!({
-            "key": self.key, "label": self.label, "owner_id": self.owner_id, "cases": self.cases,
-        });
-        append_register_event(
-            tx,
-            EntryRef {
-                register: "hotspot",
-                id,
-            },
-            &unit.path,
-            kind,
-            &payload,
-            actor,
-        )
-        .await?;
+        let change = domain::register_event::OwnerChange {
+            key: self.key.into(),
+            label: self.label.into(),
+            owner_id: self.owner_id,
+            cases: self.cases.to_vec(),
+        };
+        append_register_event(tx, id, &unit.path, &event(change), actor).await?;
         Ok(())
     }
 }

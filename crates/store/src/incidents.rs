@@ -7,10 +7,10 @@ use crate::error::code;
 use crate::plans::{plan_event, NOTIFY_INCIDENT};
 use crate::register_events::append_register_event;
 use crate::supervision::notify_in;
-use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError};
+use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
 use domain::plans::IncidentState;
+use domain::register_event::{IncidentEvent, PlanEvent};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -97,22 +97,10 @@ async fn incident_event(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     path: &str,
-    kind: &str,
-    payload: serde_json::Value,
+    event: IncidentEvent,
     actor: &Actor,
 ) -> Result<i64> {
-    append_register_event(
-        tx,
-        EntryRef {
-            register: "incident",
-            id,
-        },
-        path,
-        kind,
-        &payload,
-        actor,
-    )
-    .await
+    append_register_event(tx, id, path, &event, actor).await
 }
 
 impl Store {
@@ -147,11 +135,19 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let payload = json!({"plan_id": a.plan_id, "version": version, "case_id": a.case_id,
-            "title": a.title});
-        incident_event(&mut tx, id, &path, "opened", payload, actor).await?;
-        let payload = json!({"incident_id": id, "version": version, "case_id": a.case_id});
-        plan_event(&mut tx, a.plan_id, &path, "activated", payload, actor).await?;
+        let event = IncidentEvent::Opened {
+            plan_id: a.plan_id,
+            version,
+            case_id: a.case_id,
+            title: a.title.clone(),
+        };
+        incident_event(&mut tx, id, &path, event, actor).await?;
+        let event = PlanEvent::Activated {
+            incident_id: id,
+            version,
+            case_id: a.case_id,
+        };
+        plan_event(&mut tx, a.plan_id, &path, event, actor).await?;
         for (team, title, due) in &a.tasks {
             insert_task(&mut tx, id, &path, team, title, due, actor).await?;
         }
@@ -263,10 +259,13 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(r) = done else { return Ok(false) };
-        let team: String = r.try_get("team")?;
-        let title: String = r.try_get("title")?;
-        let payload = json!({"task_id": task_id, "team": team, "title": title, "note": note});
-        incident_event(&mut tx, i.id, &i.unit_path, "task_done", payload, actor).await?;
+        let event = IncidentEvent::TaskDone {
+            task_id,
+            team: r.try_get("team")?,
+            title: r.try_get("title")?,
+            note: note.into(),
+        };
+        incident_event(&mut tx, i.id, &i.unit_path, event, actor).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -274,8 +273,8 @@ impl Store {
     /// A free entry in the incident's log.
     pub async fn log_incident(&self, i: &Incident, text: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let payload = json!({ "text": text });
-        incident_event(&mut tx, i.id, &i.unit_path, "log", payload, actor).await?;
+        let event = IncidentEvent::Log { text: text.into() };
+        incident_event(&mut tx, i.id, &i.unit_path, event, actor).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -307,8 +306,12 @@ impl Store {
         if n == 0 {
             return Ok(false);
         }
-        let payload = json!({"happened": review.0, "worked": review.1, "improve": review.2});
-        incident_event(&mut tx, i.id, &i.unit_path, "closed", payload, actor).await?;
+        let event = IncidentEvent::Closed {
+            happened: review.0.into(),
+            worked: review.1.into(),
+            improve: review.2.into(),
+        };
+        incident_event(&mut tx, i.id, &i.unit_path, event, actor).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -334,7 +337,12 @@ async fn insert_task(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    let payload = json!({"task_id": id, "team": team, "title": title, "due_at": due_at});
-    incident_event(tx, incident, path, "task_assigned", payload, actor).await?;
+    let event = IncidentEvent::TaskAssigned {
+        task_id: id,
+        team: team.into(),
+        title: title.into(),
+        due_at: due_at.into(),
+    };
+    incident_event(tx, incident, path, event, actor).await?;
     Ok(id)
 }

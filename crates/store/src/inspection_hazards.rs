@@ -7,6 +7,7 @@ use crate::error::code;
 use crate::inspections::both_events;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError};
 use domain::inspection::{HazardState, OrderKind, Severity};
+use domain::register_event::{InspectionStep, OrderIssued, Reinspected};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -166,17 +167,23 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        let payload = serde_json::json!({
-            "hazard": h.id, "order": id, "order_no": order_no, "establishment": h.establishment_name,
-            "issued_on": issued_on, "due_on": due_on,
-        });
+        let step = InspectionStep::Order(
+            kind,
+            OrderIssued {
+                hazard: h.id,
+                order: id,
+                order_no,
+                establishment: h.establishment_name.clone(),
+                issued_on: issued_on.into(),
+                due_on: due_on.map(str::to_string),
+            },
+        );
         both_events(
             &mut tx,
             h.establishment_id,
             h.campaign_id,
             &h.unit_path,
-            kind.as_str(),
-            &payload,
+            step,
             actor,
         )
         .await?;
@@ -203,17 +210,19 @@ impl Store {
         .bind(h.id)
         .execute(&mut *tx)
         .await?;
-        let payload = serde_json::json!({
-            "hazard": h.id, "establishment": h.establishment_name, "reinspected_on": on,
-            "fixed": to == HazardState::Fixed, "notes": notes,
+        let step = InspectionStep::Reinspected(Reinspected {
+            hazard: h.id,
+            establishment: h.establishment_name.clone(),
+            reinspected_on: on.into(),
+            fixed: to == HazardState::Fixed,
+            notes: notes.into(),
         });
         both_events(
             &mut tx,
             h.establishment_id,
             h.campaign_id,
             &h.unit_path,
-            "reinspected",
-            &payload,
+            step,
             actor,
         )
         .await?;

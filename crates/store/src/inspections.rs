@@ -6,8 +6,11 @@ use crate::establishments::{establishment_from_row, Establishment, ESTABLISHMENT
 pub use crate::inspection_hazards::{Hazard, HazardOrder};
 use crate::register_events::append_register_event;
 use crate::search_source::placeholders;
-use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::inspection::{Answer, EstablishmentKind, Severity};
+use domain::register_event::{
+    CampaignEvent, EstablishmentEvent, HazardFound, Inspected, InspectionStep,
+};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -173,20 +176,12 @@ pub(crate) async fn both_events(
     establishment: i64,
     campaign: i64,
     unit_path: &str,
-    kind: &str,
-    payload: &serde_json::Value,
+    step: InspectionStep,
     actor: &Actor,
 ) -> Result<()> {
-    let e = EntryRef {
-        register: "establishment",
-        id: establishment,
-    };
-    append_register_event(tx, e, unit_path, kind, payload, actor).await?;
-    let c = EntryRef {
-        register: "inspection_campaign",
-        id: campaign,
-    };
-    append_register_event(tx, c, unit_path, kind, payload, actor).await?;
+    let e = EstablishmentEvent::from(step.clone());
+    append_register_event(tx, establishment, unit_path, &e, actor).await?;
+    append_register_event(tx, campaign, unit_path, &CampaignEvent::from(step), actor).await?;
     Ok(())
 }
 
@@ -226,16 +221,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let units: Vec<&str> = c.scope.iter().map(|u| u.code.as_str()).collect();
-        let payload = serde_json::json!({
-            "name": c.name, "kinds": c.kinds, "unit": c.unit.code, "units": units,
-            "starts_on": c.starts_on, "ends_on": c.ends_on,
-        });
-        let entry = EntryRef {
-            register: "inspection_campaign",
-            id,
+        let event = CampaignEvent::Created {
+            name: c.name.clone(),
+            kinds: c.kinds.clone(),
+            unit: c.unit.code.clone(),
+            units: c.scope.iter().map(|u| u.code.clone()).collect(),
+            starts_on: c.starts_on.clone(),
+            ends_on: c.ends_on.clone(),
         };
-        append_register_event(&mut tx, entry, &c.unit.path, "created", &payload, actor).await?;
+        append_register_event(&mut tx, id, &c.unit.path, &event, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -403,20 +397,16 @@ impl Store {
             .iter()
             .filter(|a| a.answer == Answer::Fail)
             .count();
-        let payload = serde_json::json!({
-            "inspection": id, "establishment": e.name, "inspected_on": i.inspected_on,
-            "inspectors": i.inspectors, "failed_items": failed, "hazards": i.hazards.len(),
-        });
-        both_events(
-            &mut tx,
-            e.id,
-            i.campaign_id,
-            &e.unit_path,
-            "inspected",
-            &payload,
-            actor,
-        )
-        .await?;
+        let inspected = Inspected {
+            inspection: id,
+            establishment: e.name.clone(),
+            inspected_on: i.inspected_on.clone(),
+            inspectors: i.inspectors.clone(),
+            failed_items: failed as i64,
+            hazards: i.hazards.len() as i64,
+        };
+        let step = InspectionStep::Inspected(inspected);
+        both_events(&mut tx, e.id, i.campaign_id, &e.unit_path, step, actor).await?;
         for (description, severity) in &i.hazards {
             let row = sqlx::query(
                 "INSERT INTO inspection_hazards (inspection_id, campaign_id, establishment_id,
@@ -433,20 +423,14 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let hazard: i64 = row.try_get("id")?;
-            let payload = serde_json::json!({
-                "hazard": hazard, "establishment": e.name, "severity": severity,
-                "description": description,
-            });
-            both_events(
-                &mut tx,
-                e.id,
-                i.campaign_id,
-                &e.unit_path,
-                "hazard_found",
-                &payload,
-                actor,
-            )
-            .await?;
+            let found = HazardFound {
+                hazard,
+                establishment: e.name.clone(),
+                severity: *severity,
+                description: description.clone(),
+            };
+            let step = InspectionStep::HazardFound(found);
+            both_events(&mut tx, e.id, i.campaign_id, &e.unit_path, step, actor).await?;
         }
         tx.commit().await?;
         Ok(id)

@@ -5,10 +5,10 @@
 //! group's next version, and the working groups of earlier versions are kept.
 
 use crate::register_events::append_register_event;
-use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::plans::Member;
+use domain::register_event::{GroupChange, GroupEvent};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -146,20 +146,13 @@ impl Store {
         .await?
         .try_get("id")?;
         write_people(&mut tx, id, 1, g).await?;
-        let payload = json!({"name": g.name, "starts_on": g.starts_on, "ends_on": g.ends_on,
-            "working_groups": g.working_groups.len()});
-        append_register_event(
-            &mut tx,
-            EntryRef {
-                register: "leading_group",
-                id,
-            },
-            &g.unit.path,
-            "created",
-            &payload,
-            actor,
-        )
-        .await?;
+        let event = GroupEvent::Created {
+            name: g.name.clone(),
+            starts_on: g.starts_on.clone(),
+            ends_on: g.ends_on.clone(),
+            working_groups: g.working_groups.len() as i64,
+        };
+        append_register_event(&mut tx, id, &g.unit.path, &event, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -250,7 +243,7 @@ impl Store {
         id: i64,
         expected: i64,
         g: &NewLeadingGroup,
-        changes: &serde_json::Value,
+        changes: &[GroupChange],
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
@@ -285,19 +278,11 @@ impl Store {
             return Err(StoreError::Conflict { current_version });
         }
         write_people(&mut tx, id, version, g).await?;
-        let payload = json!({"version": version, "changes": changes});
-        append_register_event(
-            &mut tx,
-            EntryRef {
-                register: "leading_group",
-                id,
-            },
-            &g.unit.path,
-            "revised",
-            &payload,
-            actor,
-        )
-        .await?;
+        let event = GroupEvent::Revised {
+            version,
+            changes: changes.to_vec(),
+        };
+        append_register_event(&mut tx, id, &g.unit.path, &event, actor).await?;
         tx.commit().await?;
         Ok(version)
     }

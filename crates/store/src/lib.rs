@@ -69,7 +69,6 @@ pub use connect::Backend;
 pub use dispute_stats::OverdueByUnit;
 pub use disputes::{
     Dispute, DisputeCase, DisputeData, DisputeFilter, DisputeRow, DisputeStep, Mediation,
-    DISPUTE_REGISTER,
 };
 pub use duty::{HandoverRow, ShiftRow, SwapRow};
 pub use error::StoreError;
@@ -99,14 +98,12 @@ pub use reception::{
     ReceptionSlot,
 };
 pub use register_batch::BatchCounts;
-pub use register_events::{EntryRef, RegisterEvent};
+pub use register_events::RegisterEvent;
 pub use registration_write::NewRegistration;
 pub use report_history::{ReportCursor, ReportSearch};
 pub use reports::{NewReport, NewSpecialPeriod, ReportRow, ScheduleRow, SpecialPeriodRow};
 pub use routing::RoutingRule;
-pub use screenings::{
-    CoveredUnit, Finding, NewScreening, Screening, ScreeningRow, SCREENING_REGISTER,
-};
+pub use screenings::{CoveredUnit, Finding, NewScreening, Screening, ScreeningRow};
 pub use search_source::CaseText;
 pub use stat_tallies::{tally_rows, RateMark, TallyRow, UnitRate};
 pub use stats::{VolumeBy, VolumeRow};

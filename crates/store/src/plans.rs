@@ -5,10 +5,10 @@
 pub use crate::incidents::{Activation, Incident, IncidentTask};
 use crate::register_events::append_register_event;
 use crate::supervision::notify_in;
-use crate::{now_ms, Actor, EntryRef, Result, Scope, Store, StoreError, Unit};
+use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::plans::PlanBody;
+use domain::register_event::{PlanEvent, ProposedBy, VersionInForce};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -98,22 +98,10 @@ pub(crate) async fn plan_event(
     tx: &mut Transaction<'_, Any>,
     id: i64,
     path: &str,
-    kind: &str,
-    payload: serde_json::Value,
+    event: PlanEvent,
     actor: &Actor,
 ) -> Result<i64> {
-    append_register_event(
-        tx,
-        EntryRef {
-            register: "plan",
-            id,
-        },
-        path,
-        kind,
-        &payload,
-        actor,
-    )
-    .await
+    append_register_event(tx, id, path, &event, actor).await
 }
 
 impl Store {
@@ -136,8 +124,11 @@ impl Store {
         .await?
         .try_get("id")?;
         insert_version(&mut tx, id, 1, &p.body, actor, now).await?;
-        let payload = json!({"version": 1, "name": p.name});
-        plan_event(&mut tx, id, &p.unit.path, "created", payload, actor).await?;
+        let event = PlanEvent::Created(VersionInForce {
+            version: 1,
+            name: p.name.clone(),
+        });
+        plan_event(&mut tx, id, &p.unit.path, event, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -170,8 +161,11 @@ impl Store {
         let version: i64 = row.try_get("current_version")?;
         let path: String = row.try_get("unit_path")?;
         insert_version(&mut tx, id, version, body, actor, now).await?;
-        let payload = json!({"version": version, "name": name});
-        plan_event(&mut tx, id, &path, "revised", payload, actor).await?;
+        let event = PlanEvent::Revised(VersionInForce {
+            version,
+            name: name.into(),
+        });
+        plan_event(&mut tx, id, &path, event, actor).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -285,16 +279,8 @@ impl Store {
             .await?;
             let Some(row) = inserted else { continue };
             let pid: i64 = row.try_get("id")?;
-            let payload = json!({"case_id": case_id, "headcount": headcount});
-            plan_event(
-                &mut tx,
-                plan_id,
-                &path,
-                "proposed",
-                payload,
-                &Actor::system(),
-            )
-            .await?;
+            let event = PlanEvent::Proposed(ProposedBy::GroupVisit { case_id, headcount });
+            plan_event(&mut tx, plan_id, &path, event, &Actor::system()).await?;
             let users = sqlx::query(
                 "SELECT id FROM users WHERE unit_id = $1 AND active = 1
                  AND role IN ('leader', 'supervisor') ORDER BY id",

@@ -4,15 +4,12 @@
 //! `screening`) in its own transaction.
 
 use crate::error::code_opt;
-use crate::register_events::{append_register_event, EntryRef};
+use crate::register_events::append_register_event;
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
 use domain::dispute::ScreeningAnswer;
+use domain::register_event::ScreeningEvent;
 use serde::Serialize;
-use serde_json::json;
 use sqlx::Row;
-
-/// The register's name in `register_events`.
-pub const SCREENING_REGISTER: &str = "screening";
 
 /// A campaign as the list shows it, with its progress.
 #[derive(Debug, Clone, Serialize)]
@@ -137,14 +134,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let units: Vec<&str> = s.units.iter().map(|u| u.code.as_str()).collect();
-        let payload = json!({"title": s.title, "sectors": s.sectors, "starts_on": s.starts_on,
-            "ends_on": s.ends_on, "units": units});
-        let entry = EntryRef {
-            register: SCREENING_REGISTER,
-            id,
+        let event = ScreeningEvent::Created {
+            title: s.title.clone(),
+            sectors: s.sectors.clone(),
+            starts_on: s.starts_on.clone(),
+            ends_on: s.ends_on.clone(),
+            units: s.units.iter().map(|u| u.code.clone()).collect(),
         };
-        append_register_event(&mut tx, entry, &s.issuer.path, "created", &payload, actor).await?;
+        append_register_event(&mut tx, id, &s.issuer.path, &event, actor).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -195,13 +192,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let payload = json!({"unit": unit.code, "answer": answer.as_str(), "note": note,
-            "disputes": findings});
-        let entry = EntryRef {
-            register: SCREENING_REGISTER,
-            id,
+        let event = ScreeningEvent::Answered {
+            unit: unit.code.clone(),
+            answer,
+            note: note.into(),
+            disputes: findings.to_vec(),
         };
-        append_register_event(&mut tx, entry, issuer_path, "answered", &payload, actor).await?;
+        append_register_event(&mut tx, id, issuer_path, &event, actor).await?;
         tx.commit().await?;
         Ok(())
     }

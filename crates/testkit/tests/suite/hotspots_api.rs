@@ -5,6 +5,7 @@
 //! PostgreSQL.
 
 use crate::supervision_common::{days_ago, office};
+use domain::register_event::HotspotEvent;
 use reqwest::Client;
 use serde_json::{json, Value};
 use testkit::http::*;
@@ -158,15 +159,14 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
     assert_eq!(owners.len(), 1);
     let events = app
         .store
-        .register_events(store::EntryRef {
-            register: "hotspot",
-            id: owners[0].id,
-        })
+        .register_events::<HotspotEvent>(owners[0].id)
         .await
         .expect("events");
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, "owner_assigned");
-    assert_eq!(events[0].payload["owner_id"], leader);
+    match &events[0].event {
+        HotspotEvent::OwnerAssigned(o) => assert_eq!(o.owner_id, leader),
+        other => panic!("{other:?}"),
+    }
 
     // The owner is removed with `owner: null`; the history keeps both steps, and
     // removing an owner that is not there is a 404.
@@ -179,14 +179,11 @@ both_backends!(a_rising_respondent_is_a_hotspot, |kind| async move {
     assert!(item["owner"].is_null(), "{item}");
     let kinds: Vec<String> = app
         .store
-        .register_events(store::EntryRef {
-            register: "hotspot",
-            id: owners[0].id,
-        })
+        .register_events::<HotspotEvent>(owners[0].id)
         .await
         .expect("events")
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind())
         .collect();
     assert_eq!(kinds, ["owner_assigned", "owner_removed"]);
     let (s, _) = post(&app, &o.city_sup, "/api/v1/stats/hotspots/owner", &none).await;

@@ -70,3 +70,4 @@ mod supervision_common;
 mod supervision_orders;
 mod typed9_versions;
 mod typed9b_registers;
+mod typed9c_events;

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::dispute::DisputeDraft;
+use domain::register_event::DisputeEvent;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -194,7 +195,7 @@ pub async fn events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<DisputeEvent>>>> {
     Ok(Json(state.dispute_timeline(&who.caller(), id).await?))
 }
 

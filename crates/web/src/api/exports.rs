@@ -144,7 +144,7 @@ pub async fn get(
 /// A finished export's file, as a download.
 pub async fn file_response(state: &AppState, who: &Principal, id: i64) -> ApiResult<Response> {
     let (job, path) = state.export_file(&who.caller(), id).await?;
-    let format = ExportFormat::parse(&job.format).unwrap_or(ExportFormat::Xlsx);
+    let format = job.format;
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| ApiError::Internal(format!("export {id}: {e}")))?;

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::inspection::EstablishmentKind;
+use domain::register_event::{CampaignEvent, EstablishmentEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{KnownFormat, RefOr};
@@ -73,7 +74,7 @@ pub async fn establishment_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<EstablishmentEvent>>>> {
     Ok(Json(state.establishment_events(&who.caller(), id).await?))
 }
 
@@ -227,7 +228,7 @@ pub async fn campaign_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<CampaignEvent>>>> {
     Ok(Json(state.campaign_events(&who.caller(), id).await?))
 }
 

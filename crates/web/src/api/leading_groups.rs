@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 use crate::i18n::ReqLang;
 use crate::state::AppState;
 use app::leading_groups::{GroupFilings, GroupInput, LeadingGroup, WorkingGroup};
-use app::plans::RegisterEvent;
+use app::plans::{GroupEvent, RegisterEvent};
 use app::table_file::{table_bytes, Table};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -170,7 +170,7 @@ pub async fn group_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<GroupEvent>>>> {
     Ok(Json(state.leading_group_timeline(&who.caller(), id).await?))
 }
 

@@ -8,7 +8,7 @@ use crate::auth::ApiUser;
 use crate::error::ApiResult;
 use crate::state::AppState;
 use app::plans::PlanInput;
-use app::plans::{Incident, Plan, PlanRow, Proposal, RegisterEvent};
+use app::plans::{Incident, IncidentEvent, Plan, PlanEvent, PlanRow, Proposal, RegisterEvent};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -121,7 +121,7 @@ pub async fn plan_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<PlanEvent>>>> {
     Ok(Json(state.plan_timeline(&who.caller(), id).await?))
 }
 
@@ -228,7 +228,7 @@ pub async fn incident_events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<IncidentEvent>>>> {
     Ok(Json(state.incident_timeline(&who.caller(), id).await?))
 }
 

@@ -11,6 +11,7 @@ use app::screenings::ScreeningInput;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use domain::register_event::ScreeningEvent;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -73,7 +74,7 @@ pub async fn events(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<RegisterEvent>>> {
+) -> ApiResult<Json<Vec<RegisterEvent<ScreeningEvent>>>> {
     Ok(Json(state.screening_timeline(&who.caller(), id).await?))
 }
 

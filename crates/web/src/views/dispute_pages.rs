@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::dispute::{DisputeDraft, DisputeKind, DisputeScale, LegalChannel, Outcome, Urgency};
+use domain::register_event::{DisputeEvent, RegisterHistory, ScreeningEvent};
 use domain::Permission;
 use std::collections::HashMap;
 
@@ -365,40 +366,78 @@ pub struct EventRow {
     pub detail: String,
 }
 
-/// The timeline in words.
-pub fn event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<EventRow> {
+/// A register's timeline in words: each event labelled through `dsev` by its kind, with
+/// the details `detail` gives it.
+fn rows<E: RegisterHistory>(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<E>],
+    detail: impl Fn(&E) -> String,
+) -> Vec<EventRow> {
     events
         .iter()
-        .map(|e| {
-            let p = &e.payload;
-            let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
-            let detail = match e.kind.as_str() {
-                "created" | "edited" => s("title"),
-                "step_added" => format!("{} · {} · {}", s("what"), s("due_on"), s("assignee")),
-                "step_done" => format!("{} · {}", s("what"), s("done_on")),
-                "mediation" => format!("{} · {}：{}", s("held_on"), s("mediator"), s("agreed")),
-                "case_linked" | "case_unlinked" => s("case_no"),
-                "closed" => {
-                    let mut d = t.code("doutcome", &s("outcome"));
-                    if !s("channel").is_empty() {
-                        d = format!("{d} · {}", t.code("dchannel", &s("channel")));
-                    }
-                    if !s("note").is_empty() {
-                        d = format!("{d} · {}", s("note"));
-                    }
-                    d
-                }
-                "answered" => format!("{} · {}", s("unit"), t.code("dsans", &s("answer"))),
-                _ => String::new(),
-            };
-            EventRow {
-                at: local_time(state, e.at),
-                kind: t.code("dsev", &e.kind),
-                actor: e.actor_name.clone(),
-                detail,
-            }
+        .map(|e| EventRow {
+            at: local_time(state, e.at),
+            kind: t.code("dsev", &e.kind()),
+            actor: e.actor_name.clone(),
+            detail: detail(&e.event),
         })
         .collect()
+}
+
+/// A dispute entry's timeline in words.
+pub fn event_rows(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<DisputeEvent>],
+) -> Vec<EventRow> {
+    rows(state, t, events, |e| match e {
+        DisputeEvent::Created(d) | DisputeEvent::Edited(d) => d.title.clone(),
+        DisputeEvent::StepAdded {
+            what,
+            due_on,
+            assignee,
+            ..
+        } => format!("{what} · {due_on} · {assignee}"),
+        DisputeEvent::StepDone { what, done_on, .. } => format!("{what} · {done_on}"),
+        DisputeEvent::Mediation {
+            held_on,
+            mediator,
+            agreed,
+        } => format!("{held_on} · {mediator}：{agreed}"),
+        DisputeEvent::CaseLinked(c) | DisputeEvent::CaseUnlinked(c) => c.case_no.clone(),
+        DisputeEvent::Closed {
+            outcome,
+            channel,
+            note,
+            ..
+        } => {
+            let mut d = t.code("doutcome", outcome.as_str());
+            if let Some(c) = channel {
+                d = format!("{d} · {}", t.code("dchannel", c.as_str()));
+            }
+            if !note.is_empty() {
+                d = format!("{d} · {note}");
+            }
+            d
+        }
+        DisputeEvent::Other(_) => String::new(),
+    })
+}
+
+/// A screening campaign's timeline in words.
+pub fn screening_event_rows(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<ScreeningEvent>],
+) -> Vec<EventRow> {
+    rows(state, t, events, |e| match e {
+        ScreeningEvent::Created { title, .. } => title.clone(),
+        ScreeningEvent::Answered { unit, answer, .. } => {
+            format!("{unit} · {}", t.code("dsans", answer.as_str()))
+        }
+        ScreeningEvent::Other(_) => String::new(),
+    })
 }
 
 #[derive(Template)]

@@ -79,7 +79,7 @@ impl ExportRow {
         };
         ExportRow {
             id: j.id,
-            format: j.format.to_uppercase(),
+            format: j.format.as_str().to_uppercase(),
             filters: describe_filters(t, &j.params),
             query: j.params,
             personal: j.personal,

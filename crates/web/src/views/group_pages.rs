@@ -3,7 +3,7 @@
 //! and the box that shows a member's groups on their dashboard (/staff/today) while the
 //! period runs.
 
-use super::plans_pages::{event_rows, get, EventRow, Fields};
+use super::plans_pages::{get, rows, EventRow, Fields};
 use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
@@ -11,7 +11,7 @@ use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::leading_groups::{working_text, GroupFilings};
 use app::leading_groups::{GroupInput, LeadingGroup, WorkingGroup};
-use app::plans::RegisterEvent;
+use app::plans::{GroupEvent, RegisterEvent};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -320,34 +320,35 @@ fn filed_rows(t: &Tr, f: GroupFilings) -> (Vec<FiledRow>, Vec<FiledRow>) {
 }
 
 /// The group's timeline: created, then each change with the fields that changed.
-fn group_event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<EventRow> {
-    let mut rows = event_rows(state, t, events);
-    for (row, e) in rows.iter_mut().zip(events) {
-        row.title = t.code("grp-ev", &e.kind);
-        row.detail = match e.kind.as_str() {
-            "created" => String::new(),
-            "revised" => {
-                let v = e.payload["version"].to_string();
-                let changes = e.payload["changes"].as_array().cloned().unwrap_or_default();
-                let lines = changes.iter().map(|c| {
-                    let s = |k: &str| c[k].as_str().unwrap_or("").to_string();
-                    let blank = |x: String| if x.is_empty() { "—".to_string() } else { x };
-                    let field = t.code("grpfield", &s("field"));
-                    if s("field") == "working_groups" {
-                        format!("{field}：\n{}", blank(s("to")))
-                    } else {
-                        format!("{field}：{} → {}", blank(s("from")), blank(s("to")))
-                    }
-                });
-                std::iter::once(t.t1("pl-ev-version", "v", &v))
-                    .chain(lines)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }
-            _ => std::mem::take(&mut row.detail),
-        };
-    }
-    rows
+fn group_event_rows(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<GroupEvent>],
+) -> Vec<EventRow> {
+    rows(state, t, events, "grp-ev", |e| match e {
+        GroupEvent::Created { .. } | GroupEvent::Other(_) => String::new(),
+        GroupEvent::Revised { version, changes } => {
+            let blank = |x: &str| {
+                if x.is_empty() {
+                    "—".to_string()
+                } else {
+                    x.to_string()
+                }
+            };
+            let lines = changes.iter().map(|c| {
+                let field = t.code("grpfield", &c.field);
+                if c.field == "working_groups" {
+                    format!("{field}：\n{}", blank(&c.to))
+                } else {
+                    format!("{field}：{} → {}", blank(&c.from), blank(&c.to))
+                }
+            });
+            std::iter::once(t.t1("pl-ev-version", "v", &version.to_string()))
+                .chain(lines)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    })
 }
 
 pub async fn page(

@@ -2,7 +2,7 @@
 //! assign and finish tasks and to write the log, the closure with its after-action
 //! review, and the timeline of every step.
 
-use super::plans_pages::{event_rows, form_error, get, EventRow, Fields};
+use super::plans_pages::{form_error, get, incident_event_rows, EventRow, Fields};
 use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
@@ -123,7 +123,7 @@ async fn show(
         may_close: open && role.is_some_and(domain::plans::may_keep_plans),
         notice,
         typed,
-        events: event_rows(state, &t, &events),
+        events: incident_event_rows(state, &t, &events),
         i,
         t,
     };

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::i18n::{ReqLang, Tr};
 use crate::state::AppState;
 use app::plans::PlanInput;
-use app::plans::{Plan, PlanRow, RegisterEvent};
+use app::plans::{IncidentEvent, Plan, PlanEvent, PlanRow, RegisterEvent};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -18,6 +18,7 @@ use domain::plans::{
     contacts_text, parse_contacts, parse_resources, parse_steps, parse_teams, resources_text,
     teams_text, PlanBody, Trigger,
 };
+use domain::register_event::{ProposedBy, RegisterHistory};
 
 pub use super::forms::{get, Fields};
 
@@ -42,59 +43,95 @@ pub struct EventRow {
     pub detail: String,
 }
 
-/// A register entry's events as rows, oldest first, with their details in words.
-pub fn event_rows(state: &AppState, t: &Tr, events: &[RegisterEvent]) -> Vec<EventRow> {
+/// A register entry's events as rows, oldest first: each titled through `group` by its
+/// kind, with the details `detail` gives it in words.
+pub fn rows<E: RegisterHistory>(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<E>],
+    group: &str,
+    detail: impl Fn(&E) -> String,
+) -> Vec<EventRow> {
     events
         .iter()
         .map(|e| {
-            let p = &e.payload;
-            let s = |k: &str| match &p[k] {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            let detail = match e.kind.as_str() {
-                "created" | "revised" => t.t1("pl-ev-version", "v", &s("version")),
-                "proposed" => t.t1("pl-ev-headcount", "n", &s("headcount")),
-                "activated" => format!(
-                    "#{} · {}",
-                    s("incident_id"),
-                    t.t1("pl-ev-version", "v", &s("version"))
-                ),
-                "opened" => t.t1("pl-ev-version", "v", &s("version")),
-                "task_assigned" => format!(
-                    "{} · {} · {} {}",
-                    s("team"),
-                    s("title"),
-                    t.t("pl-task-due"),
-                    s("due_at").replace('T', " ")
-                ),
-                "task_done" => [s("team"), s("title"), s("note")]
-                    .into_iter()
-                    .filter(|x| !x.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                "log" => s("text"),
-                "closed" => format!(
-                    "{}：{} {}：{} {}：{}",
-                    t.t("plfield-happened"),
-                    s("happened"),
-                    t.t("plfield-worked"),
-                    s("worked"),
-                    t.t("plfield-improve"),
-                    s("improve")
-                ),
-                _ => String::new(),
-            };
+            let kind = e.kind();
             EventRow {
                 at: super::local_time(state, e.at),
-                kind: e.kind.clone(),
-                title: t.code("pl-ev", &e.kind),
+                title: t.code(group, &kind),
+                kind,
                 actor: t.code("actor", &e.actor_name),
-                detail,
+                detail: detail(&e.event),
             }
         })
         .collect()
+}
+
+fn version(t: &Tr, v: i64) -> String {
+    t.t1("pl-ev-version", "v", &v.to_string())
+}
+
+/// A plan's timeline.
+pub fn plan_event_rows(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<PlanEvent>],
+) -> Vec<EventRow> {
+    rows(state, t, events, "pl-ev", |e| match e {
+        PlanEvent::Created(v) | PlanEvent::Revised(v) => version(t, v.version),
+        PlanEvent::Proposed(ProposedBy::GroupVisit { headcount, .. }) => {
+            t.t1("pl-ev-headcount", "n", &headcount.to_string())
+        }
+        // Worded as it always was: the head count line, with no count.
+        PlanEvent::Proposed(ProposedBy::CriticalHazard { .. }) => t.t1("pl-ev-headcount", "n", ""),
+        PlanEvent::Activated {
+            incident_id,
+            version: v,
+            ..
+        } => format!("#{incident_id} · {}", version(t, *v)),
+        PlanEvent::Other(_) => String::new(),
+    })
+}
+
+/// An incident's timeline.
+pub fn incident_event_rows(
+    state: &AppState,
+    t: &Tr,
+    events: &[RegisterEvent<IncidentEvent>],
+) -> Vec<EventRow> {
+    rows(state, t, events, "pl-ev", |e| match e {
+        IncidentEvent::Opened { version: v, .. } => version(t, *v),
+        IncidentEvent::TaskAssigned {
+            team,
+            title,
+            due_at,
+            ..
+        } => format!(
+            "{team} · {title} · {} {}",
+            t.t("pl-task-due"),
+            due_at.replace('T', " ")
+        ),
+        IncidentEvent::TaskDone {
+            team, title, note, ..
+        } => [team, title, note]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" · "),
+        IncidentEvent::Log { text } => text.clone(),
+        IncidentEvent::Closed {
+            happened,
+            worked,
+            improve,
+        } => format!(
+            "{}：{happened} {}：{worked} {}：{improve}",
+            t.t("plfield-happened"),
+            t.t("plfield-worked"),
+            t.t("plfield-improve"),
+        ),
+        IncidentEvent::Other(_) => String::new(),
+    })
 }
 
 #[derive(Template)]
@@ -383,7 +420,7 @@ pub async fn page(
         csrf: who.csrf().to_string(),
         may_keep: who.role().is_some_and(domain::plans::may_keep_plans),
         notice: flags.saved.map(|_| t.t("pl-saved")),
-        events: event_rows(&state, &t, &events),
+        events: plan_event_rows(&state, &t, &events),
         incidents,
         p,
         t,

@@ -1,7 +1,7 @@
 //! Screening campaigns (排查) as pages: the list with the form to open one, and the
 //! campaign's page with its progress by unit and the answer form for a covered unit.
 
-use super::dispute_pages::{event_rows, form_error, EventRow};
+use super::dispute_pages::{form_error, screening_event_rows, EventRow};
 use super::{csrf_ok, csrf_refused, error_page, render, tr, Nav};
 use crate::auth::{PageUser, Principal};
 use crate::error::ApiError;
@@ -188,7 +188,7 @@ async fn show_campaign(
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let events = match state.screening_timeline(&caller, id).await {
-        Ok(e) => event_rows(state, &t, &e),
+        Ok(e) => screening_event_rows(state, &t, &e),
         Err(e) => return error_page(&t, Some(who), &e.into()),
     };
     let may_answer = who.can(Permission::KeepDisputes)
