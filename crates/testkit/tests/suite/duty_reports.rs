@@ -15,15 +15,21 @@ pub(crate) const COUNTIES: [(&str, &str); 4] = [
     ("330105", "拱墅区信访局"),
 ];
 
-/// A day on which this run's cases (registered now, real time) fall inside the 15:30
-/// window: today before 15:20 in the office, else tomorrow.
+/// A day on which this run's cases (registered and pressed now, in real time, within
+/// seconds of this call) fall inside the 15:30 window: today before 15:29 in the office,
+/// else tomorrow (whose window opens at today's 15:30; a call in the minute around it
+/// waits until 15:31 first).
 fn report_day() -> NaiveDate {
     let local = Utc::now() + Duration::hours(8);
-    if local.time() < NaiveTime::from_hms_opt(15, 20, 0).expect("time") {
-        local.date_naive()
-    } else {
-        local.date_naive() + Duration::days(1)
+    let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("time");
+    if local.time() < hm(15, 29) {
+        return local.date_naive();
     }
+    if local.time() < hm(15, 31) {
+        let wait = local.date_naive().and_time(hm(15, 31)) - local.naive_utc();
+        std::thread::sleep(wait.to_std().unwrap_or_default());
+    }
+    local.date_naive() + Duration::days(1)
 }
 
 /// Sets the application's clock to `day` at `hh:mm` in the office.
