@@ -15,6 +15,7 @@
 //! a restart resumes where it stopped.
 
 mod doc;
+mod concepts;
 mod grams;
 mod index;
 mod matter;

@@ -76,6 +76,9 @@ pub struct SimilarRequest {
     pub scope: Option<String>,
     /// A case not to suggest (the one being looked at).
     pub exclude_id: Option<i64>,
+    /// When the petition was received (`YYYY-MM-DD`): earlier petitions received near it
+    /// rank a little higher, those years apart a little lower.
+    pub received_on: Option<String>,
     pub limit: usize,
 }
 

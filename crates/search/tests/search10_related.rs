@@ -82,6 +82,7 @@ fn search10_related_on_a_given_index() {
                 respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                 scope: None,
                 exclude_id: Some(q.0),
+                received_on: None,
                 limit: 5,
             })
             .expect("similar");
@@ -119,6 +120,7 @@ fn search10_related_on_a_given_index() {
                     respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                     scope: None,
                     exclude_id: Some(q.0),
+                    received_on: None,
                     limit: 50,
                 })
                 .expect("similar");
@@ -143,6 +145,7 @@ fn search10_related_on_a_given_index() {
                     respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                     scope: None,
                     exclude_id: Some(q.0),
+                    received_on: None,
                     limit: 50,
                 })
                 .expect("similar");

@@ -158,6 +158,7 @@ fn related_quality(index: &SearchIndex, set: &Set, docs: &[Doc]) -> (f64, f64) {
                 respondent: Some(q.respondent.clone()).filter(|r| !r.is_empty()),
                 scope: None,
                 exclude_id: Some(q.id),
+                received_on: None,
                 limit: 5,
             })
             .expect("similar");
