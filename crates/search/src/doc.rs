@@ -87,7 +87,11 @@ pub(crate) fn day_number(date: &str) -> Option<i64> {
 /// 20260305 → the number of days since 1970-01-01, for telling how far apart two dates
 /// are. `None` for a date that is not one.
 pub(crate) fn days(day_number: i64) -> Option<i64> {
-    let (y, m, d) = (day_number / 10_000, day_number / 100 % 100, day_number % 100);
+    let (y, m, d) = (
+        day_number / 10_000,
+        day_number / 100 % 100,
+        day_number % 100,
+    );
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1900 {
         return None;
     }

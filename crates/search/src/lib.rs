@@ -14,8 +14,8 @@
 //! snippet. The feed cursor the index has reached is stored in each commit's payload, so
 //! a restart resumes where it stopped.
 
-mod doc;
 mod concepts;
+mod doc;
 mod grams;
 mod index;
 mod matter;

@@ -5,17 +5,19 @@
 //!    [`FINDING_PAIRS`], none in more than 5% of the cases), as written and as
 //!    normalized ([`crate::matter`]). Leaving out the common pairs keeps the query from
 //!    scoring most of the index.
-//! 2. Ranking: the IDF-weighted overlap (cosine) of the two texts' character pairs, and
-//!    apart, of their single characters (鱼死了 and 死鱼 share no pair), plus a little
-//!    for the same region and the same respondent.
+//! 2. Ranking: the IDF-weighted overlap of the two texts' character pairs, and apart, of
+//!    their single characters (鱼死了 and 死鱼 share no pair) and concepts (关门 and 停业
+//!    share no character; [`crate::concepts`]), a cosine that weighs the candidate's
+//!    length more than the new text's; plus a little for the same region and the same
+//!    respondent, and for a date near the new petition's.
 //! 3. Feedback: below the first, each candidate also counts by its overlap with the
 //!    first, because the tellings of one matter resemble each other.
 //!
 //! Document frequencies are cached between requests ([`DocFreqs`]).
 
-use crate::index::SearchIndex;
 use crate::concepts::lexicon;
 use crate::doc::{day_number, days};
+use crate::index::SearchIndex;
 use crate::matter::normalize;
 use crate::search::{Filters, Similar, SimilarRequest};
 use crate::Result;
@@ -37,6 +39,9 @@ const PLACE_BONUS: f32 = 0.05;
 /// text alone decides far more than a date.
 const RECENCY: f32 = 0.03;
 const RECENCY_DAYS: f32 = 730.0;
+/// The candidate's share of the overlap's norm (0.5 is a cosine): above a half, a
+/// candidate's length counts against it more than the new petition's.
+const CANDIDATE_SHARE: f32 = 0.8;
 /// How much the resemblance to the best candidate counts in the others' scores.
 const FEEDBACK: f32 = 0.3;
 /// Candidates read before re-ranking.
@@ -194,46 +199,22 @@ impl Sums {
 type Ranked = (Similar, Vec<(Feature, f32)>, Sums);
 
 fn overlap(shared: Sums, q: Sums, d: Sums) -> f32 {
-    let cos = |s: f32, a: f32, b: f32| s / (a * b).sqrt().max(f32::EPSILON);
-    let mode = std::env::var("HK_CONCEPTS").unwrap_or_default();
-    let cw: f32 = std::env::var("HK_CW").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
-    match mode.as_str() {
-        "none" => (cos(shared.pairs, q.pairs, d.pairs) + cos(shared.chars, q.chars, d.chars)) / 2.0,
-        "chars" => {
-            (cos(shared.pairs, q.pairs, d.pairs)
-                + cos(
-                    shared.chars + cw * shared.concepts,
-                    q.chars + cw * q.concepts,
-                    d.chars + cw * d.concepts,
-                ))
-                / 2.0
-        }
-        "pairs" => {
-            (cos(
-                shared.pairs + cw * shared.concepts,
-                q.pairs + cw * q.concepts,
-                d.pairs + cw * d.concepts,
-            ) + cos(shared.chars, q.chars, d.chars))
-                / 2.0
-        }
-        "both" => {
-            (cos(
-                shared.pairs + cw * shared.concepts,
-                q.pairs + cw * q.concepts,
-                d.pairs + cw * d.concepts,
-            ) + cos(
-                shared.chars + cw * shared.concepts,
-                q.chars + cw * q.concepts,
-                d.chars + cw * d.concepts,
-            )) / 2.0
-        }
-        _ => {
-            (cos(shared.pairs, q.pairs, d.pairs)
-                + cos(shared.chars, q.chars, d.chars)
-                + cw * cos(shared.concepts, q.concepts, d.concepts))
-                / (2.0 + cw)
-        }
-    }
+    // The shared weight over the two texts' weights, the candidate's counting for
+    // [`CANDIDATE_SHARE`] of the norm: a short petition whose rare characters the new
+    // text holds nearly all of is on its matter more surely than a long one sharing the
+    // same weight among much else (replies, notes, another matter's story).
+    let cos = |s: f32, a: f32, b: f32| {
+        s / (a.powf(1.0 - CANDIDATE_SHARE) * b.powf(CANDIDATE_SHARE)).max(f32::EPSILON)
+    };
+    // A concept counts beside the single characters: both say what a text is about
+    // more loosely than its pairs.
+    (cos(shared.pairs, q.pairs, d.pairs)
+        + cos(
+            shared.chars + shared.concepts,
+            q.chars + q.concepts,
+            d.chars + d.concepts,
+        ))
+        / 2.0
 }
 
 /// +[`RECENCY`] for the same day, 0 at half of [`RECENCY_DAYS`], −[`RECENCY`] beyond.

@@ -408,8 +408,14 @@ fn recall10c_the_same_matter_in_other_words_is_found_by_its_concepts() {
         ..CaseDoc::default()
     };
     // The same shop's closure told with other words, and another matter of the same shop.
-    docs.push(case(7001, "鸿福游泳馆已停业，经营者失联，储值卡余额无法退还。"));
-    docs.push(case(7002, "鸿福游泳馆更衣室的柜子被撬，里面的钱包被偷了，馆里不管。"));
+    docs.push(case(
+        7001,
+        "鸿福游泳馆已停业，经营者失联，储值卡余额无法退还。",
+    ));
+    docs.push(case(
+        7002,
+        "鸿福游泳馆更衣室的柜子被撬，里面的钱包被偷了，馆里不管。",
+    ));
     let (_dir, ix) = ready_index(&docs);
     let found = ix
         .similar(&SimilarRequest {
