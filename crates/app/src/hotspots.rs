@@ -344,6 +344,8 @@ impl App {
                 respondent: None,
                 scope: Some(unit.path.clone()),
                 exclude_id: Some(r.id),
+                // Both windows are recent; the text alone joins a group.
+                received_on: None,
                 limit: 10,
             })
             .collect();

@@ -84,6 +84,27 @@ pub(crate) fn day_number(date: &str) -> Option<i64> {
         .flatten()
 }
 
+/// 20260305 → the number of days since 1970-01-01, for telling how far apart two dates
+/// are. `None` for a date that is not one.
+pub(crate) fn days(day_number: i64) -> Option<i64> {
+    let (y, m, d) = (
+        day_number / 10_000,
+        day_number / 100 % 100,
+        day_number % 100,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1900 {
+        return None;
+    }
+    // Days from civil (proleptic Gregorian), years starting in March.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +119,12 @@ mod tests {
         assert_eq!(region_prefixes("3301"), vec!["3", "33", "330", "3301"]);
         assert_eq!(day_number("2026-03-05"), Some(20260305));
         assert_eq!(day_number("2026-3-5"), None);
+        assert_eq!(days(19700101), Some(0));
+        assert_eq!(days(20000301).zip(days(20000228)), Some((11_017, 11_015)));
+        assert_eq!(
+            days(20260601).zip(days(20250601)).map(|(a, b)| a - b),
+            Some(365)
+        );
+        assert_eq!(days(0), None);
     }
 }

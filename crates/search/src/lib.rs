@@ -14,6 +14,7 @@
 //! snippet. The feed cursor the index has reached is stored in each commit's payload, so
 //! a restart resumes where it stopped.
 
+mod concepts;
 mod doc;
 mod grams;
 mod index;

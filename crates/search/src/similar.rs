@@ -5,20 +5,24 @@
 //!    [`FINDING_PAIRS`], none in more than 5% of the cases), as written and as
 //!    normalized ([`crate::matter`]). Leaving out the common pairs keeps the query from
 //!    scoring most of the index.
-//! 2. Ranking: the IDF-weighted overlap (cosine) of the two texts' character pairs, and
-//!    apart, of their single characters (鱼死了 and 死鱼 share no pair), plus a little
-//!    for the same region and the same respondent.
+//! 2. Ranking: the IDF-weighted overlap of the two texts' character pairs, and apart, of
+//!    their single characters (鱼死了 and 死鱼 share no pair) and concepts (关门 and 停业
+//!    share no character; [`crate::concepts`]), a cosine that weighs the candidate's
+//!    length more than the new text's; plus a little for the same region and the same
+//!    respondent, and for a date near the new petition's.
 //! 3. Feedback: below the first, each candidate also counts by its overlap with the
 //!    first, because the tellings of one matter resemble each other.
 //!
 //! Document frequencies are cached between requests ([`DocFreqs`]).
 
+use crate::concepts::lexicon;
+use crate::doc::{day_number, days};
 use crate::index::SearchIndex;
 use crate::matter::normalize;
 use crate::search::{Filters, Similar, SimilarRequest};
 use crate::Result;
 use std::collections::{HashMap, HashSet};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -29,6 +33,15 @@ const MIN_OVERLAP: f32 = 0.04;
 /// both (the same county, the same company, another matter), so they count for little
 /// beside the text.
 const PLACE_BONUS: f32 = 0.05;
+/// At most this is added for a case received on the same day as the new petition, and
+/// taken off one received [`RECENCY_DAYS`] or more before or after it, in proportion
+/// between: a matter petitioned again is usually petitioned again within months, but a
+/// text alone decides far more than a date.
+const RECENCY: f32 = 0.03;
+const RECENCY_DAYS: f32 = 730.0;
+/// The candidate's share of the overlap's norm (0.5 is a cosine): above a half, a
+/// candidate's length counts against it more than the new petition's.
+const CANDIDATE_SHARE: f32 = 0.8;
 /// How much the resemblance to the best candidate counts in the others' scores.
 const FEEDBACK: f32 = 0.3;
 /// Candidates read before re-ranking.
@@ -41,30 +54,23 @@ const FINDING_PAIRS: usize = 64;
 const COMMON_SHARE: f32 = 0.05;
 const COMMON_FLOOR: f32 = 1_000.0;
 
-/// One feature of a text: a pair of neighbouring characters, or a single character
-/// (`b == '\0'`), after [`normalize`].
+/// One feature of a text, after [`normalize`]: a pair of neighbouring characters, a single
+/// character, or a concept ([`crate::concepts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Feature {
-    a: char,
-    b: char,
+pub(crate) enum Feature {
+    Pair(char, char),
+    Char(char),
+    Concept(u16),
 }
 
 impl Feature {
     fn is_pair(&self) -> bool {
-        self.b != '\0'
-    }
-
-    fn text(&self) -> String {
-        if self.is_pair() {
-            [self.a, self.b].iter().collect()
-        } else {
-            self.a.to_string()
-        }
+        matches!(self, Feature::Pair(..))
     }
 }
 
-/// The distinct pairs and single characters of a text, letters and digits only, after
-/// [`normalize`].
+/// The distinct pairs, single characters (letters and digits only) and concepts of a
+/// text, after [`normalize`].
 pub(crate) fn features(text: &str) -> Vec<Feature> {
     let chars = normalize(text);
     let mut seen = HashSet::with_capacity(chars.len() * 2);
@@ -73,17 +79,18 @@ pub(crate) fn features(text: &str) -> Vec<Feature> {
         if !c.is_alphanumeric() {
             continue;
         }
-        let one = Feature { a: *c, b: '\0' };
+        let one = Feature::Char(*c);
         if seen.insert(one) {
             out.push(one);
         }
         if let Some(n) = chars.get(i + 1).filter(|n| n.is_alphanumeric()) {
-            let two = Feature { a: *c, b: *n };
+            let two = Feature::Pair(*c, *n);
             if seen.insert(two) {
                 out.push(two);
             }
         }
     }
+    out.extend(lexicon().find(&chars).into_iter().map(Feature::Concept));
     out
 }
 
@@ -94,7 +101,7 @@ fn raw_pairs(text: &str) -> Vec<Feature> {
     chars
         .windows(2)
         .filter(|w| w.iter().all(|c| c.is_alphanumeric()))
-        .map(|w| Feature { a: w[0], b: w[1] })
+        .map(|w| Feature::Pair(w[0], w[1]))
         .collect()
 }
 
@@ -111,6 +118,7 @@ pub(crate) struct DocFreqs {
 const MAX_CACHED: usize = 2_000_000;
 
 struct Weights<'a> {
+    index: &'a SearchIndex,
     searcher: &'a Searcher,
     fields: &'a crate::schema::Fields,
     total: f32,
@@ -128,16 +136,27 @@ impl Weights<'_> {
         if let Some(df) = locked(self.cache).map.get(&f) {
             return *df as f32;
         }
-        let field = if f.is_pair() {
-            self.fields.bi
-        } else {
-            self.fields.uni
+        let term = |field, text: String| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, &text))
+                .unwrap_or(0)
         };
-        let df = self
-            .searcher
-            .doc_freq(&Term::from_field_text(field, &f.text()))
-            .unwrap_or(0)
-            .min(u64::from(u32::MAX)) as u32;
+        let df = match f {
+            Feature::Pair(a, b) => term(self.fields.bi, [a, b].iter().collect()),
+            Feature::Char(a) => term(self.fields.uni, a.to_string()),
+            // The cases holding any of the concept's words.
+            Feature::Concept(g) => {
+                let words: Vec<Box<dyn Query>> = lexicon()
+                    .words(g)
+                    .iter()
+                    .map(|w| self.index.substring(self.fields.uni, self.fields.bi, w))
+                    .collect();
+                self.searcher
+                    .search(&BooleanQuery::union(words), &Count)
+                    .unwrap_or(0) as u64
+            }
+        }
+        .min(u64::from(u32::MAX)) as u32;
         let mut cache = locked(self.cache);
         if cache.map.len() >= MAX_CACHED {
             cache.map.clear();
@@ -163,14 +182,15 @@ impl Weights<'_> {
 struct Sums {
     pairs: f32,
     chars: f32,
+    concepts: f32,
 }
 
 impl Sums {
     fn add(&mut self, f: Feature, w: f32) {
-        if f.is_pair() {
-            self.pairs += w;
-        } else {
-            self.chars += w;
+        match f {
+            Feature::Pair(..) => self.pairs += w,
+            Feature::Char(_) => self.chars += w,
+            Feature::Concept(_) => self.concepts += w,
         }
     }
 }
@@ -179,8 +199,27 @@ impl Sums {
 type Ranked = (Similar, Vec<(Feature, f32)>, Sums);
 
 fn overlap(shared: Sums, q: Sums, d: Sums) -> f32 {
-    let cos = |s: f32, a: f32, b: f32| s / (a * b).sqrt().max(f32::EPSILON);
-    (cos(shared.pairs, q.pairs, d.pairs) + cos(shared.chars, q.chars, d.chars)) / 2.0
+    // The shared weight over the two texts' weights, the candidate's counting for
+    // [`CANDIDATE_SHARE`] of the norm: a short petition whose rare characters the new
+    // text holds nearly all of is on its matter more surely than a long one sharing the
+    // same weight among much else (replies, notes, another matter's story).
+    let cos = |s: f32, a: f32, b: f32| {
+        s / (a.powf(1.0 - CANDIDATE_SHARE) * b.powf(CANDIDATE_SHARE)).max(f32::EPSILON)
+    };
+    // A concept counts beside the single characters: both say what a text is about
+    // more loosely than its pairs.
+    (cos(shared.pairs, q.pairs, d.pairs)
+        + cos(
+            shared.chars + shared.concepts,
+            q.chars + q.concepts,
+            d.chars + d.concepts,
+        ))
+        / 2.0
+}
+
+/// +[`RECENCY`] for the same day, 0 at half of [`RECENCY_DAYS`], −[`RECENCY`] beyond.
+fn recency(days_apart: f32) -> f32 {
+    RECENCY * (1.0 - 2.0 * (days_apart / RECENCY_DAYS).min(1.0))
 }
 
 impl SearchIndex {
@@ -213,6 +252,7 @@ impl SearchIndex {
             }
         }
         let mut weights = Weights {
+            index: self,
             searcher: &searcher,
             fields: f,
             total: total as f32,
@@ -238,11 +278,15 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = finding
             .iter()
             .take(FINDING_PAIRS)
-            .map(|(_, p)| -> (Occur, Box<dyn Query>) {
+            .filter_map(|(_, p)| match p {
+                Feature::Pair(a, b) => Some([*a, *b].iter().collect::<String>()),
+                _ => None,
+            })
+            .map(|p| -> (Occur, Box<dyn Query>) {
                 (
                     Occur::Should,
                     Box::new(TermQuery::new(
-                        Term::from_field_text(f.bi, &p.text()),
+                        Term::from_field_text(f.bi, &p),
                         IndexRecordOption::WithFreqs,
                     )),
                 )
@@ -279,6 +323,12 @@ impl SearchIndex {
             q_sums.add(*g, weights.of(*g));
         }
         let region = req.region.as_deref().map(str::trim).unwrap_or("");
+        let q_day = req
+            .received_on
+            .as_deref()
+            .and_then(day_number)
+            .and_then(days);
+        let mut received_columns = HashMap::new();
         let folded_respondent = respondent.map(crate::grams::folded);
         let mut ranked: Vec<Ranked> = vec![];
         for (_, addr) in found {
@@ -305,6 +355,25 @@ impl SearchIndex {
                 && (doc_region.starts_with(region) || region.starts_with(&doc_region))
             {
                 score += PLACE_BONUS;
+            }
+            if let Some(q_day) = q_day {
+                let column = match received_columns.entry(addr.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                        searcher
+                            .segment_reader(addr.segment_ord)
+                            .fast_fields()
+                            .i64("received")
+                            .ok(),
+                    ),
+                };
+                if let Some(d) = column
+                    .as_ref()
+                    .and_then(|c| c.first(addr.doc_id))
+                    .and_then(days)
+                {
+                    score += recency(q_day.abs_diff(d) as f32);
+                }
             }
             if let Some(r) = &folded_respondent {
                 if crate::grams::folded(&body)

@@ -395,3 +395,64 @@ fn search10b_a_new_office_finds_its_first_repeat_petition() {
         .expect("similar");
     assert_eq!(found.first().map(|s| s.id), Some(1), "{found:?}");
 }
+
+#[test]
+fn recall10c_the_same_matter_in_other_words_is_found_by_its_concepts() {
+    let mut docs = corpus(300);
+    let case = |id: i64, content: &str| CaseDoc {
+        id,
+        case_no: format!("XH-2026-{id:06}"),
+        unit_path: "/1/2/".into(),
+        region: "330203".into(),
+        content: content.into(),
+        ..CaseDoc::default()
+    };
+    // The same shop's closure told with other words (no character in common but the
+    // shop's name), and another matter of the same shop.
+    docs.push(case(7001, "鸿福游泳馆倒闭了，预付款要不回来。"));
+    docs.push(case(7002, "鸿福游泳馆的池水浑浊，消毒不到位。"));
+    let (_dir, ix) = ready_index(&docs);
+    let found = ix
+        .similar(&SimilarRequest {
+            content: "鸿福游泳馆关门停业，会员卡退费无门。".into(),
+            region: Some("330203".into()),
+            limit: 5,
+            ..SimilarRequest::default()
+        })
+        .expect("similar");
+    assert_eq!(found.first().map(|s| s.id), Some(7001), "{found:?}");
+}
+
+#[test]
+fn recall10c_of_two_equal_petitions_the_one_received_nearer_ranks_first() {
+    let mut docs = corpus(300);
+    let case = |id: i64, received_on: &str| CaseDoc {
+        id,
+        case_no: format!("XH-{id:06}"),
+        unit_path: "/1/2/".into(),
+        region: "330105".into(),
+        received_on: received_on.into(),
+        content: "锦绣花园3幢电梯停运五个月，物业一直不修。".into(),
+        ..CaseDoc::default()
+    };
+    // The older one has the higher id, which would otherwise break the tie.
+    docs.push(case(8001, "2026-05-20"));
+    docs.push(case(8002, "2023-02-01"));
+    let (_dir, ix) = ready_index(&docs);
+    let ask = |received_on: &str| {
+        ix.similar(&SimilarRequest {
+            content: "锦绣花园3幢电梯坏了五个月，物业不修".into(),
+            region: Some("330105".into()),
+            received_on: Some(received_on.into()),
+            limit: 5,
+            ..SimilarRequest::default()
+        })
+        .expect("similar")
+    };
+    let found = ask("2026-06-01");
+    assert_eq!(found.first().map(|s| s.id), Some(8001), "{found:?}");
+    assert!(found.iter().any(|s| s.id == 8002), "{found:?}");
+    // Asked about the old petition's time, the old one comes first.
+    let found = ask("2023-02-10");
+    assert_eq!(found.first().map(|s| s.id), Some(8002), "{found:?}");
+}

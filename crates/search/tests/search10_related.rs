@@ -82,6 +82,9 @@ fn search10_related_on_a_given_index() {
                 respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                 scope: None,
                 exclude_id: Some(q.0),
+                // The set's petitions all carry one date: a date would score on the
+                // set's making, not on the ranking.
+                received_on: None,
                 limit: 5,
             })
             .expect("similar");
@@ -119,6 +122,7 @@ fn search10_related_on_a_given_index() {
                     respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                     scope: None,
                     exclude_id: Some(q.0),
+                    received_on: None,
                     limit: 50,
                 })
                 .expect("similar");
@@ -143,6 +147,7 @@ fn search10_related_on_a_given_index() {
                     respondent: Some(q.4.clone()).filter(|r| !r.is_empty()),
                     scope: None,
                     exclude_id: Some(q.0),
+                    received_on: None,
                     limit: 50,
                 })
                 .expect("similar");
@@ -164,11 +169,11 @@ fn search10_related_on_a_given_index() {
         found as f64 / relevant as f64,
         top as f64 / n as f64
     );
-    // What the ranking reaches over 100,000 demo cases (0.770 and 0.930), less a few
+    // What the ranking reaches over 100,000 demo cases (0.840 and 0.970), less a few
     // queries: a regression fails here.
     if index.num_docs() >= 100_000 {
-        assert!(found as f64 / relevant as f64 >= 0.75, "recall@5");
-        assert!(top as f64 / n as f64 >= 0.88, "precision@1");
+        assert!(found as f64 / relevant as f64 >= 0.82, "recall@5");
+        assert!(top as f64 / n as f64 >= 0.94, "precision@1");
     }
     times.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];

@@ -6,6 +6,7 @@
   if (!box || !content || !window.fetch) return;
   var region = document.getElementById("region");
   var respondent = document.getElementById("respondent");
+  var received = document.getElementById("received_on");
   var csrf = document.querySelector("input[name=csrf]");
   var list = box.querySelector("ul");
   var empty = box.querySelector(".empty");
@@ -76,7 +77,8 @@
     var body = {
       content: text,
       region: region ? region.value.trim() || null : null,
-      respondent: respondent ? respondent.value.trim() || null : null
+      respondent: respondent ? respondent.value.trim() || null : null,
+      received_on: received ? received.value || null : null
     };
     var key = JSON.stringify(body);
     if (key === asked) return;
@@ -97,5 +99,6 @@
   content.addEventListener("blur", ask);
   if (region) region.addEventListener("change", later);
   if (respondent) respondent.addEventListener("change", later);
+  if (received) received.addEventListener("change", later);
   if (content.value.trim()) ask();
 })();

@@ -68,6 +68,10 @@ pub struct SimilarInput {
     pub region: Option<String>,
     /// The unit or person complained about, if known.
     pub respondent: Option<String>,
+    /// When it was received (`YYYY-MM-DD`; today if not given): earlier petitions
+    /// received near it rank a little higher.
+    #[serde(default)]
+    pub received_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -261,6 +265,10 @@ pub async fn find_similar(
         respondent: input.respondent,
         scope: Some(who.user.unit_path.clone()),
         exclude_id: exclude,
+        received_on: input
+            .received_on
+            .filter(|d| !d.trim().is_empty())
+            .or_else(|| Some(state.config.today().to_string())),
         limit: 5,
     };
     tokio::task::spawn_blocking(move || index.similar(&req))
