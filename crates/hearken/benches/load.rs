@@ -292,6 +292,16 @@ async fn registrations(label: &str, store: Store, data: &std::path::Path, indexi
         percentile(&lat, 0.5),
         percentile(&lat, 0.95)
     );
+    let b = store.registration_batches();
+    if b.batches > 0 {
+        println!(
+            "  group commit: {} transactions of {:.1} registrations on average (largest {}), {} retried one by one",
+            b.batches,
+            b.batched as f64 / b.batches as f64,
+            b.largest,
+            b.retried
+        );
+    }
 }
 
 /// Server time of `url`, `n` times: (median, p95, max) in ms.
