@@ -258,6 +258,7 @@ impl Store {
             }
             Backend::Sqlite => {
                 sqlx::query("ANALYZE").execute(&self.write).await?;
+                self.keep_planner_hints().await?;
             }
         }
         Ok(())

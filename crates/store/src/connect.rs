@@ -104,7 +104,7 @@ impl Store {
     /// does, so several instances starting at once migrate exactly once.
     pub async fn migrate(&self) -> Result<()> {
         self.migrator().run(&self.write).await?;
-        Ok(())
+        self.keep_planner_hints().await
     }
 
     /// Undoes every migration down to (and excluding) `target`; `0` empties the schema.

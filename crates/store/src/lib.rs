@@ -34,6 +34,7 @@ mod models;
 mod notice_templates;
 mod notifications;
 mod ownership;
+mod planner_hints;
 mod plans;
 mod public;
 mod reception;

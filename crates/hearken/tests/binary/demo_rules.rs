@@ -273,6 +273,21 @@ async fn demo_cases_replay_through_the_lifecycle(kind: Kind) {
     let cells = store.volume_tally_rows().await.expect("cells");
     assert!(!cells.is_empty());
     assert_eq!(cells, store.recount_volume_tally().await.expect("recount"));
+
+    // The loader refreshed SQLite's statistics, and kept the supervision board's index
+    // out of skip-scans (which made the queue by unit, state and category slow at scale).
+    let board = store
+        .planner_stats("cases_open_board")
+        .await
+        .expect("stats");
+    match kind {
+        Kind::Sqlite => {
+            let stat = board.expect("statistics after the load");
+            assert!(stat.ends_with(" noskipscan"), "{stat}");
+            assert_eq!(stat.matches("noskipscan").count(), 1, "{stat}");
+        }
+        Kind::Postgres => assert_eq!(board, None),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
