@@ -15,8 +15,8 @@ use crate::{Backend, Result, Store};
 const NO_SKIP_SCAN: &[&str] = &["cases_open_board"];
 
 impl Store {
-    /// Marks [`NO_SKIP_SCAN`]'s statistics rows, if SQLite holds statistics, and has the
-    /// writer reload them. Connections opened afterwards read them at open.
+    /// Marks [`NO_SKIP_SCAN`]'s statistics rows, if SQLite holds statistics, and has
+    /// every connection read them again.
     pub(crate) async fn keep_planner_hints(&self) -> Result<()> {
         if self.backend != Backend::Sqlite {
             return Ok(());
@@ -30,18 +30,28 @@ impl Store {
         if !analyzed {
             return Ok(());
         }
+        let mut marked = 0;
         for index in NO_SKIP_SCAN {
-            sqlx::query(
+            marked += sqlx::query(
                 "UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
                  WHERE idx = $1 AND stat NOT LIKE '%noskipscan%'",
             )
             .bind(*index)
             .execute(&self.write)
-            .await?;
+            .await?
+            .rows_affected();
         }
-        sqlx::query("ANALYZE sqlite_schema")
-            .execute(&self.write)
-            .await?;
+        if marked > 0 {
+            // Statistics are read with the schema. Changing the schema (an index made and
+            // dropped at once) makes every open connection, readers included, read both
+            // again before its next statement.
+            for sql in [
+                "CREATE INDEX IF NOT EXISTS planner_hints_reload ON units(id)",
+                "DROP INDEX IF EXISTS planner_hints_reload",
+            ] {
+                sqlx::query(sql).execute(&self.write).await?;
+            }
+        }
         Ok(())
     }
 
