@@ -5,7 +5,7 @@
 use crate::stats::{Figure, VolumeBy, VolumeRow};
 use crate::{App, AppError, AppResult, Caller};
 use chrono::{NaiveDate, TimeZone};
-use domain::annual::{change_pct, fill, normalize_respondent, ReportLang};
+use domain::annual::{change_pct, fill, normalize_respondent, DocumentLang};
 use domain::stats::Rate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -16,10 +16,10 @@ pub const DEFAULT_ZH: &str = "{year}年，{unit}共登记信访事项{total}件�
 pub const DEFAULT_EN: &str = "In {year}, {unit} registered {total} petitions, against {prev_total} the year before ({change_pct}).\n\nThe matter most complained about was \"{top_category}\"; the unit with the most petitions was {top_unit}; the respondent most named was {top_respondent}.\n\nThe office transferred {transfers} cases and assigned {assigns}; it issued {orders} supervision orders, {orders_answered} of them answered, and made {accountability} accountability records.\n\nOn-time completion was {ontime_completion}; satisfaction was {satisfaction}.\n\nWhat was done: {done}";
 
 /// The default wording in `lang`.
-pub fn default_template(lang: ReportLang) -> &'static str {
+pub fn default_template(lang: DocumentLang) -> &'static str {
     match lang {
-        ReportLang::Zh => DEFAULT_ZH,
-        ReportLang::En => DEFAULT_EN,
+        DocumentLang::Zh => DEFAULT_ZH,
+        DocumentLang::En => DEFAULT_EN,
     }
 }
 
@@ -269,7 +269,7 @@ impl App {
     pub async fn annual_template(
         &self,
         unit: &Unit,
-        lang: ReportLang,
+        lang: DocumentLang,
     ) -> AppResult<(String, Option<(String, String)>)> {
         let t = self.store.annual_template(&unit.path, lang).await?;
         Ok(match t.from_unit {
@@ -283,7 +283,7 @@ impl App {
     pub async fn set_annual_template(
         &self,
         who: &Caller,
-        lang: ReportLang,
+        lang: DocumentLang,
         body: &str,
     ) -> AppResult<()> {
         if !domain::annual::may_edit_template(who.role) {
@@ -305,7 +305,7 @@ impl App {
         who: &Caller,
         code: Option<&str>,
         year: i32,
-        lang: ReportLang,
+        lang: DocumentLang,
         done: &str,
     ) -> AppResult<AnnualReport> {
         let figures = self.annual_figures(who, code, year).await?;
@@ -324,10 +324,10 @@ impl App {
         &self,
         f: &AnnualFigures,
         template: &str,
-        lang: ReportLang,
+        lang: DocumentLang,
         done: &str,
     ) -> AppResult<String> {
-        let en = lang == ReportLang::En;
+        let en = lang == DocumentLang::En;
         let none = if en { "none" } else { "无" };
         let named = |zh: &str, e: &str| {
             if en && !e.is_empty() {
@@ -397,7 +397,7 @@ impl App {
         who: &Caller,
         code: Option<&str>,
         year: i32,
-        lang: ReportLang,
+        lang: DocumentLang,
         done: &str,
     ) -> AppResult<IssuedReport> {
         if !domain::annual::may_issue_report(who.role) {

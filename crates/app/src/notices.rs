@@ -16,7 +16,7 @@ use store::{CaseEvent, CaseRecord, NoticeTemplate, StoreError};
 /// (the web's translations) provides them.
 pub trait NoticeWords: Sync {
     /// The templates' language: `zh` or `en`.
-    fn template_lang(&self) -> &'static str;
+    fn template_lang(&self) -> domain::annual::DocumentLang;
     /// How a petition without a named petitioner names its petitioner.
     fn petitioner(&self) -> String;
     /// A reply's outcome (`outcome-…`) and a review's (`review-outcome-…`) in words.
@@ -295,7 +295,7 @@ impl App {
         events: &[CaseEvent],
     ) -> AppResult<Vec<Notice>> {
         let state = self;
-        let en = t.template_lang() == "en";
+        let en = t.template_lang() == domain::annual::DocumentLang::En;
         let base = case_values(t, c);
         let mut out = vec![];
         let mut paths: HashMap<String, String> = HashMap::new();

@@ -95,7 +95,7 @@ impl App {
         who: &Caller,
         unit_code: Option<&str>,
         kind: &str,
-        lang: &str,
+        lang: domain::annual::DocumentLang,
         tpl: &NoticeTemplate,
     ) -> AppResult<Unit> {
         let unit = self.template_unit(who, unit_code).await?;

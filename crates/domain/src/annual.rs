@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
 
 string_enum!(
-    /// The language a report's wording is in.
-    ReportLang {
+    /// The language a document's wording is in: an annual report, a notice.
+    DocumentLang {
         Zh => "zh",
         En => "en",
     }

@@ -7,7 +7,7 @@ use crate::audit::{audit_in, AuditSubject};
 use crate::case_list::{bind_all, CaseFilter};
 use crate::stats::VolumeRow;
 use crate::{bounds_of, now_ms, Actor, Result, Scope, Store, StoreError, Unit};
-use domain::annual::ReportLang;
+use domain::annual::DocumentLang;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -40,7 +40,7 @@ pub struct IssuedReport {
     pub unit_path: String,
     pub year: i64,
     pub version: i64,
-    pub lang: ReportLang,
+    pub lang: DocumentLang,
     pub figures: String,
     pub done_text: String,
     pub body: String,
@@ -51,7 +51,7 @@ pub struct IssuedReport {
 pub struct NewIssuedReport<'a> {
     pub unit: &'a Unit,
     pub year: i64,
-    pub lang: ReportLang,
+    pub lang: DocumentLang,
     pub figures: &'a str,
     pub done_text: &'a str,
     pub body: &'a str,
@@ -64,7 +64,7 @@ fn issued_from(r: &sqlx::any::AnyRow) -> Result<IssuedReport> {
         unit_path: r.try_get("unit_path")?,
         year: r.try_get("year")?,
         version: r.try_get("version")?,
-        lang: crate::error::code(r, "lang", ReportLang::parse)?,
+        lang: crate::error::code(r, "lang", DocumentLang::parse)?,
         figures: r.try_get("figures")?,
         done_text: r.try_get("done_text")?,
         body: r.try_get("body")?,
@@ -82,7 +82,7 @@ impl Store {
     pub async fn annual_template(
         &self,
         unit_path: &str,
-        lang: ReportLang,
+        lang: DocumentLang,
     ) -> Result<AnnualTemplate> {
         let chain = Scope::new(unit_path).unit_ids();
         if chain.is_empty() {
@@ -129,7 +129,7 @@ impl Store {
     pub async fn set_annual_template(
         &self,
         unit: &Unit,
-        lang: ReportLang,
+        lang: DocumentLang,
         body: &str,
         actor: &Actor,
     ) -> Result<()> {

@@ -4,6 +4,7 @@
 
 use crate::audit::{audit_in, AuditSubject};
 use crate::{now_ms, Actor, Result, Scope, Store, StoreError, Unit};
+use domain::annual::DocumentLang;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ pub enum TemplateSource {
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitTemplate {
     pub kind: String,
-    pub lang: String,
+    pub lang: DocumentLang,
     #[serde(flatten)]
     pub template: NoticeTemplate,
     pub source: TemplateSource,
@@ -54,7 +55,7 @@ impl Store {
         &self,
         unit_path: &str,
         kind: &str,
-        lang: &str,
+        lang: DocumentLang,
     ) -> Result<NoticeTemplate> {
         Ok(self.notice_template_from(unit_path, kind, lang).await?.0)
     }
@@ -64,7 +65,7 @@ impl Store {
         &self,
         unit_path: &str,
         kind: &str,
-        lang: &str,
+        lang: DocumentLang,
     ) -> Result<(NoticeTemplate, TemplateSource)> {
         let chain = Scope::new(unit_path).unit_ids();
         if !chain.is_empty() {
@@ -77,7 +78,7 @@ impl Store {
                  JOIN units u ON u.id = t.unit_id
                  WHERE t.kind = $1 AND t.lang = $2 AND t.unit_id IN ({marks})"
             );
-            let mut query = sqlx::query(&q).bind(kind).bind(lang);
+            let mut query = sqlx::query(&q).bind(kind).bind(lang.as_str());
             for id in &chain {
                 query = query.bind(*id);
             }
@@ -106,7 +107,7 @@ impl Store {
         }
         let t = defaults()?
             .get(kind)
-            .and_then(|by_lang| by_lang.get(lang))
+            .and_then(|by_lang| by_lang.get(lang.as_str()))
             .cloned()
             .ok_or(StoreError::NotFound)?;
         Ok((t, TemplateSource::Default))
@@ -116,11 +117,12 @@ impl Store {
     pub async fn notice_templates_for(&self, unit: &Unit) -> Result<Vec<UnitTemplate>> {
         let mut out = vec![];
         for kind in notice_kinds()? {
-            for lang in ["zh", "en"] {
-                let (template, source) = self.notice_template_from(&unit.path, &kind, lang).await?;
+            for lang in DocumentLang::ALL {
+                let (template, source) =
+                    self.notice_template_from(&unit.path, &kind, *lang).await?;
                 out.push(UnitTemplate {
                     kind: kind.clone(),
-                    lang: lang.into(),
+                    lang: *lang,
                     template,
                     source,
                 });
@@ -136,22 +138,25 @@ impl Store {
         &self,
         unit: &Unit,
         kind: &str,
-        lang: &str,
+        lang: DocumentLang,
         t: &NoticeTemplate,
         actor: &Actor,
     ) -> Result<()> {
-        if !defaults()?.get(kind).is_some_and(|l| l.contains_key(lang)) {
+        if !defaults()?
+            .get(kind)
+            .is_some_and(|l| l.contains_key(lang.as_str()))
+        {
             return Err(StoreError::NotFound);
         }
         let mut tx = self.write.begin().await?;
-        let target = format!("{}:{kind}:{lang}", unit.code);
+        let target = format!("{}:{kind}:{}", unit.code, lang.as_str());
         if t.body.trim().is_empty() {
             sqlx::query(
                 "DELETE FROM notice_templates WHERE unit_id = $1 AND kind = $2 AND lang = $3",
             )
             .bind(unit.id)
             .bind(kind)
-            .bind(lang)
+            .bind(lang.as_str())
             .execute(&mut *tx)
             .await?;
             let subject = AuditSubject::UnitPath(&unit.path);
@@ -174,7 +179,7 @@ impl Store {
             )
             .bind(unit.id)
             .bind(kind)
-            .bind(lang)
+            .bind(lang.as_str())
             .bind(&t.title)
             .bind(&t.body)
             .bind(now_ms())

@@ -10,11 +10,11 @@ pub use app::notices::{fill, kind_of, render, Notice};
 use std::collections::HashMap;
 
 impl NoticeWords for Tr {
-    fn template_lang(&self) -> &'static str {
+    fn template_lang(&self) -> domain::annual::DocumentLang {
         if self.lang == Lang::En {
-            "en"
+            domain::annual::DocumentLang::En
         } else {
-            "zh"
+            domain::annual::DocumentLang::Zh
         }
     }
 
@@ -35,7 +35,7 @@ impl NoticeWords for Tr {
     }
 }
 
-pub fn template_lang(t: &Tr) -> &'static str {
+pub fn template_lang(t: &Tr) -> domain::annual::DocumentLang {
     NoticeWords::template_lang(t)
 }
 

@@ -11,7 +11,7 @@ impl App {
         &self,
         unit_path: &str,
         kind: &str,
-        lang: &str,
+        lang: domain::annual::DocumentLang,
     ) -> AppResult<NoticeTemplate> {
         Ok(self.store.notice_template(unit_path, kind, lang).await?)
     }
@@ -21,7 +21,7 @@ impl App {
         &self,
         unit_path: &str,
         kind: &str,
-        lang: &str,
+        lang: domain::annual::DocumentLang,
     ) -> AppResult<(NoticeTemplate, TemplateSource)> {
         Ok(self
             .store

@@ -6,7 +6,7 @@
 
 use crate::supervision_common::{days_ago, office};
 use calamine::{Data, Reader, Xlsx};
-use domain::annual::ReportLang;
+use domain::annual::DocumentLang;
 use reqwest::Client;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -170,7 +170,7 @@ both_backends!(annual_wording_follows_the_admins_edit, |kind| async move {
     let sup = app::Caller::of(&sup, "");
     let before = app
         .state
-        .annual_report(&sup, Some("330106"), year, ReportLang::Zh, "开展专项治理")
+        .annual_report(&sup, Some("330106"), year, DocumentLang::Zh, "开展专项治理")
         .await
         .expect("report");
     assert!(before.text.contains("开展专项治理"), "{}", before.text);
@@ -178,7 +178,7 @@ both_backends!(annual_wording_follows_the_admins_edit, |kind| async move {
     app.state
         .set_annual_template(
             &caller,
-            ReportLang::Zh,
+            DocumentLang::Zh,
             "{year}年{unit}共收到{total}件。主要工作：{done}",
         )
         .await
@@ -187,7 +187,7 @@ both_backends!(annual_wording_follows_the_admins_edit, |kind| async move {
     assert_eq!(audited.len(), 1, "{audited:?}");
     let after = app
         .state
-        .annual_report(&sup, Some("330106"), year, ReportLang::Zh, "开展专项治理")
+        .annual_report(&sup, Some("330106"), year, DocumentLang::Zh, "开展专项治理")
         .await
         .expect("report");
     assert_eq!(
@@ -197,19 +197,19 @@ both_backends!(annual_wording_follows_the_admins_edit, |kind| async move {
     // Only admins edit the wording.
     assert!(matches!(
         app.state
-            .set_annual_template(&sup, ReportLang::Zh, "x")
+            .set_annual_template(&sup, DocumentLang::Zh, "x")
             .await,
         Err(app::AppError::Forbidden)
     ));
     // Issuing keeps a frozen version; each issue is the next version.
     let v1 = app
         .state
-        .issue_annual_report(&sup, Some("330106"), year, ReportLang::Zh, "开展专项治理")
+        .issue_annual_report(&sup, Some("330106"), year, DocumentLang::Zh, "开展专项治理")
         .await
         .expect("issue");
     let v2 = app
         .state
-        .issue_annual_report(&sup, Some("330106"), year, ReportLang::Zh, "")
+        .issue_annual_report(&sup, Some("330106"), year, DocumentLang::Zh, "")
         .await
         .expect("issue");
     assert_eq!((v1.version, v2.version), (1, 2));

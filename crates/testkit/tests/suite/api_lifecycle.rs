@@ -360,7 +360,13 @@ both_backends!(
         };
         let root = app.store.root_unit().await.expect("root").expect("a root");
         app.store
-            .set_notice_template(&root, "decision", "zh", &tpl, &store::Actor::system())
+            .set_notice_template(
+                &root,
+                "decision",
+                domain::annual::DocumentLang::Zh,
+                &tpl,
+                &store::Actor::system(),
+            )
             .await
             .expect("template");
         let (_, edited) = get(&app, &p.sup, &format!("/api/v1/cases/{id}/notices")).await;

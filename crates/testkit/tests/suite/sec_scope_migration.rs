@@ -44,13 +44,13 @@ both_backends!(
         let (xh, sc) = (unit("330106").await, unit("330102").await);
         let (t, _) = app
             .store
-            .notice_template_from(&xh.path, "acceptance", "zh")
+            .notice_template_from(&xh.path, "acceptance", domain::annual::DocumentLang::Zh)
             .await
             .expect("template");
         assert!(t.body.contains("6222"), "the county keeps its edit");
         let (t, source) = app
             .store
-            .notice_template_from(&sc.path, "acceptance", "zh")
+            .notice_template_from(&sc.path, "acceptance", domain::annual::DocumentLang::Zh)
             .await
             .expect("template");
         assert!(
@@ -60,7 +60,7 @@ both_backends!(
         assert_eq!(source, store::TemplateSource::Default);
         let (t, _) = app
             .store
-            .notice_template_from(&sc.path, "decision", "zh")
+            .notice_template_from(&sc.path, "decision", domain::annual::DocumentLang::Zh)
             .await
             .expect("template");
         assert_eq!(

@@ -161,6 +161,16 @@ both_backends!(settings_belong_to_a_unit, |kind| async move {
     .await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["source"]["code"], "330106");
+    assert_eq!(saved["lang"], "zh");
+    // A language that does not ship is a template that does not exist.
+    let (status, body) = put(
+        &app,
+        &xh_admin,
+        "/api/v1/notice-templates/acceptance/fr",
+        &tpl,
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
     // … reaches its own county's notices …
     assert!(accepted_notice(&app, &xh_sup).await.contains(FAKE_ACCOUNT));
     // … and never the sibling county's, which keeps the default.

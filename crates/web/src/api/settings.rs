@@ -11,18 +11,25 @@ use crate::state::AppState;
 use app::model::{NoticeTemplate, Unit, UnitTemplate};
 use axum::extract::{Path, Query, State};
 use axum::Json;
+use domain::annual::DocumentLang;
 use domain::Permission;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// A template language from the path; one that does not ship is a template that does
+/// not exist.
+fn template_lang(lang: &str) -> ApiResult<DocumentLang> {
+    DocumentLang::parse(lang).ok_or_else(|| app::AppError::NotFound.into())
+}
 
 /// The template of `unit` as it now applies, for the answer to a change.
 async fn applied(
     state: &AppState,
     unit: &Unit,
     kind: String,
-    lang: String,
+    lang: DocumentLang,
 ) -> ApiResult<UnitTemplate> {
-    let (template, source) = state.notice_template_from(&unit.path, &kind, &lang).await?;
+    let (template, source) = state.notice_template_from(&unit.path, &kind, lang).await?;
     Ok(UnitTemplate {
         kind,
         lang,
@@ -107,12 +114,13 @@ pub async fn put_template(
     Path((kind, lang)): Path<(String, String)>,
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> ApiResult<Json<UnitTemplate>> {
+    let lang = template_lang(&lang)?;
     let tpl = NoticeTemplate {
         title: input.title,
         body: input.body,
     };
     let unit = state
-        .set_template(&who.caller(), input.unit.as_deref(), &kind, &lang, &tpl)
+        .set_template(&who.caller(), input.unit.as_deref(), &kind, lang, &tpl)
         .await?;
     Ok(Json(applied(&state, &unit, kind, lang).await?))
 }
@@ -128,12 +136,13 @@ pub async fn delete_template(
     Path((kind, lang)): Path<(String, String)>,
     Query(q): Query<UnitQuery>,
 ) -> ApiResult<Json<UnitTemplate>> {
+    let lang = template_lang(&lang)?;
     let empty = NoticeTemplate {
         title: String::new(),
         body: String::new(),
     };
     let unit = state
-        .set_template(&who.caller(), q.unit.as_deref(), &kind, &lang, &empty)
+        .set_template(&who.caller(), q.unit.as_deref(), &kind, lang, &empty)
         .await?;
     Ok(Json(applied(&state, &unit, kind, lang).await?))
 }

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::Datelike;
-use domain::annual::ReportLang;
+use domain::annual::DocumentLang;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -230,11 +230,11 @@ pub fn doc(t: &Tr, f: &AnnualFigures, text: &str) -> Doc {
     }
 }
 
-fn lang_of(t: &Tr) -> ReportLang {
+fn lang_of(t: &Tr) -> DocumentLang {
     if t.is_en() {
-        ReportLang::En
+        DocumentLang::En
     } else {
-        ReportLang::Zh
+        DocumentLang::Zh
     }
 }
 
@@ -494,7 +494,7 @@ async fn template_page(
     };
     let mut bodies = HashMap::new();
     let mut froms = HashMap::new();
-    for lang in ReportLang::ALL.iter().copied() {
+    for lang in DocumentLang::ALL.iter().copied() {
         match state.annual_template(&unit, lang).await {
             Ok((body, from)) => {
                 bodies.insert(lang, body);
@@ -514,16 +514,16 @@ async fn template_page(
     }
     let (zh, en) = typed.unwrap_or_else(|| {
         (
-            bodies.remove(&ReportLang::Zh).unwrap_or_default(),
-            bodies.remove(&ReportLang::En).unwrap_or_default(),
+            bodies.remove(&DocumentLang::Zh).unwrap_or_default(),
+            bodies.remove(&DocumentLang::En).unwrap_or_default(),
         )
     });
     render(&TemplatePage {
         nav: Nav::with_warnings(state, &t, who).await,
         zh,
         en,
-        zh_from: froms.remove(&ReportLang::Zh).unwrap_or_default(),
-        en_from: froms.remove(&ReportLang::En).unwrap_or_default(),
+        zh_from: froms.remove(&DocumentLang::Zh).unwrap_or_default(),
+        en_from: froms.remove(&DocumentLang::En).unwrap_or_default(),
         placeholders: domain::annual::PLACEHOLDERS.to_vec(),
         saved,
         error,
@@ -574,7 +574,7 @@ pub async fn template_save(
         Ok(u) => u,
         Err(e) => return error_page(&t, Some(&who), &e.into()),
     };
-    for (lang, body) in [(ReportLang::Zh, &f.zh), (ReportLang::En, &f.en)] {
+    for (lang, body) in [(DocumentLang::Zh, &f.zh), (DocumentLang::En, &f.en)] {
         // A language left as it was is not saved as an edit of this unit.
         let now = state.annual_template(&unit, lang).await.map(|(b, _)| b);
         if now.is_ok_and(|b| b.replace("\r\n", "\n") == body.replace("\r\n", "\n")) {

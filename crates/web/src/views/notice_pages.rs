@@ -131,7 +131,7 @@ pub async fn templates(
             };
             Entry {
                 kind: tpl.kind,
-                lang: tpl.lang,
+                lang: tpl.lang.as_str().to_string(),
                 title: tpl.template.title,
                 body: tpl.template.body,
                 source,
@@ -175,8 +175,11 @@ pub async fn save_template(
         },
     };
     let code = f.get("unit").map(String::as_str);
+    let Some(tlang) = domain::annual::DocumentLang::parse(&tlang) else {
+        return error_page(&t, Some(&who), &ApiError::NotFound);
+    };
     match state
-        .set_template(&who.caller(), code, &kind, &tlang, &tpl)
+        .set_template(&who.caller(), code, &kind, tlang, &tpl)
         .await
         .map_err(ApiError::from)
     {
