@@ -346,6 +346,7 @@ impl App {
                 exclude_id: Some(r.id),
                 // Both windows are recent; the text alone joins a group.
                 received_on: None,
+                unit: None,
                 limit: 10,
             })
             .collect();

@@ -79,6 +79,9 @@ pub struct SimilarRequest {
     /// When the petition was received (`YYYY-MM-DD`): earlier petitions received near it
     /// rank a little higher, those years apart a little lower.
     pub received_on: Option<String>,
+    /// The unit the petition is registered to (its path, `/1/5/`): earlier petitions held
+    /// by that unit or below it rank a little higher.
+    pub unit: Option<String>,
     pub limit: usize,
 }
 
@@ -89,7 +92,8 @@ pub struct Similar {
     /// About 0–1.1: the overlap of the two texts' character pairs, and of their single
     /// characters and concepts, each weighed by its rarity in the index (IDF, a cosine
     /// leaning on the candidate's length), plus 0.05 each for the same region and the
-    /// same respondent and ±0.03 for the date; below the first suggestion, mixed 7:3
+    /// same respondent, 0.03 for the same unit and ±0.03 for the date; below the first
+    /// suggestion, mixed 6:4
     /// with the overlap with the first suggestion.
     pub score: f32,
 }

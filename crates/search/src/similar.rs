@@ -3,8 +3,9 @@
 //!
 //! 1. Candidates: the cases sharing the new text's rarest character pairs (at most
 //!    [`FINDING_PAIRS`], none in more than 5% of the cases), as written and as
-//!    normalized ([`crate::matter`]). Leaving out the common pairs keeps the query from
-//!    scoring most of the index.
+//!    normalized ([`crate::matter`]), their BM25 score leaning on their length as the
+//!    ranking does. Leaving out the common pairs keeps the query from scoring most of
+//!    the index.
 //! 2. Ranking: the IDF-weighted overlap of the two texts' character pairs, and apart, of
 //!    their single characters (鱼死了 and 死鱼 share no pair) and concepts (关门 and 停业
 //!    share no character; [`crate::concepts`]), a cosine that weighs the candidate's
@@ -25,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// Suggestions under this text overlap are not the same matter.
 const MIN_OVERLAP: f32 = 0.04;
@@ -38,12 +39,17 @@ const PLACE_BONUS: f32 = 0.05;
 /// between: a matter petitioned again is usually petitioned again within months, but a
 /// text alone decides far more than a date.
 const RECENCY: f32 = 0.03;
+/// Added for a case held by the unit the new petition is registered to (or below it): a
+/// matter petitioned again usually comes to the same office, but suggestions are already
+/// limited to the caller's scope, so this only orders cases within it.
+const UNIT_BONUS: f32 = 0.03;
 const RECENCY_DAYS: f32 = 730.0;
 /// The candidate's share of the overlap's norm (0.5 is a cosine): above a half, a
-/// candidate's length counts against it more than the new petition's.
+/// candidate's length counts against it more than the new petition's. Candidates are
+/// found by the same leaning: their BM25 score over their length to this power.
 const CANDIDATE_SHARE: f32 = 0.8;
 /// How much the resemblance to the best candidate counts in the others' scores.
-const FEEDBACK: f32 = 0.3;
+const FEEDBACK: f32 = 0.4;
 /// Candidates read before re-ranking.
 const CANDIDATES: usize = 200;
 /// The rarest character pairs of the new petition that find candidates. The common ones
@@ -310,9 +316,20 @@ impl SearchIndex {
             scope: req.scope.clone(),
             ..Filters::default()
         })?);
+        // The candidates sharing the most, over their length to the power the ranking
+        // gives it: a short earlier petition holding a few of the rarest pairs is found
+        // as well as a long one holding many (BM25 alone favours the long one, and at
+        // scale crowds the short one out of the candidates).
+        let bi = f.bi;
         let found = searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(CANDIDATES).order_by_score(),
+            &TopDocs::with_limit(CANDIDATES).tweak_score(move |segment: &SegmentReader| {
+                let lengths = segment.get_fieldnorms_reader(bi).ok();
+                move |doc: DocId, score: Score| {
+                    let length = lengths.as_ref().map_or(1, |l| l.fieldnorm(doc)).max(1);
+                    score / (length as f32).powf(CANDIDATE_SHARE)
+                }
+            }),
         )?;
 
         // Ranking: each feature weighs by how rare it is (its inverse document
@@ -329,6 +346,10 @@ impl SearchIndex {
             .and_then(day_number)
             .and_then(days);
         let mut received_columns = HashMap::new();
+        let in_unit = match req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(path) => Some(self.held_under(&searcher, path, &found)?),
+            None => None,
+        };
         let folded_respondent = respondent.map(crate::grams::folded);
         let mut ranked: Vec<Ranked> = vec![];
         for (_, addr) in found {
@@ -374,6 +395,9 @@ impl SearchIndex {
                 {
                     score += recency(q_day.abs_diff(d) as f32);
                 }
+            }
+            if in_unit.as_ref().is_some_and(|held| held.contains(&addr)) {
+                score += UNIT_BONUS;
             }
             if let Some(r) = &folded_respondent {
                 if crate::grams::folded(&body)
@@ -424,5 +448,39 @@ impl SearchIndex {
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
         ranked.truncate(req.limit.clamp(1, 50));
         Ok(ranked)
+    }
+}
+
+impl SearchIndex {
+    /// Which of `found` are held by the unit at `path` or below it (the cases indexed under
+    /// that scope prefix).
+    fn held_under(
+        &self,
+        searcher: &Searcher,
+        path: &str,
+        found: &[(Score, DocAddress)],
+    ) -> Result<HashSet<DocAddress>> {
+        let term = Term::from_field_text(self.fields.scope, path);
+        let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
+        for (_, a) in found {
+            by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+        }
+        let mut held = HashSet::new();
+        for (segment, mut docs) in by_segment {
+            docs.sort_unstable();
+            let inverted = searcher
+                .segment_reader(segment)
+                .inverted_index(self.fields.scope)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            for doc in docs {
+                if postings.doc() <= doc && postings.seek(doc) == doc {
+                    held.insert(DocAddress::new(segment, doc));
+                }
+            }
+        }
+        Ok(held)
     }
 }

@@ -456,3 +456,41 @@ fn recall10c_of_two_equal_petitions_the_one_received_nearer_ranks_first() {
     let found = ask("2023-02-10");
     assert_eq!(found.first().map(|s| s.id), Some(8002), "{found:?}");
 }
+
+#[test]
+fn of_two_equal_petitions_the_one_held_by_the_registering_unit_ranks_first() {
+    let mut docs = corpus(300);
+    let case = |id: i64, unit_path: &str| CaseDoc {
+        id,
+        case_no: format!("XH-{id:06}"),
+        unit_path: unit_path.into(),
+        region: "330105".into(),
+        received_on: "2026-05-20".into(),
+        content: "望湖新村5幢屋顶漏水三个月，维修基金一直批不下来。".into(),
+        ..CaseDoc::default()
+    };
+    // The one held elsewhere has the higher id, which would otherwise break the tie.
+    docs.push(case(9001, "/1/2/7/"));
+    docs.push(case(9002, "/1/3/"));
+    let (_dir, ix) = ready_index(&docs);
+    let ask = |unit: Option<&str>| {
+        ix.similar(&SimilarRequest {
+            content: "望湖新村5幢屋顶漏水，维修基金批不下来".into(),
+            region: Some("330105".into()),
+            unit: unit.map(str::to_string),
+            limit: 5,
+            ..SimilarRequest::default()
+        })
+        .expect("similar")
+    };
+    // Without a unit the higher id breaks the tie.
+    let found = ask(None);
+    assert_eq!(found.first().map(|s| s.id), Some(9002), "{found:?}");
+    // Registered to unit /1/2/, the case held below it comes first.
+    let found = ask(Some("/1/2/"));
+    assert_eq!(found.first().map(|s| s.id), Some(9001), "{found:?}");
+    assert!(found.iter().any(|s| s.id == 9002), "{found:?}");
+    // Registered to /1/3/, the other one.
+    let found = ask(Some("/1/3/"));
+    assert_eq!(found.first().map(|s| s.id), Some(9002), "{found:?}");
+}

@@ -3,8 +3,8 @@
 //! evaluation set (`tests/data/related_cases.json`) is added to it and recall@5 and
 //! precision@1 printed. Without the variable it does nothing: the test that runs
 //! everywhere is `crates/hearken/tests/binary/search10_quality.rs`. This one only
-//! compiles this crate, for trying a change to the ranking quickly. With 100,000 cases
-//! or more it asserts the figures reached (docs/BENCHMARKS.md); it also prints the time
+//! compiles this crate, for trying a change to the ranking quickly. Over 100,000 to
+//! 200,000 cases it asserts the targets (docs/BENCHMARKS.md); it also prints the time
 //! of each `similar()` call (use `--release`), `HEARKEN_QUALITY_VERBOSE=1` prints each
 //! incomplete query with its suggestions and misses, and `HEARKEN_QUALITY_SCORES=1` the
 //! score spread of same-matter pairs, hard negatives and background (for the hotspots'
@@ -85,6 +85,7 @@ fn search10_related_on_a_given_index() {
                 // The set's petitions all carry one date: a date would score on the
                 // set's making, not on the ranking.
                 received_on: None,
+                unit: None,
                 limit: 5,
             })
             .expect("similar");
@@ -123,6 +124,7 @@ fn search10_related_on_a_given_index() {
                     scope: None,
                     exclude_id: Some(q.0),
                     received_on: None,
+                    unit: None,
                     limit: 50,
                 })
                 .expect("similar");
@@ -148,6 +150,7 @@ fn search10_related_on_a_given_index() {
                     scope: None,
                     exclude_id: Some(q.0),
                     received_on: None,
+                    unit: None,
                     limit: 50,
                 })
                 .expect("similar");
@@ -169,12 +172,6 @@ fn search10_related_on_a_given_index() {
         found as f64 / relevant as f64,
         top as f64 / n as f64
     );
-    // What the ranking reaches over 100,000 demo cases (0.840 and 0.970), less a few
-    // queries: a regression fails here.
-    if index.num_docs() >= 100_000 {
-        assert!(found as f64 / relevant as f64 >= 0.82, "recall@5");
-        assert!(top as f64 / n as f64 >= 0.94, "precision@1");
-    }
     times.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
@@ -184,6 +181,13 @@ fn search10_related_on_a_given_index() {
         at(0.95),
         at(1.0)
     );
+    // The targets over a background of 100,000 demo cases (recall@5 0.9,
+    // precision@1 0.8; the ranking reaches 0.910 and 0.980): a regression below the
+    // target fails here. Over a larger background the figures are printed only.
+    if (100_000..200_000).contains(&index.num_docs()) {
+        assert!(found as f64 / relevant as f64 >= 0.90, "recall@5");
+        assert!(top as f64 / n as f64 >= 0.95, "precision@1");
+    }
     if !same_scores.is_empty() {
         for t in [0.1f32, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
             let share = |v: &Vec<f32>| v.iter().filter(|s| **s >= t).count();

@@ -7,6 +7,7 @@
   var region = document.getElementById("region");
   var respondent = document.getElementById("respondent");
   var received = document.getElementById("received_on");
+  var unit = document.getElementById("unit");
   var csrf = document.querySelector("input[name=csrf]");
   var list = box.querySelector("ul");
   var empty = box.querySelector(".empty");
@@ -78,7 +79,8 @@
       content: text,
       region: region ? region.value.trim() || null : null,
       respondent: respondent ? respondent.value.trim() || null : null,
-      received_on: received ? received.value || null : null
+      received_on: received ? received.value || null : null,
+      unit: unit ? unit.value || null : null
     };
     var key = JSON.stringify(body);
     if (key === asked) return;
@@ -100,5 +102,6 @@
   if (region) region.addEventListener("change", later);
   if (respondent) respondent.addEventListener("change", later);
   if (received) received.addEventListener("change", later);
+  if (unit) unit.addEventListener("change", later);
   if (content.value.trim()) ask();
 })();

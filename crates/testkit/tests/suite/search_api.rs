@@ -248,4 +248,20 @@ both_backends!(similar_ranks_the_same_matter_first, |kind| async move {
     )
     .await;
     assert_eq!(field(&r.1, "content"), "required");
+
+    // The unit the petition is registered to: a known code is taken (the same matter
+    // still first), an unknown one is refused by name.
+    let asked = |unit: &str| {
+        json!({
+            "content": "阳光小区物业费从1.5元涨到2.8元，没开业主大会就涨价",
+            "region": "330102",
+            "unit": unit,
+        })
+    };
+    let (status, body) = post(&app, &p.clerk, "/api/v1/cases/similar", &asked("330106")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ids(&body).first(), Some(&same), "{body}");
+    let (status, body) = post(&app, &p.clerk, "/api/v1/cases/similar", &asked("NO-SUCH")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(field(&body, "unit"), "invalid_unit");
 });

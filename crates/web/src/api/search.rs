@@ -72,6 +72,10 @@ pub struct SimilarInput {
     /// received near it rank a little higher.
     #[serde(default)]
     pub received_on: Option<String>,
+    /// The code of the unit it is registered to, if chosen: earlier petitions held by
+    /// that unit or below it rank a little higher.
+    #[serde(default)]
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -79,7 +83,8 @@ pub struct SimilarCase {
     pub id: i64,
     pub case_no: String,
     /// 0–1.1: how much of the text the two share, rarer character pairs weighing more,
-    /// plus 0.05 each for the same region and the same respondent.
+    /// plus 0.05 each for the same region and the same respondent, 0.03 for the same
+    /// unit, and ±0.03 for the time between them.
     pub score: f32,
     /// The earlier case's state (`open`, `closed`, `voided`) and stage now.
     pub state: String,
@@ -258,6 +263,21 @@ pub async fn find_similar(
     input: SimilarInput,
     exclude: Option<i64>,
 ) -> Result<Vec<search::Similar>, SearchFailure> {
+    let unit = match input
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(code) => match state.unit_by_code(code).await {
+            Ok(u) => Some(u.path),
+            Err(app::AppError::NotFound) => {
+                return Err(ApiError::field("unit", "invalid_unit").into())
+            }
+            Err(e) => return Err(ApiError::from(e).into()),
+        },
+        None => None,
+    };
     let index = state.search.clone();
     let req = SimilarRequest {
         content: input.content,
@@ -269,6 +289,7 @@ pub async fn find_similar(
             .received_on
             .filter(|d| !d.trim().is_empty())
             .or_else(|| Some(state.config.today().to_string())),
+        unit,
         limit: 5,
     };
     tokio::task::spawn_blocking(move || index.similar(&req))
@@ -308,10 +329,10 @@ pub async fn with_states(
 
 #[utoipa::path(post, path = "/api/v1/cases/similar", tag = "cases", request_body = SimilarInput,
     description = "Earlier petitions in your scope that are likely on the same matter as a petition being \
-                   registered, best first: ranked by how much text they share, with the same region and \
-                   respondent counting too. Matters are matched, never people.",
+                   registered, best first: ranked by how much text they share, with the same region, \
+                   respondent and unit and a near date counting too. Matters are matched, never people.",
     responses((status = 200, description = "Ranked candidates (at most 5)", body = SimilarPage),
-              (status = 422, description = "No content", body = crate::error::ErrorBody),
+              (status = 422, description = "No content, or an unknown unit code", body = crate::error::ErrorBody),
               (status = 503, description = "The index is being built", body = IndexBuildingBody)))]
 pub async fn similar(
     State(state): State<AppState>,

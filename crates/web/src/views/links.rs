@@ -53,6 +53,7 @@ pub async fn links_box(state: &AppState, t: &Tr, who: &Principal, c: &CaseRecord
         region: Some(c.summary.region.clone()),
         respondent: Some(c.summary.respondent.clone()).filter(|r| !r.is_empty()),
         received_on: Some(c.summary.received_on.clone()),
+        unit: Some(c.summary.unit_code.clone()),
     };
     // While the index is being built there are no suggestions; the number form still works.
     let related = match find_similar(state, who, input, Some(id)).await {
