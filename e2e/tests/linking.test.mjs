@@ -130,6 +130,11 @@ for (const backend of ['sqlite', 'postgres']) {
       await page.setViewportSize(WIDE);
       await login(page, server.url, 'ck', PASSWORD);
       const warning = page.locator('[data-testid=concluded-warning]');
+      // What the form asks the server: the unit it registers to goes with the text.
+      const asked = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/v1/cases/similar')) asked.push(JSON.parse(r.postData() || '{}'));
+      });
       // The index follows the feed a moment behind: retype until the case is suggested.
       let shown = false;
       for (let i = 0; i < 20 && !shown; i += 1) {
@@ -150,6 +155,11 @@ for (const backend of ['sqlite', 'postgres']) {
         }
       }
       assert.ok(shown, 'the register form flags the concluded earlier case');
+      const title = await page.title();
+      assert.ok(title.startsWith('登记') && !title.includes('<'), `the tab reads as a title: ${title}`);
+      const unit = await page.inputValue('#unit');
+      assert.ok(unit, 'the form has a unit chosen');
+      assert.ok(asked.some((b) => b.unit === unit && b.region === '330106'), `the form sends its unit: ${JSON.stringify(asked)}`);
       const said = await text(warning);
       assert.ok(said.includes(earlier.case_no), `the warning names the earlier case: ${said}`);
       assert.ok(said.includes('第三十六条'), `the warning names Art. 36: ${said}`);
