@@ -181,6 +181,39 @@ fn search10_related_on_a_given_index() {
         at(0.95),
         at(1.0)
     );
+    // `HEARKEN_QUALITY_TYPICAL=N`: the time of N suggestions for petitions like the
+    // background's own (each an indexed case's text, itself excluded), spread over the ids.
+    if let Some(n) = std::env::var("HEARKEN_QUALITY_TYPICAL")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        let step = (index.num_docs() as i64 / n.max(1)).max(1);
+        let mut typical: Vec<f64> = vec![];
+        for id in (1..=n).map(|k| k * step - step / 2) {
+            let Some(body) = index.stored_body(id).ok().flatten() else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            index
+                .similar(&SimilarRequest {
+                    content: body,
+                    exclude_id: Some(id),
+                    limit: 5,
+                    ..SimilarRequest::default()
+                })
+                .expect("similar");
+            typical.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        typical.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| typical[((typical.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "similar() for {} background petitions: median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            typical.len(),
+            at(0.5),
+            at(0.95),
+            at(1.0)
+        );
+    }
     // The targets over a background of 100,000 demo cases (recall@5 0.9,
     // precision@1 0.8; the ranking reaches 0.910 and 0.980): a regression below the
     // target fails here. Over a larger background the figures are printed only.
